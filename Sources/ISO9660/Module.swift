@@ -1,0 +1,1 @@
+// The ISO9660 module. See CONTRIBUTING.md for what it owns and what it may import.

@@ -1,0 +1,1 @@
+// The MediaServer module. See CONTRIBUTING.md for what it owns and what it may import.

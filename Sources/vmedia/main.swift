@@ -1,0 +1,3 @@
+import VMediaCLI
+
+await VMediaCommand.main()
