@@ -51,5 +51,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
+        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
     ]
 )

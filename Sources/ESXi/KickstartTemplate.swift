@@ -155,6 +155,10 @@ extension Substring {
 public func closest(to word: String, in candidates: [String]) -> String? {
     let limit = Swift.min(3, Swift.max(1, word.count / 3))
     var best: (String, Int)?
+    // A word that starts with a candidate, or the reverse ("dellemc" for "dell"), is a likely meant one too.
+    if word.count >= 3, let prefix = candidates.first(where: { word.lowercased().hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(word.lowercased()) }) {
+        return prefix
+    }
     for candidate in candidates {
         let distance = editDistance(word.lowercased(), candidate.lowercased())
         if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
