@@ -52,5 +52,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
+        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
     ]
 )
