@@ -51,6 +51,7 @@ let package = Package(
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"]),
         .testTarget(name: "MediaServerTests", dependencies: [
             "MediaServer", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
