@@ -303,6 +303,19 @@ final class ResponseInProgress {
             case .bytes(let buffer):
                 index += 1
                 if buffer.readableBytes > 0 { return .byteBuffer(buffer) }
+            case .zeros(let length):
+                let size = min(length - offsetInSegment, Int64(Self.zeros.readableBytes))
+                guard size > 0 else {
+                    index += 1
+                    offsetInSegment = 0
+                    continue
+                }
+                offsetInSegment += size
+                if offsetInSegment >= length {
+                    index += 1
+                    offsetInSegment = 0
+                }
+                return .byteBuffer(Self.zeros.getSlice(at: 0, length: Int(size))!)
             case .file(let path, let offset, let length):
                 let remaining = length - offsetInSegment
                 guard remaining > 0, let handle = files[path] else {
@@ -322,6 +335,9 @@ final class ResponseInProgress {
         }
         return nil
     }
+
+    /// Shared by every response: slices of it are sent for zero runs without allocating.
+    private static let zeros = ByteBuffer(repeating: 0, count: 64 * 1024)
 
     func closeFiles() {
         for handle in files.values where handle.isOpen { try? handle.close() }

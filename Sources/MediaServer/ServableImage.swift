@@ -30,10 +30,12 @@ public enum ImageSegment: Sendable, Equatable {
     case file(path: String, offset: Int64, length: Int64)
     /// Bytes held in memory (an overlay sector, an appended extent). Sent without a copy.
     case bytes(ByteBuffer)
+    /// `length` zero bytes (padding, gaps between appended extents), sent from one shared zero buffer.
+    case zeros(length: Int64)
 
     public var length: Int64 {
         switch self {
-        case .file(_, _, let length): return length
+        case .file(_, _, let length), .zeros(let length): return length
         case .bytes(let buffer): return Int64(buffer.readableBytes)
         }
     }

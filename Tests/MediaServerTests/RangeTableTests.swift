@@ -21,8 +21,8 @@ struct RangeTableTests {
         var testDescription: String { name }
     }
 
-    /// Image length used by the rows: 64 KiB + 300 base bytes, 5,000 appended.
-    static let length: Int64 = 65_536 + 300 + 5_000
+    /// Image length used by the rows: 64 KiB + 300 base bytes, 5,000 appended, 3,000 zeros.
+    static let length: Int64 = 65_536 + 300 + 5_000 + 3_000
 
     static let rows: [Row] = [
         Row(name: "GET without Range: whole image", status: 200, body: 0..<length),
@@ -32,6 +32,8 @@ struct RangeTableTests {
             contentRange: "bytes 2000-10300/\(length)"),
         Row(name: "a-b across the base/appended boundary", headers: ["Range: bytes=65800-65900"], status: 206, body: 65800..<65901,
             contentRange: "bytes 65800-65900/\(length)"),
+        Row(name: "a-b across appended bytes into the zero padding", headers: ["Range: bytes=70800-70900"], status: 206,
+            body: 70800..<70901, contentRange: "bytes 70800-70900/\(length)"),
         Row(name: "a- (open end)", headers: ["Range: bytes=70000-"], status: 206, body: 70000..<length,
             contentRange: "bytes 70000-\(length - 1)/\(length)"),
         Row(name: "-n (last n bytes)", headers: ["Range: bytes=-500"], status: 206, body: (length - 500)..<length,
@@ -277,7 +279,8 @@ struct RangeTableTests {
     }
 }
 
-/// A published test image (64 KiB + 300 bytes base, sectors 0, 3, 4 and 31 replaced, 5,000 bytes appended) and its
+/// A published test image (64 KiB + 300 bytes base, sectors 0, 3, 4 and 31 replaced, 5,000 bytes appended, 3,000
+/// zeros) and its
 /// materialized bytes.
 struct Fixture {
     let registry: ImageRegistry
@@ -287,7 +290,8 @@ struct Fixture {
 
     init(directory: TemporaryDirectory, allowedPeers: [String]? = nil) throws {
         registry = ImageRegistry()
-        image = try TestImage(in: directory, baseLength: 65_536 + 300, replacedSectors: [0, 3, 4, 31], appendedLength: 5_000)
+        image = try TestImage(in: directory, baseLength: 65_536 + 300, replacedSectors: [0, 3, 4, 31], appendedLength: 5_000,
+                          padding: 3_000)
         published = try registry.publish(image, host: "esx01", name: "esxi.iso", allowedPeers: allowedPeers)
         materialized = [UInt8](try image.materialize(to: directory.file("materialized.iso")))
     }

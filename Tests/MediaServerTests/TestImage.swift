@@ -3,20 +3,22 @@ import MediaServer
 import NIOCore
 import TestSupport
 
-/// A layered image for the tests: a real base file, some of its 2048-byte sectors replaced in memory, and bytes
-/// appended after it — the shape of the ISO9660 target's `LayeredImage`, built independently of it.
+/// A layered image for the tests: a real base file, some of its 2048-byte sectors replaced in memory, bytes
+/// appended after it and zero padding — the shape of the ISO9660 target's `LayeredImage`, built independently of it.
 final class TestImage: ServableImage, @unchecked Sendable {
     static let sectorSize: Int64 = 2048
     let basePath: String
     let baseLength: Int64
     let overlay: [Int64: [UInt8]]  // sector index → 2048 bytes
     let appended: [UInt8]
+    /// Zero bytes after the appended ones (an ISO's padding to its volume size).
+    let padding: Int64
     let identity: SourceFileIdentity
 
     /// A base file of `baseLength` random bytes in `directory`, `replacedSectors` random sectors replaced and
     /// `appendedLength` random bytes appended.
     init(in directory: TemporaryDirectory, name: String = "base.iso", baseLength: Int64, replacedSectors: [Int64],
-         appendedLength: Int, seed: UInt64 = 1) throws {
+         appendedLength: Int, padding: Int64 = 0, seed: UInt64 = 1) throws {
         var rng = SplitMix64(seed: seed)
         basePath = directory.file(name)
         self.baseLength = baseLength
@@ -33,11 +35,12 @@ final class TestImage: ServableImage, @unchecked Sendable {
         for sector in replacedSectors { overlay[sector] = rng.bytes(Int(Self.sectorSize)) }
         self.overlay = overlay
         appended = rng.bytes(appendedLength)
+        self.padding = padding
         identity = try SourceFileIdentity(path: basePath)
     }
 
-    var byteCount: Int64 { baseLength + Int64(appended.count) }
-    var etag: String { "\"\(identity.inode)-\(identity.modificationTime)-\(overlay.count)-\(appended.count)\"" }
+    var byteCount: Int64 { baseLength + Int64(appended.count) + padding }
+    var etag: String { "\"\(identity.inode)-\(identity.modificationTime)-\(overlay.count)-\(appended.count)-\(padding)\"" }
     var lastModified: HTTPDate { identity.lastModified }
 
     func checkSourceUnchanged() throws { try identity.check(path: basePath) }
@@ -46,10 +49,16 @@ final class TestImage: ServableImage, @unchecked Sendable {
         var out: [ImageSegment] = []
         var position = range.lowerBound
         while position < range.upperBound {
-            if position >= baseLength {
-                let start = Int(position - baseLength), end = Int(range.upperBound - baseLength)
-                out.append(.bytes(ByteBuffer(bytes: appended[start..<end])))
+            let appendedEnd = baseLength + Int64(appended.count)
+            if position >= appendedEnd {
+                out.append(.zeros(length: range.upperBound - position))
                 break
+            }
+            if position >= baseLength {
+                let start = Int(position - baseLength), end = Int(min(range.upperBound, appendedEnd) - baseLength)
+                out.append(.bytes(ByteBuffer(bytes: appended[start..<end])))
+                position = baseLength + Int64(end)
+                continue
             }
             let sector = position / Self.sectorSize
             let sectorEnd = min((sector + 1) * Self.sectorSize, baseLength, range.upperBound)
@@ -79,6 +88,7 @@ final class TestImage: ServableImage, @unchecked Sendable {
             data.replaceSubrange(start..<end, with: bytes[0..<(end - start)])
         }
         data.append(contentsOf: appended)
+        data.append(Data(count: Int(padding)))
         try data.write(to: URL(fileURLWithPath: path))
         return data
     }
