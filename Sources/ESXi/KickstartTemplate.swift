@@ -155,15 +155,14 @@ extension Substring {
 public func closest(to word: String, in candidates: [String]) -> String? {
     let limit = Swift.min(3, Swift.max(1, word.count / 3))
     var best: (String, Int)?
-    // A word that starts with a candidate, or the reverse ("dellemc" for "dell"), is a likely meant one too.
-    if word.count >= 3, let prefix = candidates.first(where: { word.lowercased().hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(word.lowercased()) }) {
-        return prefix
-    }
     for candidate in candidates {
         let distance = editDistance(word.lowercased(), candidate.lowercased())
         if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
     }
-    return best?.0
+    if let best { return best.0 }
+    // A word that starts with a candidate, or the reverse ("dellemc" for "dell"), is a likely meant one too.
+    guard word.count >= 3 else { return nil }
+    return candidates.first { word.lowercased().hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(word.lowercased()) }
 }
 
 /// Levenshtein distance with adjacent transpositions counted as one edit (the commonest typo).

@@ -186,8 +186,10 @@ struct Reader {
             }
             guard let ipmi = sections["ipmi"], let esxi = sections["esxi"] else { continue }
             let label = "host \(index + 1)"
-            let bmc = readBMC(ipmi, item: item, label: label)
-            let kickstart = readKickstart(esxi, item: item, label: label)
+            // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
+            func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
+            let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
+            let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
             if let (endpoint, node) = bmc.endpoint {
                 if let first = seenBMC[endpoint.identity] {
                     report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
