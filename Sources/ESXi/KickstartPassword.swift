@@ -3,7 +3,7 @@
 ///
 /// The description and debug description are masked so that printing a model never shows either form: even the
 /// hash is offline-crackable and belongs to nobody's log.
-public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// A `$6$…` hash, rendered `rootpw --iscrypted <hash>`.
     case crypted(String)
     /// Plaintext, rendered `rootpw <password>` (only characters that need no quoting: see `problem(with:)`).
@@ -52,6 +52,8 @@ public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDe
 
     public var description: String { "RootPassword(\(SecretRendering.maskText))" }
     public var debugDescription: String { description }
+    /// `dump` and debuggers show the mask, not the enum payload.
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .enum) }
 }
 
 /// Whether rendered text carries the secrets or a mask in their place (for `vmedia kickstart` without

@@ -38,7 +38,7 @@ public struct KickstartTemplate: Sendable, Equatable {
             case .literal: break
             case .placeholder(let name, let line, let column):
                 if !KickstartTemplate.placeholderNames.contains(name) {
-                    let suggestion = closest(to: name, in: KickstartTemplate.placeholderNames).map { "did you mean {{\($0)}}? " } ?? ""
+                    let suggestion = KickstartTemplate.suggestion(for: name, among: KickstartTemplate.placeholderNames).map { "did you mean {{\($0)}}? " } ?? ""
                     problems.append(KickstartProblem(field: .template, line: line, column: column,
                         message: "\(origin): unknown placeholder {{\(name)}}",
                         fix: "\(suggestion)known placeholders: \(KickstartTemplate.placeholderNames.joined(separator: ", "))"))
@@ -150,20 +150,21 @@ extension Substring {
     }
 }
 
+extension KickstartTemplate {
 /// The candidate nearest to `word` by edit distance when it is close enough to be a likely typo (at most a third
-/// of the word's length, minimum 1, maximum 3), for "did you mean" hints.
-public func closest(to word: String, in candidates: [String]) -> String? {
+/// of the word's length, minimum 1, maximum 3), for "did you mean" hints in kickstart and hosts-file messages.
+public static func suggestion(for word: String, among candidates: [String]) -> String? {
     let limit = Swift.min(3, Swift.max(1, word.count / 3))
     var best: (String, Int)?
-    // A word that starts with a candidate, or the reverse ("dellemc" for "dell"), is a likely meant one too.
-    if word.count >= 3, let prefix = candidates.first(where: { word.lowercased().hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(word.lowercased()) }) {
-        return prefix
-    }
     for candidate in candidates {
         let distance = editDistance(word.lowercased(), candidate.lowercased())
         if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
     }
-    return best?.0
+    if let best { return best.0 }
+    // A word that starts with a candidate, or the reverse ("dellemc" for "dell"), is a likely meant one too.
+    guard word.count >= 3 else { return nil }
+    return candidates.first { word.lowercased().hasPrefix($0.lowercased()) || $0.lowercased().hasPrefix(word.lowercased()) }
+}
 }
 
 /// Levenshtein distance with adjacent transpositions counted as one edit (the commonest typo).

@@ -186,8 +186,10 @@ struct Reader {
             }
             guard let ipmi = sections["ipmi"], let esxi = sections["esxi"] else { continue }
             let label = "host \(index + 1)"
-            let bmc = readBMC(ipmi, item: item, label: label)
-            let kickstart = readKickstart(esxi, item: item, label: label)
+            // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
+            func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
+            let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
+            let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
             if let (endpoint, node) = bmc.endpoint {
                 if let first = seenBMC[endpoint.identity] {
                     report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
@@ -233,7 +235,7 @@ struct Reader {
                 fields.vendor = vendor
             } else {
                 let names = BMCVendor.allCases.map(\.rawValue)
-                let hint = closest(to: text, in: names).map { "did you mean '\($0)'? " } ?? ""
+                let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
                 report(node, "\(label): unknown BMC vendor '\(text)'", fix: "\(hint)use one of \(names.joined(separator: ", ")) (generic = plain DMTF Redfish)")
             }
         }
@@ -500,7 +502,7 @@ struct Reader {
         guard let (text, node) = optionalString(section, key) else { return value }
         if let parsed = T(rawValue: text.lowercased()) { return parsed }
         let names = T.allCases.map(\.rawValue)
-        let hint = closest(to: text, in: names).map { "did you mean '\($0)'? " } ?? ""
+        let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
         report(node, "\(label): \(key) '\(text)' is not one of \(names.joined(separator: ", "))", fix: "\(hint)write \(key): \(names.joined(separator: " or \(key): ")) (default: \(value.rawValue))")
         return nil
     }
@@ -591,7 +593,7 @@ struct Reader {
                 report(key, "\(context): YAML merge keys (<<) are not supported", fix: "put shared settings in the 'defaults:' block instead")
                 continue
             }
-            let hint = closest(to: name, in: allowed).map { "did you mean '\($0)'? " } ?? ""
+            let hint = KickstartTemplate.suggestion(for: name, among: allowed).map { "did you mean '\($0)'? " } ?? ""
             report(key, "\(context): unknown key '\(name)'", fix: "\(hint)valid keys here: \(allowed.joined(separator: ", "))")
         }
     }

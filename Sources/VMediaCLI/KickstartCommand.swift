@@ -16,9 +16,9 @@ struct KickstartCommand: ParsableCommand {
             By default vmedia writes a SHA-512 crypt hash, never the plaintext, into the image.
 
             Examples:
-              vmedia kickstart --config hosts.yaml --host 10.172.70.186      # by BMC address
-              vmedia kickstart --config hosts.yaml --host esxi-69-86         # by ESXi hostname
-              vmedia kickstart --config hosts.yaml --host 10.172.69.86 --show-secrets > KS.CFG
+              vmedia kickstart --config hosts.yaml --host 10.172.70.186   (BMC address)
+              vmedia kickstart --config hosts.yaml --host esxi-69-86      (ESXi hostname)
+              vmedia kickstart --config hosts.yaml --host 10.172.69.86 --show-secrets
             """)
 
     @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
