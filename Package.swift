@@ -50,6 +50,7 @@ let package = Package(
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
                     exclude: ["pycdlib_check.py"]),
     ]

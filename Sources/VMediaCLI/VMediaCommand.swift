@@ -27,3 +27,11 @@ struct Version: ParsableCommand {
 public enum VMediaVersion {
     public static let string = "0.1.0-dev"
 }
+
+extension VMediaCommand {
+    /// Entry point for the executable. In top-level code `main()` would resolve to the synchronous
+    /// overload; from an async function it resolves to `AsyncParsableCommand.main()`.
+    public static func runAsMain() async {
+        await main()
+    }
+}
