@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // SHA-256 (image reports, TLS pins, URL tokens) and friends; stdlib only.
+        .target(name: "Digest"),
         // ECMA-119 + Joliet + Rock Ridge + El Torito. Knows nothing of ESXi.
         .target(name: "ISO9660"),
         // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
@@ -43,7 +45,7 @@ let package = Package(
 
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", logging,
+            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
@@ -51,6 +53,7 @@ let package = Package(
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
                     exclude: ["pycdlib_check.py"]),

@@ -6,11 +6,6 @@ import ESXi
 /// Printing or JSON-encoding a plan never shows a password: the BMC password is a `Secret` and the kickstart's
 /// root password a masked `RootPassword`.
 public struct HostPlan: Sendable, Equatable, Encodable {
-    /// `systemMediaSize=` on the kernelopt line (VMware KB 81166, 7.0U1c and later), or none.
-    public enum SystemMediaSize: String, Sendable, Equatable, CaseIterable, Encodable {
-        case min, small, `default`, max, none
-    }
-
     /// The host's position in `hosts:` (0-based), for messages that refer back to the file.
     public let index: Int
     public let vendor: BMCVendor

@@ -11,6 +11,7 @@ public struct VMediaCommand: AsyncParsableCommand {
             """,
         version: VMediaVersion.string,
         subcommands: [
+            RemasterCommand.self,
             Version.self,
             KickstartCommand.self,
             ValidateCommand.self,
