@@ -7,7 +7,8 @@ public struct KickstartNetwork: Sendable, Equatable {
     public let address: IPv4Address
     public let netmask: IPv4Netmask
     public let gateway: IPv4Address
-    /// In the order the installer should try them; the old tool's default was the gateway alone.
+    /// In the order the installer should try them (at most two: the installer ignores the rest); the old tool's
+    /// default was the gateway alone.
     public let nameservers: [IPv4Address]
     public let hostname: String
     public let device: NetworkDevice
@@ -59,6 +60,11 @@ public struct KickstartNetwork: Sendable, Equatable {
         if let vlanID, !(1...4094).contains(vlanID) {
             found.append(KickstartProblem(field: .vlanID, message: "VLAN id \(vlanID) is outside 1...4094",
                                           fix: "use the 802.1Q id of the management VLAN, or leave vlanid out for untagged"))
+        }
+        if nameservers.count > 2 {
+            // weasel's doNetwork keeps nameserver[0] and nameserver[1] and drops the rest without a word.
+            found.append(KickstartProblem(field: .nameservers, message: "\(nameservers.count) name servers given; the ESXi installer uses only the first two",
+                                          fix: "list at most two name servers (add more after the install with esxcli network ip dns server add)"))
         }
         if nameservers.isEmpty {
             found.append(KickstartProblem(field: .nameservers, message: "the name server list is empty",

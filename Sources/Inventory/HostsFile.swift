@@ -338,7 +338,7 @@ struct Reader {
             let text = secret.reveal()
             if let problem = RootPassword.problem(with: text, plain: plain) {
                 report(passwordNode, "\(label): \(problem)",
-                       fix: plain ? "use rootpw: crypted (the default), where any ASCII password works, or change the password"
+                       fix: plain ? "choose another password, or use rootpw: crypted (the default)"
                                   : "choose a password of printable ASCII characters")
             } else {
                 let context = hostname?.0 ?? address.map { KickstartNetwork.defaultHostname(for: $0.0) } ?? ""
@@ -387,9 +387,10 @@ struct Reader {
         guard clean else { return fields }
         if let template {
             guard let template else { return fields }  // the template itself is broken (already reported)
-            // The filled template must still be a kickstart the installer accepts.
+            // The filled template must still be a kickstart the installer accepts (revealed only for this check:
+            // the messages below quote the installer's complaint, never the password).
             do {
-                _ = try KickstartFile.parse(template.render(model, secrets: .mask)).interpret()
+                _ = try KickstartFile.parse(template.render(model, secrets: .reveal)).interpret()
             } catch {
                 for problem in error.problems {
                     report(node("template"), "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
