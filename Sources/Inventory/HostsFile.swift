@@ -616,7 +616,7 @@ struct Reader {
             diagnostics.append(Diagnostic(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)", fix: fix))
         case .duplicatedKeysInMapping(let duplicates, let context):
             diagnostics.append(Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
-                                          message: "the key(s) \(duplicates.joined(separator: ", ")) appear twice in one mapping", fix: "keep one of each"))
+                                          message: "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in the mapping that starts here", fix: "keep one (the old tool's yq silently took the last)"))
         default:
             diagnostics.append(Diagnostic(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", fix: fix))
         }

@@ -63,6 +63,33 @@ struct OldConfigTests {
         #expect(plans[1].password.reveal() == "password")
     }
 
+    @Test("the all-options fixture: every option takes effect, the template host passes the installer checks")
+    func allOptions() throws {
+        let plans = try HostsFile.load(path: fixtures.appendingPathComponent("all-options.yaml").path,
+                                       environment: ["BMC_PASSWORD": "from-env"])
+        try #require(plans.count == 3)
+        #expect(plans.map(\.vendor) == [.dell, .hpe, .supermicro])
+        #expect(plans.map(\.username) == ["root", "Administrator", "root"])
+        #expect(plans[1].bmc.effectivePort == 8443 && plans[2].bmc.host == "bmc-c.lab.example")
+        #expect(plans[0].kickstart.wipe == .installDisk && plans[1].kickstart.wipe == .all)
+        #expect(plans[1].kickstart.scripts.map(\.section) == [.post, .firstboot])
+        #expect(plans[1].kickstart.scripts[0].interpreter == .python && plans[1].kickstart.scripts[0].timeout == 120)
+        #expect(plans[2].hostname == "esxi-10-20-0-13")
+        #expect(plans[2].template != nil && plans[0].template == nil)
+        let read = try KickstartFile.parse(plans[2].renderKickstart()).interpret()
+        #expect(read.network == plans[2].kickstart.network)
+        guard case .crypted(let hash) = read.rootPassword else { Issue.record("not crypted"); return }
+        #expect(SHA512Crypt.verify(password: Array("VMware1!".utf8), hash: hash))
+    }
+
+    @Test("hostname: null (what yq printed for a missing key) means 'not set'; YAML duplicate keys are an error")
+    func nullAndDuplicates() throws {
+        let yaml = validHost.replacingOccurrences(of: "hostname: esxi-a", with: "hostname: null")
+        #expect(try load(yaml)[0].hostname == "esxi-10-0-0-10")
+        let duplicate = validHost.replacingOccurrences(of: "vendor: dell", with: "vendor: dell\n      vendor: hpe")
+        #expect(throws: InventoryError.self) { try load(duplicate) }
+    }
+
     @Test("a host is found by BMC address in any spelling, ESXi address or hostname")
     func matching() throws {
         let plans = try HostsFile.load(path: fixtures.appendingPathComponent("brief-example.yaml").path)
