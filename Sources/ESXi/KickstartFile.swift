@@ -151,6 +151,11 @@ public struct KickstartFile: Sendable, Equatable {
             commands.indices.filter { names.contains(commands[$0].name) }
         }
 
+        for index in find("%include", "include") {
+            // weasel reads the file after running %pre (which usually writes it); it is not in this text.
+            warning(commands[index], nil, "\(commands[index].name) \(commands[index].arguments.joined(separator: " ")): commands in included files are not checked here",
+                    "check the included file separately")
+        }
         if find("vmaccepteula", "accepteula").isEmpty {
             problem(nil, nil, "the required command vmaccepteula is missing", "add a line 'vmaccepteula'")
         }

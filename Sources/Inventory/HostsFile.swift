@@ -100,11 +100,10 @@ struct Reader {
         self.environment = environment
     }
 
-    /// A key and its value node, with where it came from (a host or `defaults:`), for merged sections.
+    /// A key and its value node (from the host or from `defaults:`), marks included, for merged sections.
     struct Entry {
         let key: Node
         let value: Node
-        let fromDefaults: Bool
     }
 
     typealias Section = [String: Entry]
@@ -138,7 +137,7 @@ struct Reader {
                 for name in HostsFile.sectionKeys {
                     if let section = mapping[name], !isNull(section) {
                         defaults[name] = entries(of: section, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
-                                                 in: "defaults.\(name)", fromDefaults: true)
+                                                 in: "defaults.\(name)")
                         for key in HostsFile.perHostOnly[name] ?? [] {
                             if let entry = defaults[name]?[key] {
                                 report(entry.key, "defaults.\(name).\(key) would give every host the same \(key)",
@@ -176,7 +175,7 @@ struct Reader {
                 var merged = defaults[name] ?? [:]
                 if let node = mapping[name], !isNull(node) {
                     let own = entries(of: node, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
-                                      in: "host \(index + 1) \(name)", fromDefaults: false)
+                                      in: "host \(index + 1) \(name)")
                     merged.merge(own) { _, host in host }
                 } else if defaults[name] == nil {
                     report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
@@ -266,16 +265,16 @@ struct Reader {
 
     mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
         var fields = KickstartFields()
-        let where_ = "\(label) esxi"
+        let context = "\(label) esxi"
         var ok = true
         func node(_ key: String) -> Node? { section[key]?.value }
 
-        let disk = requiredString(section, "esxi_disk", item: item, label: where_, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
+        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
             .map { (InstallDisk($0.0), $0.1) }
-        let address = requiredString(section, "address", item: item, label: where_, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
-        let gateway = requiredString(section, "gateway", item: item, label: where_, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
+        let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
+        let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
         var netmask: IPv4Netmask?
-        if let (mask, maskNode) = requiredString(section, "netmask", item: item, label: where_, example: "255.255.240.0").flatMap({ ipv4($0, label: label, what: "netmask") }) {
+        if let (mask, maskNode) = requiredString(section, "netmask", item: item, label: context, example: "255.255.240.0").flatMap({ ipv4($0, label: label, what: "netmask") }) {
             netmask = IPv4Netmask(mask)
             if netmask == nil {
                 report(maskNode, "\(label): netmask \(mask) is not contiguous (its one-bits must all come first)",
@@ -283,7 +282,7 @@ struct Reader {
             }
         }
         var device: NetworkDevice?
-        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, label: where_, example: "vmnic4 or B4:96:91:A7:3F:D6") {
+        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, label: context, example: "vmnic4 or B4:96:91:A7:3F:D6") {
             device = NetworkDevice(text)
             if device == nil {
                 report(nicNode, "\(label): mgtnic '\(text)' is neither an ESXi NIC name (vmnicN) nor a MAC address",
@@ -334,7 +333,7 @@ struct Reader {
 
         var password: RootPassword?
         let passwordNode = node("password")
-        if let secret = requiredSecret(section, "password", item: item, label: where_), let plain {
+        if let secret = requiredSecret(section, "password", item: item, label: context), let plain {
             let text = secret.reveal()
             if let problem = RootPassword.problem(with: text, plain: plain) {
                 report(passwordNode, "\(label): \(problem)",
@@ -418,7 +417,7 @@ struct Reader {
                 body = text
             } else if let mapping = item.mapping {
                 checkKeys(of: mapping, allowed: HostsFile.scriptKeys, in: "\(label) \(section.rawValue)")
-                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: "", fromDefaults: false, checkUnknown: false)
+                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: "", checkUnknown: false)
                 body = optionalString(entries, "script")?.0
                 if body == nil { report(item, "\(label): the %\(section.rawValue) entry has no 'script:'", fix: "add script: | followed by the script lines") }
                 guard let chosen: KickstartScript.Interpreter = choice(entries, "interpreter", default: .busybox, label: label) else { continue }
@@ -566,7 +565,7 @@ struct Reader {
 
     // MARK: - YAML helpers
 
-    mutating func entries(of node: Node, allowed: [String], in context: String, fromDefaults: Bool, checkUnknown: Bool = true) -> Section {
+    mutating func entries(of node: Node, allowed: [String], in context: String, checkUnknown: Bool = true) -> Section {
         guard let mapping = node.mapping else {
             report(node, "\(context) must be a mapping of key: value", fix: "indent the keys under it, or write {key: value, …}")
             return [:]
@@ -578,7 +577,7 @@ struct Reader {
             if section[name] != nil {
                 report(key, "\(context): '\(name)' appears twice", fix: "keep one '\(name):'")
             }
-            section[name] = Entry(key: key, value: value, fromDefaults: fromDefaults)
+            section[name] = Entry(key: key, value: value)
         }
         return section
     }
