@@ -260,7 +260,7 @@ struct Reader {
         /// ESXi address and hostname with the nodes to point at, for the duplicate checks.
         var identity: (IPv4Address, String, Node, Node)?
         var template: KickstartTemplate?
-        var systemMediaSize: HostPlan.SystemMediaSize?
+        var systemMediaSize: SystemMediaSize?
     }
 
     mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
@@ -316,7 +316,7 @@ struct Reader {
         let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
         let ssh = boolean(section, "ssh", default: true, label: label)
         let plain: Bool? = choice(section, "rootpw", default: RootpwForm.crypted, label: label).map { $0 == .plain }
-        let systemMediaSize: HostPlan.SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
+        let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
         fields.systemMediaSize = systemMediaSize
 
         var scripts: [KickstartScript] = []
