@@ -15,7 +15,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     public let kickstart: Kickstart
     /// The user's own kickstart text, when `template:` is set; `kickstart` then only supplies its values.
     public let template: KickstartTemplate?
-    /// The old tool's `systemMediaSize=small` unless the hosts file says otherwise.
+    /// `systemMediaSize=` for BOOT.CFG's kernelopt line: the old tool's `small` unless the hosts file says otherwise.
     public let systemMediaSize: SystemMediaSize
 
     public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,
