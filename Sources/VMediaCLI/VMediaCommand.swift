@@ -12,6 +12,7 @@ public struct VMediaCommand: AsyncParsableCommand {
         version: VMediaVersion.string,
         subcommands: [
             Version.self,
+            InspectCommand.self,
         ]
     )
 
