@@ -11,7 +11,10 @@ import ISO9660
 import Glibc
 #endif
 
-func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+// libFuzzer's own main (linked whole-archive with -sanitize=fuzzer) references this symbol even though
+// the driver is started through LLVMFuzzerRunDriver below, so it must exist under its C name.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let source = ByteArraySectorSource(Array(UnsafeBufferPointer(start: data, count: size)))
     guard let image = try? ISOImage(source: source) else { return 0 }
     _ = try? image.verify()
