@@ -50,6 +50,11 @@ let package = Package(
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
 
+        // libFuzzer target for the ISO 9660 reader (bash Tests/Fuzz/run.sh builds it with -sanitize=fuzzer
+        // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
+
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

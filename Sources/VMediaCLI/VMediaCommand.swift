@@ -11,10 +11,11 @@ public struct VMediaCommand: AsyncParsableCommand {
             """,
         version: VMediaVersion.string,
         subcommands: [
+            InspectCommand.self,
             RemasterCommand.self,
-            Version.self,
             KickstartCommand.self,
             ValidateCommand.self,
+            Version.self,
         ]
     )
 
