@@ -47,6 +47,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
+        // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
+        .executableTarget(name: "media-bench", dependencies: [
+            "MediaServer", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
