@@ -61,6 +61,6 @@ let package = Package(
             "MediaServer", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+        ], exclude: ["Scripts"]),
     ]
 )
