@@ -84,7 +84,8 @@ final class BackgroundProcess: @unchecked Sendable {
     func waitForLine(prefix: String, timeout: Duration) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+            // Split on any newline: "\r\n" (serial consoles) is one Character, not "\n".
+            if let line = text.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix(prefix) }) {
                 return String(line.dropFirst(prefix.count))
             }
             try await Task.sleep(nanoseconds: 50_000_000)
