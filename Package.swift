@@ -49,6 +49,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
+        // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
+        .executableTarget(name: "media-bench", dependencies: [
+            "MediaServer", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // libFuzzer target for the ISO 9660 reader (bash Tests/Fuzz/run.sh builds it with -sanitize=fuzzer
         // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
@@ -68,6 +73,6 @@ let package = Package(
             "MediaServer", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+        ], exclude: ["Scripts"]),
     ]
 )
