@@ -69,6 +69,7 @@ public actor RedfishClient {
     // MARK: Session
 
     /// Logs in, runs `body`, and deletes the session whatever happens (also when the task is cancelled).
+    @discardableResult
     public func withSession<T: Sendable>(_ body: @Sendable (RedfishClient) async throws -> T) async throws -> T {
         do {
             try await login()

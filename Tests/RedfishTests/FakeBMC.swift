@@ -21,6 +21,8 @@ final class FakeBMC: HTTPTransport, @unchecked Sendable {
     private var resources: [String: JSONValue] = [:]
     private var versions: [String: Int] = [:]
     private(set) var log: [Recorded] = []
+    /// Requests that carried an `Authorization: Basic` header.
+    private(set) var basicAuthRequests = 0
     private var rules: [Rule] = []
     var username = "admin"
     var password = "secret-pw"
@@ -63,7 +65,11 @@ final class FakeBMC: HTTPTransport, @unchecked Sendable {
         try Task.checkCancellation()
         let recorded = Recorded(method: request.method, uri: request.uri,
                                 body: request.body.map { String(decoding: $0, as: UTF8.self) }, ifMatch: request.header("If-Match"))
-        let active = lock.withLock { () -> [Rule] in log.append(recorded); return rules }
+        let active = lock.withLock { () -> [Rule] in
+            log.append(recorded)
+            if request.header("Authorization")?.hasPrefix("Basic ") == true { basicAuthRequests += 1 }
+            return rules
+        }
         for rule in active { if let answer = rule(request, self) { return answer } }
         return lock.withLock { handle(request) }
     }
@@ -113,10 +119,18 @@ final class FakeBMC: HTTPTransport, @unchecked Sendable {
             if requireIfMatch, request.header("If-Match") == nil {
                 return Self.error(428, "Base.1.8.PreconditionRequired", "A precondition header or annotation is required to change the resource.")
             }
-            if let sent = request.header("If-Match"), sent != "*", etagStyle != nil, sent != etag(uri) {
+            // Real BMCs differ in how strictly they compare; this one ignores W/ and quoting, so each
+            // failure-mode test states its own strictness with a rule.
+            if let sent = request.header("If-Match"), sent != "*", etagStyle != nil, Self.bare(sent) != Self.bare(etag(uri) ?? "") {
                 return Self.error(412, "Base.1.8.PreconditionFailed", "ETag supplied did not match the current ETag.")
             }
-            resources[uri] = Self.merge(current, body ?? [:])
+            var merged = Self.merge(current, body ?? [:])
+            if current["MediaTypes"] != nil, let image = body?["Image"] {
+                // A VirtualMedia PATCH (Lenovo EXT slots) connects or disconnects the image.
+                merged = Self.merge(merged, ["ConnectedVia": image == .null ? "NotConnected" : "URI",
+                                             "ImageName": image.stringValue.map { .string(String($0.split(separator: "/").last ?? "")) } ?? .null])
+            }
+            resources[uri] = merged
             versions[uri, default: 0] += 1
             return RedfishHTTPResponse(status: 204)
         case "POST":
@@ -170,6 +184,10 @@ final class FakeBMC: HTTPTransport, @unchecked Sendable {
             return RedfishHTTPResponse(status: 204)
         }
         return notFound(target)
+    }
+
+    static func bare(_ tag: String) -> String {
+        (tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
     }
 
     static func merge(_ base: JSONValue, _ patch: JSONValue) -> JSONValue {
