@@ -12,6 +12,8 @@ public struct VMediaCommand: AsyncParsableCommand {
         version: VMediaVersion.string,
         subcommands: [
             Version.self,
+            BMCCommand.self,
+            DiscoverCommand.self,
         ]
     )
 
