@@ -36,7 +36,8 @@ let package = Package(
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
-        .target(name: "MediaServer", dependencies: nio + [logging]),
+        // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics.
+        .target(name: "MediaServer", dependencies: nio + [logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         // The hosts file (old tool's config.yaml compatible) → validated host plans.
         .target(name: "Inventory", dependencies: ["ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
 
@@ -52,5 +53,15 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "TestSupport"]),
+        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
+        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
+                    exclude: ["pycdlib_check.py"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
+        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
+        .testTarget(name: "MediaServerTests", dependencies: [
+            "MediaServer", "TestSupport", logging,
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ]
 )

@@ -14,6 +14,8 @@ public struct VMediaCommand: AsyncParsableCommand {
             Version.self,
             BMCCommand.self,
             DiscoverCommand.self,
+            KickstartCommand.self,
+            ValidateCommand.self,
         ]
     )
 
@@ -28,4 +30,12 @@ struct Version: ParsableCommand {
 
 public enum VMediaVersion {
     public static let string = "0.1.0-dev"
+}
+
+extension VMediaCommand {
+    /// Entry point for the executable. In top-level code `main()` would resolve to the synchronous
+    /// overload; from an async function it resolves to `AsyncParsableCommand.main()`.
+    public static func runAsMain() async {
+        await main()
+    }
 }

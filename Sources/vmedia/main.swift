@@ -1,3 +1,3 @@
 import VMediaCLI
 
-await VMediaCommand.main()
+await VMediaCommand.runAsMain()

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Positional file I/O that retries short transfers and EINTR, and a kernel-side range copy.
+enum FileDescriptorIO {
+    static func preadFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64,
+                           path: String) throws {
+        var done = 0
+        while done < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LayeredImageError.io(path: path, operation: "read", errno: errno)
+            }
+            if count == 0 {
+                throw LayeredImageError.layeredImage(
+                    "\(path) ended at byte \(offset + Int64(done)) while \(buffer.count - done) more bytes were expected: "
+                        + "the file is shorter than when the image was made")
+            }
+            done += count
+        }
+    }
+
+    static func pwriteFully(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64, path: String) throws {
+        var done = 0
+        while done < buffer.count {
+            let count = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LayeredImageError.io(path: path, operation: "write", errno: errno)
+            }
+            done += count
+        }
+    }
+
+    /// copy_file_range(2) looked up at run time: Swift's Glibc module does not import it (it is behind
+    /// _GNU_SOURCE). It is not variadic, so calling it through a C function pointer is ABI-safe.
+    private typealias CopyFileRange = @convention(c) (
+        Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32
+    ) -> Int
+    private static let copyFileRange: CopyFileRange? = {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: CopyFileRange.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Copies `count` bytes from `input` at `inputOffset` to `output` at `outputOffset`, in the kernel
+    /// where possible. Falls back to read/write when the file systems refuse (EXDEV on old kernels,
+    /// EINVAL/ENOSYS/EOPNOTSUPP). Returns the bytes the kernel moved; `progress` gets each chunk's size.
+    @discardableResult
+    static func copyRange(from input: Int32, at inputOffset: Int64, to output: Int32, at outputOffset: Int64,
+                          count: Int64, sourcePath: String, targetPath: String,
+                          progress: (Int64) -> Void) throws -> Int64 {
+        var remaining = count
+        var inOffset = inputOffset
+        var outOffset = outputOffset
+        var kernelBytes: Int64 = 0
+        let chunk: Int64 = 64 << 20
+        if let copyFileRange {
+            while remaining > 0 {
+                let moved = copyFileRange(input, &inOffset, output, &outOffset, Int(min(chunk, remaining)), 0)
+                if moved < 0 {
+                    let code = errno
+                    if code == EINTR { continue }
+                    if [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF].contains(code) { break }
+                    throw LayeredImageError.io(path: targetPath, operation: "copy_file_range into", errno: code)
+                }
+                if moved == 0 {
+                    throw LayeredImageError.layeredImage(
+                        "\(sourcePath) ended at byte \(inOffset) while \(remaining) more bytes were expected: "
+                            + "the source file is shorter than when the image was made")
+                }
+                remaining -= Int64(moved)
+                kernelBytes += Int64(moved)
+                progress(Int64(moved))
+            }
+        }
+        if remaining > 0 {
+            let bufferSize = 1 << 20
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+            defer { buffer.deallocate() }
+            while remaining > 0 {
+                let size = Int(min(Int64(bufferSize), remaining))
+                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size])
+                try preadFully(input, into: slice, at: inOffset, path: sourcePath)
+                try pwriteFully(output, UnsafeRawBufferPointer(slice), at: outOffset, path: targetPath)
+                inOffset += Int64(size)
+                outOffset += Int64(size)
+                remaining -= Int64(size)
+                progress(Int64(size))
+            }
+        }
+        return kernelBytes
+    }
+
+    /// fsync the directory holding `path` so a rename survives a crash. Best effort.
+    static func syncDirectory(of path: String) {
+        let directory: String
+        if let slash = path.lastIndex(of: "/") {
+            directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            directory = "."
+        }
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+}
