@@ -15,6 +15,8 @@ public struct VMediaCommand: AsyncParsableCommand {
             RemasterCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
+            DiscoverCommand.self,
+            BMCCommand.self,
             Version.self,
         ]
     )
