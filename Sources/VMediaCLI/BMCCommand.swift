@@ -52,6 +52,7 @@ struct BMCCommand: AsyncParsableCommand {
         default:
             throw ValidationError("unknown action \"\(([action] + [argument].compactMap { $0 }).joined(separator: " "))\"; expected info, media, insert URL, eject, boot-once cd, or power status|on|off|restart")
         }
+        try options.requireDirect()
     }
 
     func run() async throws {
