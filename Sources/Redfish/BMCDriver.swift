@@ -168,6 +168,7 @@ public struct BMCDriver: Sendable {
     @discardableResult
     public func insert(url: String) async throws -> VirtualMedia {
         try Self.validateImageURL(url)
+        if let advice = Self.imageURLAdvice(url) { logger.warning("\(advice)") }
         let slots = try await mediaSlots()
         let usable = slots.filter { $0.isOpticalDrive && profile.acceptsSlot($0, among: slots) }
         guard let slot = usable.first(where: { !$0.isOccupied }) ?? usable.first, let uri = slot.odataID else {
@@ -248,6 +249,15 @@ public struct BMCDriver: Sendable {
         guard components.path.lowercased().hasSuffix(".iso") else {
             throw RedfishError.unsupported(operation: "insert", detail: "\(url) does not end in .iso; iDRAC and others refuse CD images named otherwise")
         }
+    }
+
+    /// A URL that works but risks failing on some BMCs: a host name instead of an IP literal (a BMC without
+    /// DNS, e.g. Lenovo SR635, fails to fetch it while the IP works; community.general#8279; F32).
+    public static func imageURLAdvice(_ url: String) -> String? {
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else { return nil }
+        let isIPv4 = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        if isIPv4 || host.contains(":") { return nil }
+        return "the image URL names host \(host); BMCs without DNS cannot fetch it — an IP literal is safer"
     }
 
     // MARK: Boot

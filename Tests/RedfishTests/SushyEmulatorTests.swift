@@ -31,6 +31,14 @@ final class BackgroundProcess: @unchecked Sendable {
     deinit { stop() }
 }
 
+/// Runs blocking test code (process launches and waits) on its own thread, so it never occupies the
+/// cooperative pool (2 threads here) that other suites' async tests need.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 /// A free TCP port on 127.0.0.1 (asked from the kernel through Python).
 func freePort() throws -> Int {
     let python = try Peer.tool("python3")
@@ -100,14 +108,16 @@ final class SushyEmulator: @unchecked Sendable {
     deinit { stop() }
 
     /// `vmedia bmc --bmc BASE --username admin --password-env SUSHY_PW ARGS…`
-    func vmedia(_ arguments: [String], command: String = "bmc", timeout: TimeInterval = 120) throws -> Peer.Result {
-        try VMediaBinary.run([command, "--bmc", base, "--username", "admin", "--password-env", "SUSHY_PW"] + arguments,
-                             environment: ["SUSHY_PW": Self.password], timeout: timeout)
+    func vmedia(_ arguments: [String], command: String = "bmc", timeout: TimeInterval = 120) async throws -> Peer.Result {
+        let base = self.base
+        return try await offPool { try VMediaBinary.run([command, "--bmc", base, "--username", "admin", "--password-env", "SUSHY_PW"] + arguments,
+                             environment: ["SUSHY_PW": Self.password], timeout: timeout) }
     }
 
     /// The emulator's own view of a resource, read with curl (an independent client).
-    func read(_ uri: String) throws -> [String: Any] {
-        let result = try Peer.run([try Peer.tool("curl"), "-ksf", "-u", "admin:\(Self.password)", base + uri], timeout: 10)
+    func read(_ uri: String) async throws -> [String: Any] {
+        let url = base + uri
+        let result = try await offPool { try Peer.run([try Peer.tool("curl"), "-ksf", "-u", "admin:\(Self.password)", url], timeout: 10) }
         return (try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]) ?? [:]
     }
 }
@@ -115,43 +125,43 @@ final class SushyEmulator: @unchecked Sendable {
 @Suite("vmedia bmc and discover against sushy-emulator, an independent Redfish service", .serialized)
 struct SushyEmulatorTests {
     @Test("discover, eject, insert (the emulator downloads the image), boot once, power on and restart")
-    func fullFlow() throws {
-        let sushy = try SushyEmulator()
+    func fullFlow() async throws {
+        let sushy = try await offPool { try SushyEmulator() }
         defer { sushy.stop() }
 
-        let info = try sushy.vmedia(["--json", "info"])
+        let info = try await sushy.vmedia(["--json", "info"])
         #expect(info.status == 0, "\(info.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: info.stdoutData) as? [String: Any])
         #expect(json["vendor"] as? String == "generic")
         #expect(json["authentication"] as? String == "basic")
         #expect(json["powerState"] as? String == "Off")
 
-        let discover = try sushy.vmedia([], command: "discover")
+        let discover = try await sushy.vmedia([], command: "discover")
         #expect(discover.status == 0, "\(discover.stderr)")
         #expect(discover.stdout.contains("Sushy Emulator"))
         #expect(discover.stdout.contains("hosts file (paste under the host):"))
 
-        #expect(try sushy.vmedia(["eject"]).status == 0)
-        let insert = try sushy.vmedia(["insert", sushy.isoURL])
+        #expect(try await sushy.vmedia(["eject"]).status == 0)
+        let insert = try await sushy.vmedia(["insert", sushy.isoURL])
         #expect(insert.status == 0, "\(insert.stderr)")
         #expect(insert.stdout.contains("inserted \(sushy.isoURL) into \(SushyEmulator.system)/VirtualMedia/Cd"))
-        let slot = try sushy.read(SushyEmulator.system + "/VirtualMedia/Cd")
+        let slot = try await sushy.read(SushyEmulator.system + "/VirtualMedia/Cd")
         #expect(slot["Image"] as? String == sushy.isoURL && slot["Inserted"] as? Bool == true)
         #expect(sushy.isoServer?.output.contains("\"GET /esx-01/esxi.iso HTTP/1.1\" 200") == true)
 
-        let boot = try sushy.vmedia(["boot-once", "cd"])
+        let boot = try await sushy.vmedia(["boot-once", "cd"])
         #expect(boot.status == 0, "\(boot.stderr)")
-        #expect((try sushy.read(SushyEmulator.system)["Boot"] as? [String: Any])?["BootSourceOverrideTarget"] as? String == "Cd")
+        #expect((try await sushy.read(SushyEmulator.system)["Boot"] as? [String: Any])?["BootSourceOverrideTarget"] as? String == "Cd")
 
-        let on = try sushy.vmedia(["power", "on"])
+        let on = try await sushy.vmedia(["power", "on"])
         #expect(on.status == 0, "\(on.stderr)")
         #expect(on.stdout.contains("PowerState On"))
-        #expect(try sushy.read(SushyEmulator.system)["PowerState"] as? String == "On")
-        let restart = try sushy.vmedia(["--json", "power", "restart"])
+        #expect(try await sushy.read(SushyEmulator.system)["PowerState"] as? String == "On")
+        let restart = try await sushy.vmedia(["--json", "power", "restart"])
         #expect(restart.status == 0, "\(restart.stderr)")
         #expect(restart.stdout.contains("\"powerState\" : \"On\""))
 
-        let eject = try sushy.vmedia(["eject"])
+        let eject = try await sushy.vmedia(["eject"])
         #expect(eject.stdout.contains("ejected \(SushyEmulator.system)/VirtualMedia/Cd"))
         for result in [info, discover, insert, boot, on, restart, eject] {
             #expect(!result.stdout.contains(SushyEmulator.password) && !result.stderr.contains(SushyEmulator.password))
@@ -159,51 +169,82 @@ struct SushyEmulatorTests {
     }
 
     @Test("over TLS: verify off works with a warning, a wrong CA fails clearly, the right CA works, a changed pinned key fails")
-    func tls() throws {
+    func tls() async throws {
         let dir = try TemporaryDirectory()
         let openssl = try Peer.tool("openssl")
-        var certs: [(cert: String, key: String)] = []
+        var made: [(cert: String, key: String)] = []
         for name in ["bmc", "other"] {
             let cert = dir.file("\(name).pem"), key = dir.file("\(name).key")
-            let made = try Peer.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], timeout: 60)
-            #expect(made.status == 0)
-            certs.append((cert, key))
+            let result = try await offPool { try Peer.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                                                           "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert], timeout: 60) }
+            #expect(result.status == 0)
+            made.append((cert, key))
         }
-        let sushy = try SushyEmulator(certificate: certs[0])
+        let certs = made
+        let sushy = try await offPool { try SushyEmulator(certificate: certs[0]) }
         defer { sushy.stop() }
 
-        let insecure = try sushy.vmedia(["info"])
+        let insecure = try await sushy.vmedia(["info"])
         #expect(insecure.status == 0, "\(insecure.stderr)")
         #expect(insecure.stderr.contains("TLS certificate of 127.0.0.1 is not verified"))
 
-        let wrongCA = try sushy.vmedia(["--tls-ca", certs[1].cert, "info"])
+        let wrongCA = try await sushy.vmedia(["--tls-ca", certs[1].cert, "info"])
         #expect(wrongCA.status != 0)
         #expect(wrongCA.stderr.contains("GET /redfish/v1/"))
         #expect(wrongCA.stderr.contains("TLS certificate not trusted"))
 
-        #expect(try sushy.vmedia(["--tls-ca", certs[0].cert, "info"]).status == 0)
+        #expect(try await sushy.vmedia(["--tls-ca", certs[0].cert, "info"]).status == 0)
 
         let known = dir.file("known_bmcs")
-        let first = try sushy.vmedia(["--tls-pin", "--known-bmcs", known, "info"])
+        let first = try await sushy.vmedia(["--tls-pin", "--known-bmcs", known, "info"])
         #expect(first.status == 0, "\(first.stderr)")
         let recorded = try String(contentsOfFile: known, encoding: .utf8)
         #expect(recorded.hasPrefix("127.0.0.1:\(sushy.port) sha256//"))
-        #expect(try sushy.vmedia(["--tls-pin", "--known-bmcs", known, "info"]).status == 0)
+        #expect(try await sushy.vmedia(["--tls-pin", "--known-bmcs", known, "info"]).status == 0)
 
         // The BMC "regenerates" its key: the file now holds another key's pin.
-        let pubkey = try Peer.run([openssl, "x509", "-in", certs[1].cert, "-pubkey", "-noout"])
-        let der = try Peer.run([openssl, "pkey", "-pubin", "-outform", "der"], stdin: Data(pubkey.stdout.utf8))
-        let digest = try Peer.run([openssl, "dgst", "-sha256", "-binary"], stdin: der.stdoutData)
+        let pubkey = try await offPool { try Peer.run([openssl, "x509", "-in", certs[1].cert, "-pubkey", "-noout"]) }
+        let der = try await offPool { try Peer.run([openssl, "pkey", "-pubin", "-outform", "der"], stdin: Data(pubkey.stdout.utf8)) }
+        let digest = try await offPool { try Peer.run([openssl, "dgst", "-sha256", "-binary"], stdin: der.stdoutData) }
         try Data("127.0.0.1:\(sushy.port) sha256//\(digest.stdoutData.base64EncodedString())\n".utf8).write(to: URL(fileURLWithPath: known))
-        let changed = try sushy.vmedia(["--tls-pin", "--known-bmcs", known, "info"])
+        let changed = try await sushy.vmedia(["--tls-pin", "--known-bmcs", known, "info"])
         #expect(changed.status != 0)
         #expect(changed.stderr.contains("TLS public key changed"))
         #expect(changed.stderr.contains(known))
     }
 
+    @Test("discover --config reads the BMC from the hosts file; a vendor: that disagrees gives a warning")
+    func discoverFromHostsFile() async throws {
+        let sushy = try await offPool { try SushyEmulator() }
+        defer { sushy.stop() }
+        let hosts = sushy.dir.file("hosts.yaml")
+        try Data("""
+            hosts:
+              - ipmi:
+                  vendor: dell
+                  address: \(sushy.base)
+                  username: admin
+                  password: "${SUSHY_PW}"
+                esxi:
+                  esxi_disk: "unknown"
+                  password: "VMware1!"
+                  address: 127.0.0.20
+                  gateway: 127.0.0.1
+                  netmask: 255.0.0.0
+                  hostname: esxi-a
+                  mgtnic: vmnic0
+            """.utf8).write(to: URL(fileURLWithPath: hosts))
+        let result = try await runVMedia(["discover", "--config", hosts, "--host", "esxi-a"], environment: ["SUSHY_PW": SushyEmulator.password])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("the hosts file says vendor dell, but the BMC reports generic"))
+        #expect(result.stdout.contains("Sushy Emulator"))
+        #expect(!result.stdout.contains(SushyEmulator.password) && !result.stderr.contains(SushyEmulator.password))
+        let none = try await runVMedia(["discover", "--config", hosts, "--host", "esxi-zz"], environment: ["SUSHY_PW": SushyEmulator.password])
+        #expect(none.status != 0 && none.stderr.contains("no host in"))
+    }
+
     @Test("a BMC that accepts the connection and never answers fails within --timeout, naming the URI")
-    func hungBMC() throws {
+    func hungBMC() async throws {
         let python = try Peer.tool("python3")
         let port = try freePort()
         let dir = try TemporaryDirectory()
@@ -216,9 +257,9 @@ struct SushyEmulatorTests {
                 c, _ = s.accept(); held.append(c)
             """], log: dir.file("hang.log"))
         defer { server.stop() }
-        for _ in 0..<50 where !server.output.contains("ready") { Thread.sleep(forTimeInterval: 0.1) }
+        for _ in 0..<50 where !server.output.contains("ready") { try await Task.sleep(for: .milliseconds(100)) }
         let start = Date()
-        let result = try VMediaBinary.run(["bmc", "--bmc", "http://127.0.0.1:\(port)", "--username", "admin", "--password-env", "PW",
+        let result = try await runVMedia(["bmc", "--bmc", "http://127.0.0.1:\(port)", "--username", "admin", "--password-env", "PW",
                                            "--timeout", "2", "info"], environment: ["PW": "x"], timeout: 60)
         #expect(result.status != 0)
         #expect(result.stderr.contains("GET /redfish/v1/"))
@@ -227,14 +268,19 @@ struct SushyEmulatorTests {
     }
 
     @Test("vmedia bmc refuses a password on the command line and bad actions, with the fix")
-    func usage() throws {
-        let noPassword = try VMediaBinary.run(["bmc", "--bmc", "127.0.0.1", "--username", "admin", "info"])
+    func usage() async throws {
+        let noPassword = try await runVMedia(["bmc", "--bmc", "127.0.0.1", "--username", "admin", "info"])
         #expect(noPassword.status != 0)
         #expect(noPassword.stderr.contains("--password-env VAR or --password-file FILE"))
-        let badAction = try VMediaBinary.run(["bmc", "--bmc", "127.0.0.1", "--username", "admin", "--password-env", "X", "power", "cycle"])
+        let badAction = try await runVMedia(["bmc", "--bmc", "127.0.0.1", "--username", "admin", "--password-env", "X", "power", "cycle"])
         #expect(badAction.status != 0)
         #expect(badAction.stderr.contains("expected info, media, insert URL, eject, boot-once cd, or power status|on|off|restart"))
-        let help = try VMediaBinary.run(["bmc", "--help"])
+        let help = try await runVMedia(["bmc", "--help"])
         #expect(help.stdout.contains("Examples:"))
     }
+}
+
+/// `VMediaBinary.run` off the cooperative pool.
+func runVMedia(_ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 120) async throws -> Peer.Result {
+    try await offPool { try VMediaBinary.run(arguments, environment: environment, timeout: timeout) }
 }
