@@ -9,18 +9,22 @@ struct DiscoverCommand: AsyncParsableCommand {
         commandName: "discover",
         abstract: "Show a server's system, disks and NICs, and the esxi_disk and mgtnic values for the hosts file.",
         discussion: """
-            Reads the BMC's Redfish inventory (Storage/Drives or SimpleStorage, EthernetInterfaces) and
-            suggests the hosts-file values: esxi_disk (the disk model ESXi's --firstdisk matches; a Dell
-            BOSS card is "DELLBOSS VD", M.2 boot kits are preferred) and mgtnic (the MAC of the first port
-            with link up). Boot devices are marked with *. The YAML snippet at the end pastes under the
-            host's entry.
+            Reads the BMC's Redfish inventory (Storage/Drives or SimpleStorage,
+            EthernetInterfaces) and suggests the hosts-file values:
+              esxi_disk  the disk model ESXi's --firstdisk matches; a Dell BOSS
+                         card is "DELLBOSS VD", M.2 boot kits come first
+              mgtnic     the MAC of the first port with link up
+            Boot devices are marked with *. The YAML snippet at the end pastes
+            under the host's entry.
 
-            With --config, every host of the hosts file (or those named by --host) is discovered with the
-            BMC address, user, password and vendor written there; one failing host does not stop the others.
+            With --config, every host of the hosts file (or those named by
+            --host) is discovered with the BMC address, user, password and
+            vendor written there; one failing host does not stop the others.
 
             Examples:
               vmedia discover --bmc 10.0.0.21 --username root --password-env BMC_PW
-              vmedia discover --bmc 10.0.0.21 --username root --password-file pw.txt --json
+              vmedia discover --bmc 10.0.0.21 --username root \\
+                  --password-file pw.txt --json
               vmedia discover --config hosts.yaml --host esx-01
             """)
 

@@ -53,6 +53,7 @@ struct CurlHTTPClientTests {
         }
         let starts = answers.compactMap { $0["started"] as? Double }, ends = answers.compactMap { $0["finished"] as? Double }
         let span = (ends.max() ?? 0) - (starts.min() ?? 0)
+        print("8 concurrent requests to /slow/1: server-side span \(String(format: "%.2f", span)) s, at most \(answers.compactMap { $0["mostConcurrent"] as? Int }.max() ?? 0) in progress at once")
         #expect(answers.compactMap { $0["mostConcurrent"] as? Int }.max() == 8, "the server never had all 8 requests at once")
         #expect(span >= 0.95 && span < 2.5, "8 × 1 s requests spanned \(span) s at the server: they were serialised")
     }
