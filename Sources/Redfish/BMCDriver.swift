@@ -82,7 +82,9 @@ public struct BMCDriver: Sendable {
 
     public func info() async throws -> BMCInfo {
         let system = try await client.get(systemURI, as: ComputerSystem.self)
-        let slots = try await mediaSlots()
+        var notes = warnings
+        var slots: [VirtualMedia] = []
+        do { slots = try await mediaSlots() } catch let error as RedfishError { notes.append("virtual media: \(error)") }
         let auth: String
         switch await client.authentication {
         case .session: auth = "session"
@@ -100,7 +102,7 @@ public struct BMCDriver: Sendable {
                                      occupied: slot.isOccupied, usable: slot.isOpticalDrive && profile.acceptsSlot(slot, among: slots),
                                      connectedVia: slot.connectedVia)
                        },
-                       warnings: warnings)
+                       warnings: notes)
     }
 
     /// `BootProgress.LastState` (Redfish ≥ 1.13), else HPE's `Oem.Hpe.PostState`.
@@ -281,7 +283,14 @@ public struct BMCDriver: Sendable {
         guard let target = profile.bootTarget(allowable: allowable) else {
             throw RedfishError.unsupported(operation: "boot-once cd", detail: "\(systemURI) offers no CD boot target (allowed: \(allowable.joined(separator: ", ")))")
         }
-        let uri = try await patchBoot(profile.bootBody(target: target, system: system), system: system)
+        let uri: String
+        do {
+            uri = try await patchBoot(profile.bootBody(target: target, system: system), system: system)
+        } catch let error as RedfishError where profile.hasOEMBootOnceFallback && error.status == 400 {
+            logger.notice("every Boot PATCH was refused (\(error)); using the vendor's OEM one-time boot")
+            try await profile.setOEMBootOnce(driver: self)
+            return
+        }
         let readBack = try await client.get(uri, as: ComputerSystem.self)
         if let seen = readBack.boot?.overrideTarget, seen != target, uri == systemURI {
             throw RedfishError.verificationFailed(operation: "boot-once cd", uri: uri, expected: "BootSourceOverrideTarget \(target)", found: seen)

@@ -127,6 +127,19 @@ struct FailureModeTests {
         #expect(slot.odataID == dellSystem + "/VirtualMedia/1")
     }
 
+    @Test("F9: iDRAC10 refusing Boot on both Settings and System falls back to the SCP import")
+    func f9SCPFallback() async throws {
+        let bmc = try FakeBMC("dell-idrac10")
+        bmc.addRule { request, _ in
+            request.method == "PATCH" ? FakeBMC.error(400, "Base.1.18.PropertyNotWritable", "The property Boot is a read-only property and cannot be assigned a value.") : nil
+        }
+        mutate(bmc, dellManager, ["Actions": ["Oem": ["#OemManager.ImportSystemConfiguration": ["target": .string(dellManager + "/Actions/Oem/OemManager.ImportSystemConfiguration")]]]])
+        bmc.set("/redfish/v1/TaskService/Tasks/JID_471269252011", ["@odata.id": "/redfish/v1/TaskService/Tasks/JID_471269252011", "TaskState": "Completed", "TaskStatus": "OK"])
+        try await withDriver(bmc) { try await $0.setOneTimeBoot(.cd) }
+        #expect(bmc.writes.filter { $0.method == "PATCH" }.map(\.uri) == [dellSystem + "/Settings", dellSystem])
+        #expect(bmc.writes.last { $0.method == "POST" }?.uri == dellManager + "/Actions/Oem/OemManager.ImportSystemConfiguration")
+    }
+
     @Test("F10: with a SessionService the client never sends Basic auth (iDRAC10 1.30 leaves Basic unadvertised)")
     func f10SessionsOverBasic() async throws {
         let bmc = try FakeBMC("dell-idrac10")

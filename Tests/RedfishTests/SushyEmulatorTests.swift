@@ -61,6 +61,14 @@ final class SushyEmulator: @unchecked Sendable {
     var base: String { "\(scheme)://127.0.0.1:\(port)" }
     var isoURL: String { "http://127.0.0.1:\(isoPort)/esx-01/esxi.iso" }
 
+    /// Looks the peers up in the test's own context (a missing peer cancels the test, or fails it under CI).
+    static func checkPeers() throws {
+        _ = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
+        _ = try Peer.python(module: "bcrypt")
+        _ = try Peer.tool("python3")
+        _ = try Peer.tool("curl")
+    }
+
     init(certificate: (cert: String, key: String)? = nil) throws {
         let sushy = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
         let venvPython = try Peer.python(module: "bcrypt")
@@ -126,6 +134,7 @@ final class SushyEmulator: @unchecked Sendable {
 struct SushyEmulatorTests {
     @Test("discover, eject, insert (the emulator downloads the image), boot once, power on and restart")
     func fullFlow() async throws {
+        try SushyEmulator.checkPeers()
         let sushy = try await offPool { try SushyEmulator() }
         defer { sushy.stop() }
 
@@ -181,6 +190,7 @@ struct SushyEmulatorTests {
             made.append((cert, key))
         }
         let certs = made
+        try SushyEmulator.checkPeers()
         let sushy = try await offPool { try SushyEmulator(certificate: certs[0]) }
         defer { sushy.stop() }
 
@@ -215,6 +225,7 @@ struct SushyEmulatorTests {
 
     @Test("discover --config reads the BMC from the hosts file; a vendor: that disagrees gives a warning")
     func discoverFromHostsFile() async throws {
+        try SushyEmulator.checkPeers()
         let sushy = try await offPool { try SushyEmulator() }
         defer { sushy.stop() }
         let hosts = sushy.dir.file("hosts.yaml")
