@@ -11,11 +11,13 @@ public struct VMediaCommand: AsyncParsableCommand {
             """,
         version: VMediaVersion.string,
         subcommands: [
-            Version.self,
-            BMCCommand.self,
-            DiscoverCommand.self,
+            InspectCommand.self,
+            RemasterCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
+            DiscoverCommand.self,
+            BMCCommand.self,
+            Version.self,
         ]
     )
 
