@@ -228,6 +228,7 @@ struct SushyEmulatorTests {
         try SushyEmulator.checkPeers()
         let sushy = try await offPool { try SushyEmulator() }
         defer { sushy.stop() }
+        // The ESXi addresses are documentation addresses that discover never contacts: only the BMC is asked.
         let hosts = sushy.dir.file("hosts.yaml")
         try Data("""
             hosts:
@@ -239,9 +240,9 @@ struct SushyEmulatorTests {
                 esxi:
                   esxi_disk: "unknown"
                   password: "VMware1!"
-                  address: 127.0.0.20
-                  gateway: 127.0.0.1
-                  netmask: 255.0.0.0
+                  address: 192.0.2.20
+                  gateway: 192.0.2.1
+                  netmask: 255.255.255.0
                   hostname: esxi-a
                   mgtnic: vmnic0
             """.utf8).write(to: URL(fileURLWithPath: hosts))
