@@ -35,7 +35,7 @@ let package = Package(
         // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
         .target(name: "ESXi", dependencies: ["ISO9660", "CZlib"]),
         // Async HTTP client over libcurl (Redfish transport, ESXi probe).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", logging]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digest", logging]),
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
