@@ -221,10 +221,17 @@ public struct ISOImage: Sendable {
                                                           extent: catalogLBA.rawValue, byteCount: blockSize,
                                                           imageBytes: source.byteCount)
                 }
-                // One block holds 64 entries, enough for every real catalog; read up to 4 when present.
-                let count = Int(min(4 * blockSize, source.byteCount - start))
-                let bytes = try source.read(at: start, count: count, for: "BootCatalog", sector: Int64(catalogLBA.rawValue))
-                catalog = try BootCatalog(bytes: bytes, sector: Int64(catalogLBA.rawValue))
+                // One block holds 64 entries, enough for every real catalog, and the blocks after it are
+                // usually boot image data; read up to 4 only when the first block ends inside a section.
+                let first = try source.read(at: start, count: Int(blockSize), for: "BootCatalog",
+                                            sector: Int64(catalogLBA.rawValue))
+                do {
+                    catalog = try BootCatalog(bytes: first, sector: Int64(catalogLBA.rawValue))
+                } catch ISO9660Error.truncated {
+                    let count = Int(min(4 * blockSize, source.byteCount - start))
+                    let bytes = try source.read(at: start, count: count, for: "BootCatalog", sector: Int64(catalogLBA.rawValue))
+                    catalog = try BootCatalog(bytes: bytes, sector: Int64(catalogLBA.rawValue))
+                }
             } catch let error as ISO9660Error {
                 problems.append(error)
             }
