@@ -70,6 +70,8 @@ public struct ISOImage: Sendable {
     public let bootCatalog: BootCatalog?
     public let bootImages: [BootImage]
     let openProblems: [ISO9660Error]
+    /// Directory entries of the primary tree by extent, to follow Rock Ridge CL links in constant time.
+    let primaryDirectoryByExtent: [UInt32: Int]
 
     /// The volume size the primary descriptor declares, in bytes.
     public var volumeByteCount: Int64 { Int64(primaryVolumeDescriptor.volumeSpaceSize) * Int64(LogicalBlockAddress.blockSize) }
@@ -263,6 +265,11 @@ public struct ISOImage: Sendable {
         self.bootCatalog = catalog
         self.bootImages = images
         self.openProblems = problems
+        var directories: [UInt32: Int] = [:]
+        for entry in tree.entries where entry.isDirectory {
+            if let extent = entry.firstExtent?.location.rawValue, directories[extent] == nil { directories[extent] = entry.index }
+        }
+        self.primaryDirectoryByExtent = directories
     }
 
     static func readPathTable(source: any SectorSource, tree: ISONamespace, byteOrder: PathTableRecord.ByteOrder,
