@@ -158,7 +158,9 @@ public struct ModuleCheck: Sendable, Equatable {
     public var summary: String {
         switch outcome {
         case .gzip(let gzip):
-            let padding = gzip.trailingZeroByteCount > 0 ? ", \(gzip.trailingZeroByteCount) zero padding bytes" : ""
+            let padding = gzip.trailingByteCount == 0 ? ""
+                : gzip.trailingNonZeroByteCount == 0 ? ", then \(gzip.trailingByteCount) zero padding bytes"
+                : ", then \(gzip.trailingByteCount) bytes of trailing data that is not gzip (ignored, as by gzip -t and mboot)"
             return "ok \(path): gzip, \(gzip.members) member\(gzip.members == 1 ? "" : "s"), "
                 + "\(gzip.compressedByteCount) → \(gzip.uncompressedByteCount) bytes, CRC-32 and ISIZE match\(padding)"
         case .notGzip: return "ok \(path): \(byteCount) bytes, not gzip-compressed (read in full)"

@@ -8,31 +8,46 @@ import CZlib
 /// Why a class: zlib keeps a pointer back to its `z_stream` and refuses (`Z_STREAM_ERROR`) a stream that
 /// has moved since `inflateInit2`, so the stream lives at one heap address for the verifier's life.
 ///
-/// Stream rules, matching what `gzip -t` accepts and what ESXi's loader decompresses:
-/// * concatenated members are one stream (RFC 1952 §2.2); each is checked;
-/// * zero bytes after the last member are padding (image tools pad to a sector) and are counted, not
-///   rejected; any other trailing byte must start another member, else it is corruption;
-/// * the stream must end exactly at a member's end (or in padding): a missing trailer is truncation.
+/// Stream rules, those of `gzip -t` (and of mboot, which inflates a module's first member and stops):
+/// * concatenated members are one stream (RFC 1952 §2.2); each member is checked;
+/// * bytes after the last member that do not start another member (1f 8b) are trailing data: counted and
+///   reported, not an error. Image tools pad modules with zeros to a sector; any other trailing bytes are
+///   reported as such so a reader can judge them, as `gzip -t` warns "trailing garbage ignored";
+/// * the stream must start with a member and end at a member's end (or in trailing data): a missing
+///   trailer is truncation.
 public final class GzipStreamVerifier {
     /// What a completed check found.
     public struct Summary: Sendable, Equatable {
         /// Number of gzip members (1 for a file written by a single `gzip` run).
         public let members: Int
-        /// Bytes of the gzip stream itself, including padding.
+        /// Bytes of the whole stream, including trailing data.
         public let compressedByteCount: Int64
         /// Bytes that inflating every member produced.
         public let uncompressedByteCount: Int64
-        /// Zero bytes after the last member.
-        public let trailingZeroByteCount: Int64
+        /// Bytes after the last member (zero padding or other data).
+        public let trailingByteCount: Int64
+        /// How many of the trailing bytes are not zero: 0 means plain sector padding.
+        public let trailingNonZeroByteCount: Int64
+
+        public init(members: Int, compressedByteCount: Int64, uncompressedByteCount: Int64,
+                    trailingByteCount: Int64 = 0, trailingNonZeroByteCount: Int64 = 0) {
+            self.members = members
+            self.compressedByteCount = compressedByteCount
+            self.uncompressedByteCount = uncompressedByteCount
+            self.trailingByteCount = trailingByteCount
+            self.trailingNonZeroByteCount = trailingNonZeroByteCount
+        }
     }
 
     private enum State {
+        /// Before the first member, or right after a member: the next bytes start a member or trailing data.
+        case boundary
+        /// After a member, the byte 1f was seen and held back; the next byte decides member or trailing data.
+        case heldSignatureByte
         /// Inside a member: zlib has consumed its header or more.
         case member
-        /// Between members, or before the first: the next non-zero byte must start a member.
-        case boundary
-        /// After zero padding: only further zero bytes may follow.
-        case padding
+        /// Trailing data: everything up to the end is counted, nothing is inflated.
+        case trailing
     }
 
     private let stream: UnsafeMutablePointer<z_stream>
@@ -42,7 +57,8 @@ public final class GzipStreamVerifier {
     private var offset: Int64 = 0
     private var members = 0
     private var uncompressed: Int64 = 0
-    private var zeros: Int64 = 0
+    private var trailing: Int64 = 0
+    private var trailingNonZero: Int64 = 0
     private var memberStart: Int64 = 0
     private var failure: ESXiError?
     private let name: String
@@ -93,13 +109,17 @@ public final class GzipStreamVerifier {
         case .member:
             throw corrupt(at: offset, "the stream ends inside gzip member \(members + 1) (started at byte \(memberStart)): "
                           + "the file is truncated")
-        case .boundary, .padding:
-            guard members > 0 else {
-                throw corrupt(at: 0, zeros > 0 ? "the file holds only zero bytes" : "the file is empty")
-            }
+        case .heldSignatureByte:
+            // A lone 1f at the very end is the start of a member that was cut off; gzip -t agrees
+            // ("unexpected end of file").
+            throw corrupt(at: offset - 1, "the stream ends one byte into gzip member \(members + 1): the file is truncated")
+        case .boundary, .trailing:
+            break
         }
-        return Summary(members: members, compressedByteCount: offset, uncompressedByteCount: uncompressed,
-                       trailingZeroByteCount: zeros)
+        guard members > 0 else { throw corrupt(at: 0, "the file is empty") }
+        return Summary(members: members, compressedByteCount: offset,
+                       uncompressedByteCount: uncompressed, trailingByteCount: trailing,
+                       trailingNonZeroByteCount: trailingNonZero)
     }
 
     private func feed(_ bytes: UnsafeRawBufferPointer) throws {
@@ -107,28 +127,40 @@ public final class GzipStreamVerifier {
         var remaining = bytes.count
         while remaining > 0 {
             switch state {
-            case .padding, .boundary:
-                let byte = base.pointee
-                if byte == 0 {
-                    if state == .boundary, members == 0 {
-                        throw corrupt(at: offset, "expected the gzip signature 1f 8b, found 00")
-                    }
-                    state = .padding
-                    zeros += 1
+            case .boundary where members == 0:
+                // The first member starts at byte 0; zlib checks the signature and header itself.
+                try startMember()
+            case .boundary:
+                if base.pointee == GzipSignature.bytes[0] {
+                    state = .heldSignatureByte
                     offset += 1
                     base += 1
                     remaining -= 1
-                    continue
+                } else {
+                    state = .trailing
                 }
-                if state == .padding {
-                    throw corrupt(at: offset, "byte 0x\(String(byte, radix: 16)) after \(zeros) zero padding bytes that "
-                                  + "followed the last gzip member")
+            case .heldSignatureByte:
+                if base.pointee == GzipSignature.bytes[1] {
+                    // Another member: give zlib the held 1f, then continue with this chunk.
+                    offset -= 1
+                    try startMember()
+                    var held = GzipSignature.bytes[0]
+                    try withUnsafeMutablePointer(to: &held) { pointer in
+                        stream.pointee.next_in = pointer
+                        stream.pointee.avail_in = 1
+                        _ = try inflateAvailable()
+                    }
+                    offset += 1
+                } else {
+                    trailing += 1
+                    trailingNonZero += 1
+                    state = .trailing
                 }
-                // A new member starts here; zlib checks the signature and header itself.
-                let status = inflateReset(stream)
-                guard status == Z_OK else { throw ESXiError.zlib(function: "inflateReset", code: status) }
-                state = .member
-                memberStart = offset
+            case .trailing:
+                for index in 0..<remaining where base[index] != 0 { trailingNonZero += 1 }
+                trailing += Int64(remaining)
+                offset += Int64(remaining)
+                remaining = 0
             case .member:
                 // zlib's avail_in is a 32-bit count; feed at most 1 GiB per call.
                 let take = min(remaining, 1 << 30)
@@ -146,6 +178,13 @@ public final class GzipStreamVerifier {
                 }
             }
         }
+    }
+
+    private func startMember() throws {
+        let status = inflateReset(stream)
+        guard status == Z_OK else { throw ESXiError.zlib(function: "inflateReset", code: status) }
+        state = .member
+        memberStart = offset
     }
 
     /// Inflates the input zlib holds; true when the member ended (trailer checked).

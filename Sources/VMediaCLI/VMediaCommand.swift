@@ -11,8 +11,13 @@ public struct VMediaCommand: AsyncParsableCommand {
             """,
         version: VMediaVersion.string,
         subcommands: [
-            Version.self,
             InspectCommand.self,
+            RemasterCommand.self,
+            KickstartCommand.self,
+            ValidateCommand.self,
+            DiscoverCommand.self,
+            BMCCommand.self,
+            Version.self,
         ]
     )
 
