@@ -68,6 +68,10 @@ let package = Package(
         // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
+        // Benchmarks, one subcommand each: swift run -c release vmedia-bench <benchmark> …
+        .executableTarget(name: "vmedia-bench", dependencies: [
+            "ISO9660", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
