@@ -14,6 +14,7 @@ public struct VMediaCommand: AsyncParsableCommand {
             Version.self,
             KickstartCommand.self,
             ValidateCommand.self,
+            FixtureCommand.self,
         ]
     )
 
