@@ -4,8 +4,11 @@
 /// `keyboard 'US Default'`, `clearpart --alldrives --overwritevmfs`, `install --overwritevmfs --firstdisk="…"`,
 /// `network --bootproto=static …`, `reboot`, and a busybox `%firstboot` that turns SSH on. What differs is on
 /// purpose: `rootpw --iscrypted` by default (no plaintext in an image anyone on the network can fetch), comments
-/// that say what each line does, and the sshServer firewall rule set *enabled* (the old file disabled it, against
-/// its own stated intent of opening SSH).
+/// that say what each line does, and the sshServer firewall rule set *enabled* (the old file set
+/// `--enabled=false`, which closes the port, while its article says the aim was to open SSH).
+///
+/// A side effect of `--iscrypted` worth knowing: weasel (`doRootpw`) runs its password-quality check only on
+/// plaintext passwords, so the old configs' short test passwords still install when hashed.
 public struct Kickstart: Sendable, Equatable {
     /// Which drives lose their partitions before the install.
     public enum Wipe: String, Sendable, Equatable, CaseIterable {
@@ -46,7 +49,7 @@ public struct Kickstart: Sendable, Equatable {
         case .plain(let password):
             if let problem = RootPassword.problem(with: password, plain: true) {
                 found.append(KickstartProblem(field: .password, message: problem,
-                                              fix: "use rootpw: crypted (the default), or a password without these characters"))
+                                              fix: "choose another password, or use rootpw: crypted (the default)"))
             }
         case .crypted(let hash):
             if SHA512Crypt.components(of: hash) == nil {

@@ -4,8 +4,11 @@
 ///
 /// Reading rules (VMware "Installation and Upgrade Script Commands"):
 /// - Lines before the first `%section` are commands; a line whose first non-blank character is `#` is a comment.
-/// - A command line is split shell-style (Python `shlex.split`, which weasel uses): whitespace separates words,
-///   '…' and "…" quote, `\` escapes outside single quotes, and a `#` inside a line is an ordinary character.
+/// - A command line is split as weasel's `ScriptedInstallPreparser.tokenizeLine` does, with Python's
+///   `shlex.split(line, comments=True)`: whitespace separates words, '…' and "…" quote, `\` escapes outside single
+///   quotes, and an unquoted `#` ends the line, even in the middle of a word (`rootpw abc#def` sets `abc`).
+/// - Like weasel, unknown commands and options are warnings, not errors; missing required commands, a second
+///   install command, bad addresses and a malformed crypted password are errors.
 /// - `%pre`, `%post` and `%firstboot` start a script section that runs until the next line starting with `%`;
 ///   `%include FILE` (and `include FILE`) pulls in another file.
 public struct KickstartFile: Sendable, Equatable {
@@ -70,7 +73,8 @@ public struct KickstartFile: Sendable, Equatable {
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             do {
                 let words = try splitShellStyle(String(line))
-                commands.append(Command(name: words[0], arguments: Array(words.dropFirst()), line: number))
+                guard let name = words.first else { continue }
+                commands.append(Command(name: name, arguments: Array(words.dropFirst()), line: number))
             } catch {
                 problems.append(KickstartProblem(line: number, message: error.message, fix: error.fix))
             }
@@ -89,6 +93,8 @@ public struct KickstartFile: Sendable, Equatable {
         public let wipesAllDrives: Bool
         public let reboots: Bool
         public let sections: [Section]
+        /// What weasel would log as warnings and go on: unknown commands and options, values it fills in itself.
+        public let warnings: [KickstartProblem]
     }
 
     /// The options each command accepts (flags without `=`, values with `=`), from VMware's command reference.
@@ -112,14 +118,18 @@ public struct KickstartFile: Sendable, Equatable {
 
     public func interpret() throws(KickstartError) -> Interpretation {
         var problems: [KickstartProblem] = []
+        var warnings: [KickstartProblem] = []
         func problem(_ command: Command?, _ field: KickstartProblem.Field?, _ message: String, _ fix: String) {
             problems.append(KickstartProblem(field: field, line: command?.line, message: message, fix: fix))
+        }
+        func warning(_ command: Command?, _ field: KickstartProblem.Field?, _ message: String, _ fix: String) {
+            warnings.append(KickstartProblem(field: field, line: command?.line, message: message, fix: fix))
         }
         var options: [Int: [String: String?]] = [:]
         var positional: [Int: [String]] = [:]
         for (index, command) in commands.enumerated() {
             guard let known = KickstartFile.knownOptions[command.name] else {
-                problem(command, nil, "unknown command '\(command.name)'", "remove it or check the spelling against VMware's kickstart command list")
+                warning(command, nil, "unknown command '\(command.name)' (the installer ignores it)", "remove it or check the spelling against VMware's kickstart command list")
                 continue
             }
             var parsed: [String: String?] = [:]
@@ -130,7 +140,7 @@ public struct KickstartFile: Sendable, Equatable {
                 let name = String(body.prefix(while: { $0 != "=" }))
                 let value = body.contains("=") ? String(body.drop(while: { $0 != "=" }).dropFirst()) : nil
                 if !known.contains(name) {
-                    problem(command, nil, "\(command.name): unknown option --\(name)", "valid options: \(known.sorted().map { "--" + $0 }.joined(separator: " "))")
+                    warning(command, nil, "\(command.name): unknown option --\(name) (the installer ignores it)", "valid options: \(known.sorted().map { "--" + $0 }.joined(separator: " "))")
                 }
                 parsed[name] = value
             }
@@ -141,6 +151,11 @@ public struct KickstartFile: Sendable, Equatable {
             commands.indices.filter { names.contains(commands[$0].name) }
         }
 
+        for index in find("%include", "include") {
+            // weasel reads the file after running %pre (which usually writes it); it is not in this text.
+            warning(commands[index], nil, "\(commands[index].name) \(commands[index].arguments.joined(separator: " ")): commands in included files are not checked here",
+                    "check the included file separately")
+        }
         if find("vmaccepteula", "accepteula").isEmpty {
             problem(nil, nil, "the required command vmaccepteula is missing", "add a line 'vmaccepteula'")
         }
@@ -154,8 +169,14 @@ public struct KickstartFile: Sendable, Equatable {
                 problem(commands[index], .password, "rootpw takes exactly one password, found \(words.count) words", "quote the password or use --iscrypted with a hash")
             } else if options[index]?.keys.contains("iscrypted") == true {
                 rootPassword = .crypted(words[0])
+                // weasel accepts MD5 ($1$), SHA-512 ($6$) and 13-character DES crypt; vmedia writes $6$ only.
+                let des = words[0].count == 13 && !words[0].hasPrefix("$")
+                if !des, !words[0].hasPrefix("$1$"), SHA512Crypt.components(of: words[0]) == nil {
+                    problem(commands[index], .password, "rootpw --iscrypted: the hash is not a valid crypt string", "give a $6$ (SHA-512 crypt) hash, e.g. from openssl passwd -6")
+                }
             } else {
                 rootPassword = .plain(words[0])
+                warning(commands[index], .password, "rootpw in plaintext: the installer checks it against its password-quality rules (weak ones stop the install) and the image carries the password", "use rootpw --iscrypted with a $6$ hash")
             }
         }
 
@@ -181,8 +202,12 @@ public struct KickstartFile: Sendable, Equatable {
             let command = commands[index]
             let proto = (opts["bootproto"] ?? nil) ?? "dhcp"
             if proto == "static" {
-                network = staticNetwork(command, opts, problem)
-            } else if proto != "dhcp" {
+                network = staticNetwork(command, opts, problem, warning)
+            } else if proto == "dhcp" {
+                for name in ["ip", "netmask", "gateway"] where opts[name] != nil {
+                    problem(command, nil, "network: --bootproto=dhcp with --\(name)=", "remove --\(name)= or use --bootproto=static")
+                }
+            } else {
                 problem(command, nil, "network: --bootproto=\(proto) is neither dhcp nor static", "use --bootproto=static or --bootproto=dhcp")
             }
         }
@@ -205,15 +230,24 @@ public struct KickstartFile: Sendable, Equatable {
         }
         if !problems.isEmpty { throw KickstartError(problems) }
         return Interpretation(rootPassword: rootPassword, installDisk: installDisk, network: network,
-                              wipesAllDrives: wipesAll, reboots: !find("reboot").isEmpty, sections: sections)
+                              wipesAllDrives: wipesAll, reboots: !find("reboot").isEmpty, sections: sections,
+                              warnings: warnings)
     }
 
+    /// weasel requires only --ip for a static setup and fills in a classful netmask, a gateway and the hostname
+    /// 'localhost' with warnings; vmedia always writes them, so here a missing one is a warning and no network
+    /// value is returned.
     private func staticNetwork(_ command: Command, _ opts: [String: String?],
-                               _ problem: (Command?, KickstartProblem.Field?, String, String) -> Void) -> KickstartNetwork? {
+                               _ problem: (Command?, KickstartProblem.Field?, String, String) -> Void,
+                               _ warning: (Command?, KickstartProblem.Field?, String, String) -> Void) -> KickstartNetwork? {
         func value(_ name: String) -> String? { opts[name] ?? nil }
         func address(_ name: String, _ field: KickstartProblem.Field, required: Bool) -> IPv4Address? {
             guard let text = value(name) else {
-                if required { problem(command, field, "network --bootproto=static needs --\(name)=", "add --\(name)=<a.b.c.d>") }
+                if required {
+                    problem(command, field, "network --bootproto=static needs --\(name)=", "add --\(name)=<a.b.c.d>")
+                } else {
+                    warning(command, field, "network: no --\(name)=; the installer guesses one", "add --\(name)=<a.b.c.d>")
+                }
                 return nil
             }
             guard let parsed = IPv4Address(text) else {
@@ -223,8 +257,11 @@ public struct KickstartFile: Sendable, Equatable {
             return parsed
         }
         let ip = address("ip", .address, required: true)
-        let mask = address("netmask", .netmask, required: true)
-        let gateway = address("gateway", .gateway, required: true)
+        let mask = address("netmask", .netmask, required: false)
+        let gateway = address("gateway", .gateway, required: false)
+        if value("hostname") == nil {
+            warning(command, .hostname, "network: no --hostname=; the installer names the host 'localhost'", "add --hostname=<name>")
+        }
         var netmask: IPv4Netmask?
         if let mask {
             netmask = IPv4Netmask(mask)
@@ -256,7 +293,7 @@ public struct KickstartFile: Sendable, Equatable {
         }
         guard let ip, let netmask, let gateway, let device else { return nil }
         let network = KickstartNetwork(address: ip, netmask: netmask, gateway: gateway, nameservers: nameservers,
-                                       hostname: value("hostname"), device: device, vlanID: vlanID)
+                                       hostname: value("hostname") ?? "localhost", device: device, vlanID: vlanID)
         for found in network.problems {
             problem(command, found.field, "network: " + found.message, found.fix)
         }
@@ -270,7 +307,8 @@ struct SplitError: Error {
     let fix: String
 }
 
-/// Python `shlex.split(line)` in POSIX mode with comments off: the splitting weasel applies to command lines.
+/// Python `shlex.split(line, comments=True)` (POSIX mode): the splitting weasel applies to command lines.
+/// Returns no words for a blank or comment-only line.
 func splitShellStyle(_ line: String) throws(SplitError) -> [String] {
     var words: [String] = []
     var current = ""
@@ -289,6 +327,7 @@ func splitShellStyle(_ line: String) throws(SplitError) -> [String] {
             if character == open { quote = nil } else if character == "\\", open == "\"" { escaping = true } else { current.append(character) }
             continue
         }
+        if character == "#" { break }  // shlex comments=True: the rest of the line is a comment
         switch character {
         case " ", "\t":
             if inWord { words.append(current); current = ""; inWord = false }
@@ -303,6 +342,5 @@ func splitShellStyle(_ line: String) throws(SplitError) -> [String] {
     if quote != nil { throw SplitError(message: "unclosed quote", fix: "close the quote or remove it") }
     if escaping { throw SplitError(message: "the line ends with a backslash", fix: "remove the trailing backslash") }
     if inWord { words.append(current) }
-    if words.isEmpty { throw SplitError(message: "empty command", fix: "remove the line") }
     return words
 }

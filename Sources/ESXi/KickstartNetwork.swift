@@ -7,7 +7,8 @@ public struct KickstartNetwork: Sendable, Equatable {
     public let address: IPv4Address
     public let netmask: IPv4Netmask
     public let gateway: IPv4Address
-    /// In the order the installer should try them; the old tool's default was the gateway alone.
+    /// In the order the installer should try them (at most two: the installer ignores the rest); the old tool's
+    /// default was the gateway alone.
     public let nameservers: [IPv4Address]
     public let hostname: String
     public let device: NetworkDevice
@@ -49,6 +50,18 @@ public struct KickstartNetwork: Sendable, Equatable {
                     fix: "use a host address between \(netmask.firstHost(of: address)) and \(netmask.lastHost(of: address))"))
             }
         }
+        for (field, name, value) in [(KickstartProblem.Field.address, "address", address), (.gateway, "gateway", gateway)] {
+            if let kind = value.specialPurpose {
+                found.append(KickstartProblem(field: field, message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
+                                              fix: "use the unicast address of the \(name == "address" ? "ESXi management interface" : "router")"))
+            }
+        }
+        if netmask.prefixLength <= 30, gateway != address, netmask.contains(gateway, sameSubnetAs: address),
+           gateway == netmask.network(of: address) || gateway == netmask.broadcast(of: address) {
+            found.append(KickstartProblem(field: .gateway,
+                message: "gateway \(gateway) is the \(gateway == netmask.network(of: address) ? "network" : "broadcast") address of \(netmask.network(of: address))/\(netmask.prefixLength)",
+                fix: "set the router's address, usually \(netmask.firstHost(of: address))"))
+        }
         if gateway == address {
             found.append(KickstartProblem(field: .gateway, message: "gateway \(gateway) is the host's own address",
                                           fix: "set the router's address as gateway"))
@@ -59,6 +72,11 @@ public struct KickstartNetwork: Sendable, Equatable {
         if let vlanID, !(1...4094).contains(vlanID) {
             found.append(KickstartProblem(field: .vlanID, message: "VLAN id \(vlanID) is outside 1...4094",
                                           fix: "use the 802.1Q id of the management VLAN, or leave vlanid out for untagged"))
+        }
+        if nameservers.count > 2 {
+            // weasel's doNetwork keeps nameserver[0] and nameserver[1] and drops the rest without a word.
+            found.append(KickstartProblem(field: .nameservers, message: "\(nameservers.count) name servers given; the ESXi installer uses only the first two",
+                                          fix: "list at most two name servers (add more after the install with esxcli network ip dns server add)"))
         }
         if nameservers.isEmpty {
             found.append(KickstartProblem(field: .nameservers, message: "the name server list is empty",
@@ -104,6 +122,17 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     public var octets: [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
+
+    /// "loopback", "multicast" … for addresses no interface or router can use (RFC 6890), nil for ordinary ones.
+    public var specialPurpose: String? {
+        switch value >> 24 {
+        case 0: "'this network' (0.0.0.0/8)"
+        case 127: "loopback"
+        case 224...239: "multicast"
+        case 240...255: value == UInt32.max ? "limited broadcast" : "reserved (240.0.0.0/4)"
+        default: nil
+        }
+    }
     public var description: String { octets.map(String.init).joined(separator: ".") }
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.value < rhs.value }
 }

@@ -6,7 +6,8 @@
 public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// A `$6$…` hash, rendered `rootpw --iscrypted <hash>`.
     case crypted(String)
-    /// Plaintext, rendered `rootpw <password>` (only characters that need no quoting: see `problem(with:)`).
+    /// Plaintext, rendered `rootpw <password>`, quoted when needed (see `quotedForShlex`). The installer then runs
+    /// its password-quality check on it, which the crypted form skips.
     case plain(String)
 
     /// Hashes `password` with SHA-512 crypt. The salt is derived from `saltContext` (the host name) and the
@@ -18,13 +19,15 @@ public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDe
         return .crypted(SHA512Crypt.hash(password: Array(password.utf8), salt: salt))
     }
 
-    /// Why `password` cannot be used, or nil. Applies to both forms.
+    /// Why `password` cannot be used, or nil.
     ///
     /// - Non-ASCII and control characters: ESXi's console (DCUI) uses the `keyboard` layout, 'US Default' unless
     ///   changed, and cannot type them; such a password would lock the console out.
-    /// - Plain form only: whitespace, quotes, `#` and `\`. ESXi's installer (weasel) splits each kickstart line
-    ///   shell-style, so these would need quoting whose handling we cannot confirm on every ESXi release. The
-    ///   crypted form has no such limit: the hash uses only `[A-Za-z0-9./$]`.
+    /// - Plain form only: `--iscrypted` (alone or with `=…`). weasel sorts words into options before it looks at
+    ///   the password, so no quoting can make it a password.
+    ///
+    /// Spaces, quotes, `#`, `$` and `\` are fine: the plain form is quoted for weasel's `shlex.split` (see
+    /// `quotedForShlex`), and the crypted form has only `[A-Za-z0-9./$]`.
     public static func problem(with password: String, plain: Bool) -> String? {
         if password.isEmpty { return "the root password is empty" }
         if let bad = password.unicodeScalars.first(where: { !$0.isASCII }) {
@@ -33,9 +36,8 @@ public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDe
         if password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
             return "the root password contains a control character (tab, newline …), which the ESXi console cannot type"
         }
-        if plain, let bad = password.first(where: { " \"'#\\".contains($0) }) {
-            let name = bad == " " ? "a space" : "'\(bad)'"
-            return "the root password contains \(name), which a plaintext rootpw line cannot carry safely (ESXi splits kickstart lines shell-style)"
+        if plain, password == "--iscrypted" || password.hasPrefix("--iscrypted=") {
+            return "a plaintext root password of '--iscrypted…' is read by the installer as the --iscrypted option"
         }
         return nil
     }
@@ -45,9 +47,23 @@ public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDe
         switch (self, secrets) {
         case (.crypted(let hash), .reveal): "--iscrypted " + hash
         case (.crypted, .mask): "--iscrypted " + SecretRendering.maskText
-        case (.plain(let password), .reveal): password
+        case (.plain(let password), .reveal): RootPassword.quotedForShlex(password)
         case (.plain, .mask): SecretRendering.maskText
         }
+    }
+
+    /// `text` written so that Python's `shlex.split(line, comments=True)` (how weasel splits kickstart lines)
+    /// gives it back as one word: bare when it has no space, quote, `\` or `#` (so the old tool's simple
+    /// passwords render as before), else in '…', or in "…" with `\` before `"` and `\` when it holds a `'`.
+    public static func quotedForShlex(_ text: String) -> String {
+        if !text.contains(where: { " \t'\"\\#".contains($0) }) { return text }
+        if !text.contains("'") { return "'" + text + "'" }
+        var out = "\""
+        for character in text {
+            if character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out + "\""
     }
 
     public var description: String { "RootPassword(\(SecretRendering.maskText))" }

@@ -49,8 +49,9 @@ public enum SHA512Crypt {
         let sSequence = stretch(ds.finalize(), to: s.count)
 
         // The deliberately slow part: `rounds` digests whose inputs alternate by round number.
+        var ctx = SHA512()
         for round in 0..<rounds {
-            var ctx = SHA512()
+            ctx.reset()
             if round & 1 != 0 { ctx.update(pSequence) } else { ctx.update(c) }
             if round % 3 != 0 { ctx.update(sSequence) }
             if round % 7 != 0 { ctx.update(pSequence) }
@@ -120,16 +121,28 @@ public enum SHA512Crypt {
     }
 }
 
-/// SHA-512 (FIPS 180-4 §6.4), incremental. Only what SHA-crypt needs: `update` and one `finalize`.
+/// SHA-512 (FIPS 180-4 §6.4), incremental. Only what SHA-crypt needs: `update`, `finalize` and `reset`; the
+/// state is eight plain words and the block buffer keeps its capacity across `reset`, because SHA-crypt runs
+/// 5000 short digests per password and allocations would cost more than the arithmetic.
 public struct SHA512: Sendable {
-    private var state: [UInt64] = [
+    private static let initial: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
         0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-        0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-    ]
+        0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179)
+    private var h0, h1, h2, h3, h4, h5, h6, h7: UInt64
     private var buffer: [UInt8] = []
     private var byteCount: UInt64 = 0
 
-    public init() { buffer.reserveCapacity(128) }
+    public init() {
+        (h0, h1, h2, h3, h4, h5, h6, h7) = SHA512.initial
+        buffer.reserveCapacity(128)
+    }
+
+    /// Back to the initial state, keeping the buffer's storage.
+    public mutating func reset() {
+        (h0, h1, h2, h3, h4, h5, h6, h7) = SHA512.initial
+        buffer.removeAll(keepingCapacity: true)
+        byteCount = 0
+    }
 
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
         var h = SHA512()
@@ -166,7 +179,7 @@ public struct SHA512: Sendable {
         byteCount = savedCount
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for word in state {
+        for word in [h0, h1, h2, h3, h4, h5, h6, h7] {
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
         }
         return out
@@ -207,8 +220,8 @@ public struct SHA512: Sendable {
                 let s1 = w[t - 2].rotatedRight(19) ^ w[t - 2].rotatedRight(61) ^ (w[t - 2] >> 6)
                 w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
             }
-            var a = state[0], b = state[1], c = state[2], d = state[3]
-            var e = state[4], f = state[5], g = state[6], h = state[7]
+            var a = h0, b = h1, c = h2, d = h3
+            var e = h4, f = h5, g = h6, h = h7
             SHA512.k.withUnsafeBufferPointer { k in
                 for t in 0..<80 {
                     let s1 = e.rotatedRight(14) ^ e.rotatedRight(18) ^ e.rotatedRight(41)
@@ -221,8 +234,8 @@ public struct SHA512: Sendable {
                     d = c; c = b; b = a; a = t1 &+ t2
                 }
             }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
+            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+            h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
         }
     }
 }

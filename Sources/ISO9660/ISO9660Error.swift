@@ -72,7 +72,7 @@ public enum ISO9660Error: Error, Equatable, Sendable, CustomStringConvertible {
                 + "\(available) bytes. Fix: the image is truncated (an interrupted download or copy); fetch it again "
                 + "and compare its checksum with the published one."
         case let .notISO9660(detail):
-            return "Not an ISO 9660 image: \(detail). Fix: pass an ISO 9660 CD/DVD image (.iso); disk images, "
+            return "Not an ISO 9660 image (PrimaryVolumeDescriptor expected at sector 16): \(detail). Fix: pass an ISO 9660 CD/DVD image (.iso); disk images, "
                 + "compressed archives and UDF-only media are not ISO 9660."
         case let .invalidField(structure, sector, field, value, expected):
             return "\(structure) at sector \(sector): \(field) is \(value), expected \(expected). Fix: the image "

@@ -40,6 +40,10 @@ public struct BMCEndpoint: Sendable, Hashable, CustomStringConvertible, Encodabl
             return .failure(BMCAddressProblem(message: "BMC address '\(text)' has a path, query or user part",
                                               fix: "give only the host and optional port; vmedia finds /redfish/v1 itself"))
         }
+        if rest.filter({ $0 == ":" }).count > 1 || rest.hasPrefix("[") {
+            return .failure(BMCAddressProblem(message: "BMC address '\(text)' looks like IPv6, which vmedia does not handle yet",
+                                              fix: "use the BMC's IPv4 address or a DNS name"))
+        }
         var host = String(rest)
         var port: Int?
         if let colon = rest.lastIndex(of: ":") {

@@ -6,11 +6,6 @@ import ESXi
 /// Printing or JSON-encoding a plan never shows a password: the BMC password is a `Secret` and the kickstart's
 /// root password a masked `RootPassword`.
 public struct HostPlan: Sendable, Equatable, Encodable {
-    /// `systemMediaSize=` on the kernelopt line (VMware KB 81166, 7.0U1c and later), or none.
-    public enum SystemMediaSize: String, Sendable, Equatable, CaseIterable, Encodable {
-        case min, small, `default`, max, none
-    }
-
     /// The host's position in `hosts:` (0-based), for messages that refer back to the file.
     public let index: Int
     public let vendor: BMCVendor
@@ -20,7 +15,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     public let kickstart: Kickstart
     /// The user's own kickstart text, when `template:` is set; `kickstart` then only supplies its values.
     public let template: KickstartTemplate?
-    /// The old tool's `systemMediaSize=small` unless the hosts file says otherwise.
+    /// `systemMediaSize=` for BOOT.CFG's kernelopt line: the old tool's `small` unless the hosts file says otherwise.
     public let systemMediaSize: SystemMediaSize
 
     public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,

@@ -100,11 +100,10 @@ struct Reader {
         self.environment = environment
     }
 
-    /// A key and its value node, with where it came from (a host or `defaults:`), for merged sections.
+    /// A key and its value node (from the host or from `defaults:`), marks included, for merged sections.
     struct Entry {
         let key: Node
         let value: Node
-        let fromDefaults: Bool
     }
 
     typealias Section = [String: Entry]
@@ -138,7 +137,7 @@ struct Reader {
                 for name in HostsFile.sectionKeys {
                     if let section = mapping[name], !isNull(section) {
                         defaults[name] = entries(of: section, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
-                                                 in: "defaults.\(name)", fromDefaults: true)
+                                                 in: "defaults.\(name)")
                         for key in HostsFile.perHostOnly[name] ?? [] {
                             if let entry = defaults[name]?[key] {
                                 report(entry.key, "defaults.\(name).\(key) would give every host the same \(key)",
@@ -176,7 +175,7 @@ struct Reader {
                 var merged = defaults[name] ?? [:]
                 if let node = mapping[name], !isNull(node) {
                     let own = entries(of: node, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
-                                      in: "host \(index + 1) \(name)", fromDefaults: false)
+                                      in: "host \(index + 1) \(name)")
                     merged.merge(own) { _, host in host }
                 } else if defaults[name] == nil {
                     report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
@@ -261,21 +260,21 @@ struct Reader {
         /// ESXi address and hostname with the nodes to point at, for the duplicate checks.
         var identity: (IPv4Address, String, Node, Node)?
         var template: KickstartTemplate?
-        var systemMediaSize: HostPlan.SystemMediaSize?
+        var systemMediaSize: SystemMediaSize?
     }
 
     mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
         var fields = KickstartFields()
-        let where_ = "\(label) esxi"
+        let context = "\(label) esxi"
         var ok = true
         func node(_ key: String) -> Node? { section[key]?.value }
 
-        let disk = requiredString(section, "esxi_disk", item: item, label: where_, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
+        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
             .map { (InstallDisk($0.0), $0.1) }
-        let address = requiredString(section, "address", item: item, label: where_, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
-        let gateway = requiredString(section, "gateway", item: item, label: where_, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
+        let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
+        let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
         var netmask: IPv4Netmask?
-        if let (mask, maskNode) = requiredString(section, "netmask", item: item, label: where_, example: "255.255.240.0").flatMap({ ipv4($0, label: label, what: "netmask") }) {
+        if let (mask, maskNode) = requiredString(section, "netmask", item: item, label: context, example: "255.255.240.0").flatMap({ ipv4($0, label: label, what: "netmask") }) {
             netmask = IPv4Netmask(mask)
             if netmask == nil {
                 report(maskNode, "\(label): netmask \(mask) is not contiguous (its one-bits must all come first)",
@@ -283,7 +282,7 @@ struct Reader {
             }
         }
         var device: NetworkDevice?
-        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, label: where_, example: "vmnic4 or B4:96:91:A7:3F:D6") {
+        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, label: context, example: "vmnic4 or B4:96:91:A7:3F:D6") {
             device = NetworkDevice(text)
             if device == nil {
                 report(nicNode, "\(label): mgtnic '\(text)' is neither an ESXi NIC name (vmnicN) nor a MAC address",
@@ -317,7 +316,7 @@ struct Reader {
         let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
         let ssh = boolean(section, "ssh", default: true, label: label)
         let plain: Bool? = choice(section, "rootpw", default: RootpwForm.crypted, label: label).map { $0 == .plain }
-        let systemMediaSize: HostPlan.SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
+        let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
         fields.systemMediaSize = systemMediaSize
 
         var scripts: [KickstartScript] = []
@@ -334,11 +333,11 @@ struct Reader {
 
         var password: RootPassword?
         let passwordNode = node("password")
-        if let secret = requiredSecret(section, "password", item: item, label: where_), let plain {
+        if let secret = requiredSecret(section, "password", item: item, label: context), let plain {
             let text = secret.reveal()
             if let problem = RootPassword.problem(with: text, plain: plain) {
                 report(passwordNode, "\(label): \(problem)",
-                       fix: plain ? "use rootpw: crypted (the default), where any ASCII password works, or change the password"
+                       fix: plain ? "choose another password, or use rootpw: crypted (the default)"
                                   : "choose a password of printable ASCII characters")
             } else {
                 let context = hostname?.0 ?? address.map { KickstartNetwork.defaultHostname(for: $0.0) } ?? ""
@@ -387,9 +386,10 @@ struct Reader {
         guard clean else { return fields }
         if let template {
             guard let template else { return fields }  // the template itself is broken (already reported)
-            // The filled template must still be a kickstart the installer accepts.
+            // The filled template must still be a kickstart the installer accepts (revealed only for this check:
+            // the messages below quote the installer's complaint, never the password).
             do {
-                _ = try KickstartFile.parse(template.render(model, secrets: .mask)).interpret()
+                _ = try KickstartFile.parse(template.render(model, secrets: .reveal)).interpret()
             } catch {
                 for problem in error.problems {
                     report(node("template"), "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
@@ -417,7 +417,7 @@ struct Reader {
                 body = text
             } else if let mapping = item.mapping {
                 checkKeys(of: mapping, allowed: HostsFile.scriptKeys, in: "\(label) \(section.rawValue)")
-                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: "", fromDefaults: false, checkUnknown: false)
+                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: "", checkUnknown: false)
                 body = optionalString(entries, "script")?.0
                 if body == nil { report(item, "\(label): the %\(section.rawValue) entry has no 'script:'", fix: "add script: | followed by the script lines") }
                 guard let chosen: KickstartScript.Interpreter = choice(entries, "interpreter", default: .busybox, label: label) else { continue }
@@ -565,7 +565,7 @@ struct Reader {
 
     // MARK: - YAML helpers
 
-    mutating func entries(of node: Node, allowed: [String], in context: String, fromDefaults: Bool, checkUnknown: Bool = true) -> Section {
+    mutating func entries(of node: Node, allowed: [String], in context: String, checkUnknown: Bool = true) -> Section {
         guard let mapping = node.mapping else {
             report(node, "\(context) must be a mapping of key: value", fix: "indent the keys under it, or write {key: value, …}")
             return [:]
@@ -577,7 +577,7 @@ struct Reader {
             if section[name] != nil {
                 report(key, "\(context): '\(name)' appears twice", fix: "keep one '\(name):'")
             }
-            section[name] = Entry(key: key, value: value, fromDefaults: fromDefaults)
+            section[name] = Entry(key: key, value: value)
         }
         return section
     }
@@ -615,7 +615,7 @@ struct Reader {
             diagnostics.append(Diagnostic(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)", fix: fix))
         case .duplicatedKeysInMapping(let duplicates, let context):
             diagnostics.append(Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
-                                          message: "the key(s) \(duplicates.joined(separator: ", ")) appear twice in one mapping", fix: "keep one of each"))
+                                          message: "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in the mapping that starts here", fix: "keep one (the old tool's yq silently took the last)"))
         default:
             diagnostics.append(Diagnostic(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", fix: fix))
         }

@@ -137,11 +137,23 @@ public final class MediaServer: Sendable {
         return address
     }
 
-    /// The canned answer for connections over the cap or during shutdown. Written raw so an overloaded server does
-    /// not even build an HTTP pipeline for them.
+    /// The canned answer for connections over the cap or during shutdown, written raw (no HTTP pipeline) as soon as
+    /// the channel is active: the child initializer runs before the channel is registered, too early to write.
     private static func refuse(_ channel: any Channel) -> EventLoopFuture<Void> {
-        let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
-        return channel.writeAndFlush(ByteBuffer(string: text)).flatMap { channel.close() }.recover { _ in }
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusingHandler()) }
+    }
+
+    private final class RefusingHandler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+
+        func channelActive(context: ChannelHandlerContext) {
+            let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text))).whenComplete { _ in channel.close(promise: nil) }
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // whatever the client sends is dropped
     }
 
     /// The address the server is bound to (nil before `start`).

@@ -48,7 +48,7 @@ struct StatusPage: Sendable {
             th,td{padding:.35em .7em;border-bottom:1px solid #ddd;text-align:left}
             td.n{text-align:right;font-variant-numeric:tabular-nums}
             th{background:#f3f3f3}
-            .bar{background:#e8e8e8;height:.8em;width:10em;position:relative}
+            .bar{background:#e8e8e8;height:.8em;width:10em;position:relative;display:inline-block;vertical-align:middle}
             .bar span{position:absolute;left:0;top:0;bottom:0;background:#3a7}
             .idle{color:#888}
             </style></head><body>

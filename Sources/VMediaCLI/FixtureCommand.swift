@@ -82,11 +82,13 @@ struct FixtureCommand: ParsableCommand {
         do {
             let fixture = try ESXiFixture(options: options)
             report = try fixture.write(to: output) { done, total in
-                progress.update("preparing modules", done: done, total: total)
+                let percent = total > 0 ? done * 100 / total : 100
+                progress.show("preparing modules: \(percent)% (\(done >> 20)/\(total >> 20) MiB)"
+                              + (done == total ? ", writing the image…" : ""))
             }
-            progress.finish()
+            progress.clear()
         } catch {
-            progress.finish()
+            progress.clear()
             throw ValidationError("\(error)")
         }
 
@@ -131,27 +133,4 @@ struct ByteCount: ExpressibleByArgument, Sendable {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
-}
-
-/// A one-line progress display on stderr when it is a terminal; silent otherwise (scripts, CI logs).
-final class ProgressLine: @unchecked Sendable {
-    private let enabled: Bool
-    private var lastPercent = -1
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ what: String, done: Int64, total: Int64) {
-        guard enabled, total > 0 else { return }
-        let percent = Int(done * 100 / total)
-        guard percent != lastPercent else { return }
-        lastPercent = percent
-        let line = "\r\(what): \(percent)% (\(done >> 20)/\(total >> 20) MiB)" + (percent == 100 ? ", writing the image…" : "")
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        guard enabled, lastPercent >= 0 else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        lastPercent = -1
-    }
 }

@@ -11,10 +11,14 @@ public struct VMediaCommand: AsyncParsableCommand {
             """,
         version: VMediaVersion.string,
         subcommands: [
-            Version.self,
+            InspectCommand.self,
+            RemasterCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
             FixtureCommand.self,
+            DiscoverCommand.self,
+            BMCCommand.self,
+            Version.self,
         ]
     )
 

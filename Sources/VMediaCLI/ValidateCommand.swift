@@ -13,6 +13,24 @@ struct ValidateCommand: ParsableCommand {
             duplicate addresses and hostnames, unknown keys with a "did you mean", unreadable secrets). \
             Exit status 0 when the file is usable, 1 otherwise. Nothing is contacted: BMC checks come with `vmedia check`.
 
+            The hosts file is the old tool's config.yaml, unchanged, plus optional keys.
+            hosts:     a list of {ipmi: …, esxi: …}
+            defaults:  {ipmi: …, esxi: …}, merged key by key into every host
+            ipmi:      vendor (dell, lenovo, hpe, supermicro, generic),
+                       address (HOST, HOST:PORT, https://HOST[:PORT]),
+                       username, password
+            esxi:      esxi_disk (model, or naa./t10./eui. id), password,
+                       address, gateway, netmask, mgtnic (vmnicN or MAC),
+                       hostname (default esxi-A-B-C-D),
+                       nameservers (up to two; default the gateway),
+                       vlanid, wipe (all, install-disk), rootpw (crypted,
+                       plain), keyboard, ssh (true, false),
+                       pre, post, firstboot (script text, or {script,
+                       interpreter, timeout, ignorefailure}),
+                       template (a kickstart file with {{placeholders}}),
+                       system_media_size (min, small, default, max, none)
+            Passwords may be ${ENV_VAR} or file:PATH (relative to the file).
+
             Examples:
               vmedia validate --config hosts.yaml
               vmedia validate --config hosts.yaml --json | jq '.hosts[].bmc'

@@ -63,6 +63,33 @@ struct OldConfigTests {
         #expect(plans[1].password.reveal() == "password")
     }
 
+    @Test("the all-options fixture: every option takes effect, the template host passes the installer checks")
+    func allOptions() throws {
+        let plans = try HostsFile.load(path: fixtures.appendingPathComponent("all-options.yaml").path,
+                                       environment: ["BMC_PASSWORD": "from-env"])
+        try #require(plans.count == 3)
+        #expect(plans.map(\.vendor) == [.dell, .hpe, .supermicro])
+        #expect(plans.map(\.username) == ["root", "Administrator", "root"])
+        #expect(plans[1].bmc.effectivePort == 8443 && plans[2].bmc.host == "bmc-c.lab.example")
+        #expect(plans[0].kickstart.wipe == .installDisk && plans[1].kickstart.wipe == .all)
+        #expect(plans[1].kickstart.scripts.map(\.section) == [.post, .firstboot])
+        #expect(plans[1].kickstart.scripts[0].interpreter == .python && plans[1].kickstart.scripts[0].timeout == 120)
+        #expect(plans[2].hostname == "esxi-10-20-0-13")
+        #expect(plans[2].template != nil && plans[0].template == nil)
+        let read = try KickstartFile.parse(plans[2].renderKickstart()).interpret()
+        #expect(read.network == plans[2].kickstart.network)
+        guard case .crypted(let hash) = read.rootPassword else { Issue.record("not crypted"); return }
+        #expect(SHA512Crypt.verify(password: Array("VMware1!".utf8), hash: hash))
+    }
+
+    @Test("hostname: null (what yq printed for a missing key) means 'not set'; YAML duplicate keys are an error")
+    func nullAndDuplicates() throws {
+        let yaml = validHost.replacingOccurrences(of: "hostname: esxi-a", with: "hostname: null")
+        #expect(try load(yaml)[0].hostname == "esxi-10-0-0-10")
+        let duplicate = validHost.replacingOccurrences(of: "vendor: dell", with: "vendor: dell\n      vendor: hpe")
+        #expect(throws: InventoryError.self) { try load(duplicate) }
+    }
+
     @Test("a host is found by BMC address in any spelling, ESXi address or hostname")
     func matching() throws {
         let plans = try HostsFile.load(path: fixtures.appendingPathComponent("brief-example.yaml").path)
@@ -88,6 +115,9 @@ struct ValidationTests {
         ("hostname: esxi-a", "hostname: esxi-a-", 13, 17, "starts or ends with '-'"),
         ("hostname: esxi-a", "hostname: esxi..a", 13, 17, "empty label"),
         ("address: 10.0.1.5", "address: 10.0.1.5:99999", 4, 16, "invalid port"),
+        ("address: 10.0.1.5", "address: \"fe80::1\"", 4, 16, "looks like IPv6"),
+        ("gateway: 10.0.0.1", "gateway: 10.0.0.255", 11, 16, "gateway 10.0.0.255 is the broadcast address"),
+        ("address: 10.0.0.10", "address: 127.0.0.10", 10, 16, "is a loopback address"),
         ("address: 10.0.1.5", "address: ftp://10.0.1.5", 4, 16, "scheme 'ftp'"),
         ("vendor: dell", "vendor: hp", 3, 15, "did you mean 'hpe'?"),
         ("netmask: 255.255.255.0", "netmsk: 255.255.255.0", 12, 7, "unknown key 'netmsk' — fix: did you mean 'netmask'?"),
@@ -95,7 +125,8 @@ struct ValidationTests {
         ("mgtnic: vmnic0", "mgtnic: vmnic0\n      wipe: al", 15, 13, "did you mean 'all'?"),
         ("mgtnic: vmnic0", "mgtnic: vmnic0\n      nameservers: [10.0.0.53, 10.0.0.5x]", 15, 32, "name server '10.0.0.5x'"),
         ("password: \"VMware1!\"", "password: \"naïve\"", 9, 17, "non-ASCII character 'ï'"),
-        ("password: \"VMware1!\"", "password: \"has space\"\n      rootpw: plain", 9, 17, "contains a space"),
+        ("password: \"VMware1!\"", "password: \"--iscrypted\"\n      rootpw: plain", 9, 17, "read by the installer as the --iscrypted option"),
+        ("mgtnic: vmnic0", "mgtnic: vmnic0\n      nameservers: [10.0.0.53, 10.0.0.54, 10.0.0.55]", 15, 20, "uses only the first two"),
         ("mgtnic: vmnic0", "mgtnic: vmnic0\n      post: \"%post\"", 15, 13, "starts with '%'"),
         ("esxi_disk: \"DELLBOSS VD\"", "esxi_disk: \"DELL\\\"BOSS\"", 8, 18, "cannot appear inside the quoted"),
         ("      mgtnic: vmnic0\n", "", 7, 5, "host 1 esxi has no 'mgtnic'"),

@@ -1,5 +1,7 @@
 import ESXi
+import Foundation
 import Testing
+import TestSupport
 
 @Suite("Kickstart parser (what the installer would check)")
 struct KickstartFileTests {
@@ -46,7 +48,6 @@ struct KickstartFileTests {
         ("vmaccepteula\ninstall --firstdisk\n", "rootpw is missing"),
         ("vmaccepteula\nrootpw x\n", "none of install, upgrade or installorupgrade"),
         ("vmaccepteula\nrootpw x\ninstall --overwritevmfs\n", "names no disk"),
-        ("vmaccepteula\nrootpw x\ninstall --firstdisk --frobnicate\n", "unknown option --frobnicate"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.300 --netmask=255.255.255.0 --gateway=10.0.0.1\n", "--ip=10.0.0.300 is not an IPv4 address"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.5 --netmask=255.0.255.0 --gateway=10.0.0.1\n", "not contiguous"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.5 --netmask=255.255.255.0 --gateway=10.0.1.1\n", "outside the subnet"),
@@ -54,7 +55,9 @@ struct KickstartFileTests {
         ("vmaccepteula\nrootpw 'unclosed\ninstall --firstdisk\n", "unclosed quote"),
         ("vmaccepteula\nrootpw two words\ninstall --firstdisk\n", "exactly one password"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\n%prepare\n", "unknown section"),
-        ("vmaccepteula\nrootpw x\ninstall --firstdisk\nfirewall --enabled\n", "unknown command 'firewall'"),
+        ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=dhcp --ip=10.0.0.5\n", "--bootproto=dhcp with --ip="),
+        ("vmaccepteula\nrootpw --iscrypted $6$abc\ninstall --firstdisk\n", "not a valid crypt string"),
+        ("vmaccepteula\nrootpw x\ninstall --firstdisk\nupgrade --firstdisk\n", "more than one install/upgrade"),
     ]
 
     @Test("each installer-level error is reported with its line", arguments: broken)
@@ -65,6 +68,36 @@ struct KickstartFileTests {
         } catch {
             #expect(error.description.contains(fragment), "\(error)")
         }
+    }
+
+    @Test("unknown commands and options are warnings, as in weasel; a plaintext rootpw warns too")
+    func warnings() throws {
+        let read = try KickstartFile.parse("vmaccepteula\nrootpw x\ninstall --firstdisk --frobnicate\nfirewall --enabled\n").interpret()
+        let text = read.warnings.map(\.description).joined(separator: "\n")
+        #expect(text.contains("line 3: install: unknown option --frobnicate"))
+        #expect(text.contains("line 4: unknown command 'firewall'"))
+        #expect(text.contains("line 2: rootpw in plaintext"))
+        #expect(read.warnings.count == 3)
+    }
+
+    /// Lines for the shlex comparison: quotes, escapes, comments mid-word and after words, tabs, empty quotes.
+    static let shlexLines = [
+        ##"rootpw abc#def"##, ##"rootpw "a#b" c"##, ##"rootpw 'it''s'"##, ##"rootpw a\#b"##, "rootpw p # trailing comment",
+        ##"install --firstdisk="DELLBOSS VD" --overwritevmfs"##, ##"x "a\"b\\c\$d" 'e\f'"##, "x \t tab\tseparated  ",
+        ##"x '' "" z"##, ##"x a"b c"d"##, ##"x "it's" "##, "x $6$salt$hash/./", ##"x \\ \'"##,
+    ]
+
+    @Test("words split exactly like Python shlex.split(line, comments=True), weasel's tokenizer (independent peer)",
+          arguments: shlexLines)
+    func shlexPeer(line: String) throws {
+        let python = try Peer.tool("python3")
+        let script = "import json, shlex, sys; print(json.dumps(shlex.split(sys.stdin.read(), True)))"
+        let peer = try Peer.run([python, "-c", script], stdin: Data(line.utf8))
+        try #require(peer.status == 0, "\(peer.stderr)")
+        let expected = try JSONDecoder().decode([String].self, from: peer.stdoutData)
+        let file = try KickstartFile.parse(line + "\n")
+        let ours = file.commands.first.map { [$0.name] + $0.arguments } ?? []
+        #expect(ours == expected)
     }
 
     @Test("quoted and escaped words split like shlex")

@@ -39,6 +39,17 @@ final class TestImage: ServableImage, @unchecked Sendable {
         identity = try SourceFileIdentity(path: basePath)
     }
 
+    /// An image over an existing file (a real ISO) with the given sectors replaced.
+    init(existingFile path: String, overlay: [Int64: [UInt8]]) throws {
+        basePath = path
+        identity = try SourceFileIdentity(path: path)
+        baseLength = identity.size
+        precondition(overlay.values.allSatisfy { $0.count == Int(Self.sectorSize) })
+        self.overlay = overlay
+        appended = []
+        padding = 0
+    }
+
     var byteCount: Int64 { baseLength + Int64(appended.count) + padding }
     var etag: String { "\"\(identity.inode)-\(identity.modificationTime)-\(overlay.count)-\(appended.count)-\(padding)\"" }
     var lastModified: HTTPDate { identity.lastModified }

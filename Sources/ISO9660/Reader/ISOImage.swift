@@ -114,8 +114,8 @@ public struct ISOImage: Sendable {
                                                       + "(byte 1–5 should be CD001)")
                 }
                 throw ISO9660Error.invalidField(structure: "VolumeDescriptorSetTerminator", sector: sector,
-                                                field: "volume descriptor at sector \(sector)",
-                                                value: "no CD001 identifier",
+                                                field: "volume descriptor",
+                                                value: "a block without the CD001 standard identifier",
                                                 expected: "a volume descriptor, or the set terminator (type 255) before it")
             }
             let lba = LogicalBlockAddress(UInt32(sector))
