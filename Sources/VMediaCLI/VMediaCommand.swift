@@ -15,6 +15,7 @@ public struct VMediaCommand: AsyncParsableCommand {
             RemasterCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
+            FixtureCommand.self,
             DiscoverCommand.self,
             BMCCommand.self,
             Version.self,
