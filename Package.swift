@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
         // Benchmarks, one subcommand each: swift run -c release vmedia-bench <benchmark> …
         .executableTarget(name: "vmedia-bench", dependencies: [
-            "ISO9660", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ISO9660", "ESXi", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).

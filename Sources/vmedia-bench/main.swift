@@ -1,6 +1,7 @@
 // vmedia-bench: benchmarks, one subcommand each (run with `swift run -c release vmedia-bench …`).
 // Numbers are printed with the command that produced them; nothing here is a timed unit test.
 import ArgumentParser
+import ESXi
 import ISO9660
 
 #if canImport(Glibc)
@@ -15,8 +16,10 @@ struct Bench: ParsableCommand {
             Examples:
               swift run -c release vmedia-bench make-image /tmp/esxi-600m.iso --mebibytes 600
               swift run -c release vmedia-bench parse /tmp/esxi-600m.iso
+              swift run -c release vmedia-bench remaster /tmp/esxi-600m.iso --hosts 50
+            Peer comparisons (cp, xorriso, genisoimage, nginx) are scripts in Tests/Benchmarks/.
             """,
-        subcommands: [Parse.self, MakeImage.self])
+        subcommands: [Parse.self, MakeImage.self, Remaster.self])
 }
 
 /// A SectorSource that remembers every block it was asked for, to prove that parsing reads metadata only.
@@ -122,6 +125,58 @@ struct MakeImage: ParsableCommand {
         let start = ContinuousClock.now
         let report = try builder.write(to: output)
         print("wrote \(output): \(report.byteCount) bytes, \(report.files.count) files in \(ContinuousClock.now - start)")
+    }
+}
+
+struct Remaster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build N hosts' LayeredImages from one ESXi ISO and report time and overlay size per host.",
+        discussion: "With --write DIR, also writes the first host's image there and reports its throughput.")
+
+    @Argument(help: "An ESXi installer ISO (for example from `vmedia fixture --esxi 8.0 --size 600MiB`).")
+    var image: String
+
+    @Option(help: "How many hosts (each gets its own kickstart).")
+    var hosts = 50
+
+    @Option(help: "Write the first host's image into this folder and time it.")
+    var write: String?
+
+    func run() throws {
+        let openStart = ContinuousClock.now
+        let remaster = try ESXiRemaster(sourcePath: image)
+        let openTime = ContinuousClock.now - openStart
+        var durations: [Duration] = []
+        var overlays: [Int] = []
+        var first: ESXiHostImage?
+        for host in 0..<max(1, hosts) {
+            let kickstart = Array("""
+                vmaccepteula
+                rootpw --iscrypted $6$bench\(host)$0123456789abcdef
+                install --firstdisk="ThinkSystem M.2" --overwritevmfs
+                network --bootproto=static --ip=10.0.\(host / 250).\(host % 250 + 1) --netmask=255.255.0.0 --gateway=10.0.0.254 --hostname=esxi-\(host) --device=vmnic0
+                reboot
+
+                """.utf8)
+            let start = ContinuousClock.now
+            let built = try remaster.hostImage(kickstart: kickstart, systemMediaSize: .small)
+            durations.append(ContinuousClock.now - start)
+            overlays.append(built.edit.overlayByteCount)
+            if first == nil { first = built }
+        }
+        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+        let sorted = durations.sorted()
+        print("source:              \(image)")
+        print("open + check source: \(String(format: "%.3f", ms(openTime))) ms (once per run)")
+        print("per-host image:      median \(String(format: "%.3f", ms(sorted[sorted.count / 2]))) ms, max \(String(format: "%.3f", ms(sorted.last!))) ms over \(durations.count) hosts (target ≤ 10 ms)")
+        print("overlay per host:    max \(overlays.max()! / 1024) KiB (\(overlays.max()!) bytes; target ≤ 64 KiB)")
+        if let write, let first {
+            let path = write + "/bench-host.iso"
+            let start = ContinuousClock.now
+            let report = try first.image.write(to: path)
+            let seconds = ms(ContinuousClock.now - start) / 1000
+            print("write one host:      \(String(format: "%.3f", seconds)) s, \(String(format: "%.0f", Double(report.byteCount) / 1_048_576 / seconds)) MiB/s, kernel-copied \(report.kernelCopiedByteCount) of \(report.byteCount) bytes")
+        }
     }
 }
 
