@@ -163,6 +163,37 @@ struct ESXiFixtureTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("x.iso")))
     }
 
+    @Test("a too small --size names the smallest size that works, and that size is met exactly",
+          arguments: ESXiRelease.allCases, [false, true])
+    func smallestSize(release: ESXiRelease, extensions: Bool) throws {
+        let dir = try TemporaryDirectory()
+        var options = ESXiFixture.Options(release: release, imageByteCount: 1 << 20)
+        options.joliet = extensions
+        options.rockRidge = extensions
+        var suggested: Int64?
+        do {
+            _ = try ESXiFixture(options: options)
+            Issue.record("1 MiB was accepted")
+        } catch let error as ESXiError {
+            let text = error.description
+            let number = try #require(text.range(of: "--size ").map { text[$0.upperBound...].prefix(while: \.isNumber) })
+            suggested = Int64(number).map { $0 << 20 }
+        }
+        options.imageByteCount = try #require(suggested)
+        let report = try ESXiFixture(options: options).write(to: dir.file("min.iso"))
+        #expect(report.byteCount == options.imageByteCount)
+    }
+
+    @Test("an output in a directory that does not exist fails and creates nothing")
+    func missingOutputDirectory() throws {
+        let dir = try TemporaryDirectory()
+        let output = dir.file("missing/sub/x.iso")
+        let result = try VMediaBinary.run(["fixture", "--esxi", "8.0", "--size", "8MiB", "--output", output])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("missing")))
+    }
+
     @Test("the fixture tree built by genisoimage lists the same files as our ISOBuilder's image")
     func sameTreeAsGenisoimage() throws {
         let genisoimage = try Peer.tool("genisoimage")
