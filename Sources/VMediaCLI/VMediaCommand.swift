@@ -12,10 +12,10 @@ public struct VMediaCommand: AsyncParsableCommand {
         version: VMediaVersion.string,
         subcommands: [
             InspectCommand.self,
+            FixtureCommand.self,
             RemasterCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
-            FixtureCommand.self,
             DiscoverCommand.self,
             BMCCommand.self,
             Version.self,
