@@ -156,9 +156,10 @@ public struct ESXiFixture: Sendable {
         let totalWeight = Int64(modules.reduce(0) { $0 + $1.weight })
         var planned: [File] = []
         for (index, module) in modules.enumerated() {
-            // Whole sectors by weight (at least one), then a size inside the last sector that varies with the
-            // module, so files do not all end on a sector boundary as real modules do not.
-            let sectors = max(1, moduleSectors * Int64(module.weight) / totalWeight)
+            // One sector each, then the rest of the budget in whole sectors by weight, so the sum never
+            // exceeds the budget; the size inside the last sector varies with the module, so files do not
+            // all end on a sector boundary (real modules do not).
+            let sectors = 1 + (moduleSectors - Int64(modules.count)) * Int64(module.weight) / totalWeight
             let tail = Int64((index * 733 + module.name.utf8.count * 97) % 2048)
             let byteCount = max(FixtureModulePayload.minimumByteCount, (sectors - 1) * Self.sector + max(1, tail))
             let payload = try FixtureModulePayload(name: module.name, release: release, byteCount: byteCount)
@@ -175,9 +176,19 @@ public struct ESXiFixture: Sendable {
     ///   prepared; the image write that follows is one step.
     @discardableResult
     public func write(to path: String, progress: (Int64, Int64) -> Void = { _, _ in }) throws -> Report {
+        let parent = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDirectory),
+              isDirectory.boolValue else {
+            throw ESXiError.fixture("the directory \(parent) does not exist; create it or choose another --output")
+        }
         let scratch = path + ".parts-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: scratch)
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+        } catch {
+            throw ESXiError.fixture("cannot create the scratch directory \(scratch) beside the output: \(error.localizedDescription)")
+        }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         var isoOptions = ISOBuilder.Options(volumeIdentifier: options.release.volumeIdentifier, timestamp: options.timestamp)

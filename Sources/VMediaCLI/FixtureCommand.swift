@@ -24,8 +24,8 @@ struct FixtureCommand: ParsableCommand {
 
             Examples:
               vmedia fixture --esxi 8.0 --output esxi8.iso
-              vmedia fixture --esxi 7.0 --size 64MiB --isolinux /usr/lib/ISOLINUX/isolinux.bin --output small.iso
-              vmedia fixture --esxi 6.7 --size 1GiB --joliet --rock-ridge --timestamp 1700000000 --json --output j.iso
+              vmedia fixture --esxi 7.0 --size 64MiB --isolinux /usr/lib/ISOLINUX/isolinux.bin -o a.iso
+              vmedia fixture --esxi 6.7 --size 1GiB --joliet --rock-ridge --timestamp 1700000000 --json -o b.iso
             """)
 
     @Option(name: .customLong("esxi"), help: ArgumentHelp("The ESXi release to imitate: 6.7, 7.0 or 8.0.", valueName: "release"))
@@ -77,10 +77,17 @@ struct FixtureCommand: ParsableCommand {
         options.syslinuxModulesDirectory = syslinuxModules
         options.efiBootPath = efi
 
+        // Planning fails only on what the arguments name (unreadable --isolinux/--efi, a --size too small):
+        // a usage error. Writing fails on the output side: a runtime failure.
+        let fixture: ESXiFixture
+        do {
+            fixture = try ESXiFixture(options: options)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let report: ESXiFixture.Report
         do {
-            let fixture = try ESXiFixture(options: options)
             report = try fixture.write(to: output) { done, total in
                 let percent = total > 0 ? done * 100 / total : 100
                 progress.show("preparing modules: \(percent)% (\(done >> 20)/\(total >> 20) MiB)"
@@ -89,7 +96,7 @@ struct FixtureCommand: ParsableCommand {
             progress.clear()
         } catch {
             progress.clear()
-            throw ValidationError("\(error)")
+            throw CommandFailure("writing \(output): \(error)")
         }
 
         if json {

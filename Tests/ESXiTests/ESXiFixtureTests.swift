@@ -163,6 +163,37 @@ struct ESXiFixtureTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("x.iso")))
     }
 
+    @Test("a too small --size names the smallest size that works, and that size is met exactly",
+          arguments: ESXiRelease.allCases, [false, true])
+    func smallestSize(release: ESXiRelease, extensions: Bool) throws {
+        let dir = try TemporaryDirectory()
+        var options = ESXiFixture.Options(release: release, imageByteCount: 1 << 20)
+        options.joliet = extensions
+        options.rockRidge = extensions
+        var suggested: Int64?
+        do {
+            _ = try ESXiFixture(options: options)
+            Issue.record("1 MiB was accepted")
+        } catch let error as ESXiError {
+            let text = error.description
+            let number = try #require(text.range(of: "--size ").map { text[$0.upperBound...].prefix(while: \.isNumber) })
+            suggested = Int64(number).map { $0 << 20 }
+        }
+        options.imageByteCount = try #require(suggested)
+        let report = try ESXiFixture(options: options).write(to: dir.file("min.iso"))
+        #expect(report.byteCount == options.imageByteCount)
+    }
+
+    @Test("an output in a directory that does not exist fails and creates nothing")
+    func missingOutputDirectory() throws {
+        let dir = try TemporaryDirectory()
+        let output = dir.file("missing/sub/x.iso")
+        let result = try VMediaBinary.run(["fixture", "--esxi", "8.0", "--size", "8MiB", "--output", output])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("does not exist"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("missing")))
+    }
+
     @Test("the fixture tree built by genisoimage lists the same files as our ISOBuilder's image")
     func sameTreeAsGenisoimage() throws {
         let genisoimage = try Peer.tool("genisoimage")
@@ -231,5 +262,80 @@ struct ESXiFixtureBootTests {
         let ks = try #require(GrubEFIImage.printedFile("/KS.CFG", in: result.serial))
         #expect(ks.contains("not found"))
         print("OVMF + GRUB, ESXi \(release.rawValue): \(String(format: "%.1f", result.seconds)) s")
+    }
+}
+
+/// `vmedia inspect --verify` on ESXi installers: the gzip module check runs through the ISO reader.
+@Suite("inspect --verify on ESXi installers")
+struct InspectVerifyModulesTests {
+    /// The LBA of a file as isoinfo (an independent reader) reports it.
+    static func extent(of name: String, in iso: String) throws -> Int {
+        let isoinfo = try Peer.tool("isoinfo", package: "genisoimage")
+        let listing = try Peer.run([isoinfo, "-l", "-i", iso]).stdout
+        let line = try #require(listing.split(separator: "\n").first { $0.hasSuffix(" \(name) ") || $0.hasSuffix(" \(name)") })
+        let bracket = try #require(line.range(of: "["))
+        let number = line[bracket.upperBound...].drop(while: { $0 == " " }).prefix(while: \.isNumber)
+        return try #require(Int(number))
+    }
+
+    @Test("a healthy fixture verifies: every module inflated, exit 0; the ISO reader and a directory tree agree")
+    func healthy() throws {
+        let dir = try TemporaryDirectory()
+        let iso = try ESXiFixtureTests.build(.v8_0, size: "32MiB", in: dir)
+        let result = try VMediaBinary.run(["inspect", iso, "--verify"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let count = ESXiRelease.v8_0.modules.count + 1
+        #expect(result.stdout.contains("ESXi modules: \(count) boot files from BOOT.CFG checked, \(count) gzip"))
+        #expect(result.stdout.contains("0 failed"))
+
+        // The same checks through the ISO reader and through xorriso's extraction give the same results.
+        let image = try ISOImage(path: iso)
+        let viaISO = try ESXiInstallerImage(files: image).verifyBootFiles(files: image)
+        let tree = dir.file("tree")
+        try ESXiFixtureTests.extract(iso, into: tree)
+        let files = DirectoryInstallerFiles(root: tree)
+        let viaTree = try ESXiInstallerImage(files: files).verifyBootFiles(files: files)
+        #expect(viaISO == viaTree)
+        #expect(viaISO.isHealthy)
+    }
+
+    @Test("one damaged byte in /S.V00 makes --verify fail with exit 1, naming the module and the fix",
+          arguments: [false, true])
+    func corrupt(json: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let iso = try ESXiFixtureTests.build(.v7_0, size: "24MiB", in: dir)
+        let lba = try Self.extent(of: "S.V00;1", in: iso)
+        let handle = try #require(FileHandle(forUpdatingAtPath: iso))
+        try handle.seek(toOffset: UInt64(lba * 2048 + 4321))
+        let original = try #require(try handle.read(upToCount: 1))
+        try handle.seek(toOffset: UInt64(lba * 2048 + 4321))
+        try handle.write(contentsOf: Data([original[0] ^ 0x40]))
+        try handle.close()
+
+        let result = try VMediaBinary.run(["inspect", iso, "--verify"] + (json ? ["--json"] : []))
+        #expect(result.status == 1)
+        if json {
+            let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+            let modules = try #require(object["esxiModules"] as? [String: Any])
+            #expect((modules["failed"] as? NSNumber)?.intValue == 1)
+            let files = try #require(modules["files"] as? [[String: Any]])
+            #expect(files.filter { $0["result"] as? String == "corrupt" }.map { $0["path"] as? String } == ["/s.v00"])
+        } else {
+            #expect(result.stdout.contains("ESXi module /s.v00: corrupt at byte"))
+            #expect(result.stdout.contains("CRC-32 mismatch"))
+            #expect(result.stdout.contains("download the installer again"))
+        }
+    }
+
+    @Test("an image that is not an ESXi installer gets only the ISO 9660 checks")
+    func notESXi() throws {
+        let genisoimage = try Peer.tool("genisoimage")
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("tree"), withIntermediateDirectories: true)
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: dir.file("tree/README.TXT")))
+        #expect(try Peer.run([genisoimage, "-quiet", "-o", dir.file("plain.iso"), dir.file("tree")]).status == 0)
+        let result = try VMediaBinary.run(["inspect", dir.file("plain.iso"), "--verify"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("ESXi modules"))
     }
 }
