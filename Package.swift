@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -27,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // SHA-256 (image reports, TLS pins, URL tokens) and friends; stdlib only.
+        .target(name: "Digest"),
         // ECMA-119 + Joliet + Rock Ridge + El Torito. Knows nothing of ESXi.
         .target(name: "ISO9660"),
         // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
@@ -41,9 +44,17 @@ let package = Package(
         // The hosts file (old tool's config.yaml compatible) → validated host plans.
         .target(name: "Inventory", dependencies: ["ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
 
+        // Simulated Redfish BMCs (vendor flavours) that read inserted media over HTTP ranges and then bring up a
+        // simulated ESXi SOAP endpoint. Not Redfish: it serves its own vendor documents so the client can't mirror it.
+        .target(name: "BMCSimulator", dependencies: nio + [
+            "ISO9660", "ESXi",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", logging,
+            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", "BMCSimulator", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
@@ -53,14 +64,27 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // libFuzzer target for the ISO 9660 reader (bash Tests/Fuzz/run.sh builds it with -sanitize=fuzzer
+        // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
+
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "RedfishTests", dependencies: ["Redfish", "TestSupport"]),
+        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
+        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
+                    exclude: ["pycdlib_check.py"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
+        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
         .testTarget(name: "MediaServerTests", dependencies: [
             "MediaServer", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Scripts"]),
+        .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
     ]
 )

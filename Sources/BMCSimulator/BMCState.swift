@@ -1,0 +1,94 @@
+import NIOCore
+
+/// The mutable state of one simulated BMC and its server. Only touched under `SimulatedBMC`'s lock, so request
+/// handling and the asynchronous boot see one consistent picture.
+struct BMCState {
+    enum Power: String {
+        case on = "On"
+        case off = "Off"
+        case poweringOn = "PoweringOn"
+        case poweringOff = "PoweringOff"
+    }
+
+    struct Slot {
+        var image: String?
+        /// Supermicro keeps ImageName after eject (F17), so it is stored apart from `image`.
+        var imageName: String?
+        var inserted = false
+        var writeProtected = true
+        var connected = false
+        /// HPE `Oem.Hpe.BootOnNextServerReset` (§1.3).
+        var bootOnNextReset = false
+    }
+
+    struct Boot {
+        var enabled = "Disabled"
+        var target = "None"
+        var mode = "UEFI"
+    }
+
+    struct Session {
+        let id: String
+        let token: String
+        let user: String
+    }
+
+    struct Task {
+        let id: String
+        var state: String
+        let slotID: String
+        let image: String
+        let writeProtected: Bool
+    }
+
+    var power: Power
+    /// Bumped on every reset request: a scheduled transition or a boot in progress from an older generation is stale.
+    var powerGeneration = 0
+    var lastPowerOffAt: NIODeadline?
+    var boot = Boot()
+    var slots: [String: Slot]
+    var sessions: [String: Session] = [:]
+    var sessionsCreated = 0
+    var nextSessionNumber = 1
+    var tasks: [String: Task] = [:]
+    var nextTaskNumber = 1
+    /// Per-resource version numbers behind the ETags; bumped whenever the resource changes.
+    var versions: [String: Int] = [:]
+    var staleETagsRemaining: Int
+    var requestLog: [RecordedRequest] = []
+    var phase: InstallPhase
+    var mediaBytesRead: Int64 = 0
+    var mediaRequests = 0
+    /// The plan of the last successful install: a later boot from disk brings the same ESXi host back.
+    var installed: InstallPlan?
+    /// The Manager's log (what a console and the SEL/Lifecycle log would show), oldest first.
+    var log: [String] = []
+    var random: SplitMix64
+
+    init(configuration: BMCConfiguration) {
+        power = configuration.initialPowerState == .on ? .on : .off
+        slots = Dictionary(uniqueKeysWithValues: configuration.flavour.slots.map { ($0.id, Slot()) })
+        staleETagsRemaining = configuration.faults.staleETagCount
+        phase = configuration.initialPowerState == .on ? .noInstallerBooted("powered on before the test") : .poweredOff
+        random = SplitMix64(seed: configuration.faults.seed)
+    }
+
+    func version(of path: String) -> Int { versions[path, default: 1] }
+
+    mutating func touch(_ path: String) { versions[path, default: 1] += 1 }
+}
+
+/// A tiny deterministic generator (SplitMix64) so fault injection with an error rate is reproducible per seed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

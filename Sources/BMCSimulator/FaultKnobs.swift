@@ -1,0 +1,33 @@
+/// Misbehaviours a simulated BMC can be told to show, so the installer's handling of each is tested: every
+/// injected fault must fail (or slow) only its own host, with a clear message, never the others.
+public struct FaultKnobs: Sendable, Equatable, Codable {
+    /// Probability (0…1) that an authenticated Redfish request is answered 500 InternalError instead of served.
+    public var errorRate: Double = 0
+    /// Added to every Redfish answer (a slow management network or a busy BMC).
+    public var addedLatencyMilliseconds: Int = 0
+    /// The BMC accepts the insert but its virtual CD never fetches a byte (bad BMC network, HPE accepting a URL it
+    /// later fails to read: redfish-vendors.md F21): the host boots without media.
+    public var neverReadsMedia: Bool = false
+    /// Dell-style slow insert: the insert answers 202 + a Task that stays Running for this many milliseconds
+    /// (iDRAC inserts have taken over 30 s, redfish-vendors.md §1.1).
+    public var slowInsertMilliseconds: Int? = nil
+    /// Overrides the flavour's session cap; creating one more session than this answers the vendor's
+    /// "maximum sessions" error (iDRAC RAC0218, F18).
+    public var sessionCap: Int? = nil
+    /// PATCH without If-Match answers 428 Precondition Required (older XCC, ansible/ansible#56150, F14).
+    /// XCC flavours always behave so; this switches it on for the others.
+    public var requireIfMatch: Bool = false
+    /// The first N PATCHes that carry If-Match answer 412 even when the ETag is current (newer XCC, F15/F26): the
+    /// client must refetch and retry.
+    public var staleETagCount: Int = 0
+    /// How long PowerState takes to settle after a reset request (the state reads PoweringOn/PoweringOff meanwhile).
+    public var powerLagMilliseconds: Int = 0
+    /// Accepts connections and reads requests but never answers (a wedged BMC web server).
+    public var hung: Bool = false
+    /// Seed for the random error generator, so an error-rate run is reproducible.
+    public var seed: UInt64 = 0x5EED
+
+    public init() {}
+
+    public static let none = FaultKnobs()
+}

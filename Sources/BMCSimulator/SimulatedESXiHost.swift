@@ -1,0 +1,286 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The ESXi host a successful simulated install brings up on the kickstart's address: the vSphere Web Services
+/// (SOAP) endpoint at `/sdk` with just what `govc about` and the installer's readiness probe use:
+/// `RetrieveServiceContent`, `Login` (root + the kickstart's password, crypt hashes verified), `Logout`,
+/// `CurrentTime`, plus `/sdk/vimServiceVersions.xml` for version negotiation. A wrong password gets the
+/// `InvalidLogin` fault ESXi sends.
+public final class SimulatedESXiHost: Sendable {
+    public let address: String
+    public let port: Int
+    public let hostname: String?
+    private let server: SimulatorHTTPServer
+    private let countersBox: NIOLockedValueBox<Counters>
+
+    public struct Counters: Sendable, Equatable {
+        public var requests = 0
+        public var successfulLogins = 0
+        public var failedLogins = 0
+        public var activeSessions = 0
+    }
+
+    /// Requests and logins seen so far (tests assert that a wrong password was refused).
+    public var counters: Counters { countersBox.withLockedValue { $0 } }
+
+    private init(address: String, port: Int, hostname: String?, server: SimulatorHTTPServer, counters: NIOLockedValueBox<Counters>) {
+        self.address = address
+        self.port = port
+        self.hostname = hostname
+        self.server = server
+        self.countersBox = counters
+    }
+
+    static func start(group: EventLoopGroup, address: String, port: Int, tls: NIOSSLContext?,
+                      rootPassword: KickstartFacts.RootPassword, hostname: String?) async throws -> SimulatedESXiHost {
+        let counters = NIOLockedValueBox(Counters())
+        let sessions = NIOLockedValueBox<Set<String>>([])
+        let service = VSphereSOAPService(rootPassword: rootPassword, hostname: hostname)
+        let server = try await SimulatorHTTPServer.start(group: group, address: address, port: port, tls: tls) { request, loop in
+            counters.withLockedValue { $0.requests += 1 }
+            return loop.makeSucceededFuture(service.respond(to: request, sessions: sessions, counters: counters))
+        }
+        return SimulatedESXiHost(address: address, port: server.port, hostname: hostname, server: server, counters: counters)
+    }
+
+    public func stop() async {
+        await server.stop()
+    }
+}
+
+/// The SOAP side: minimal but real vim25 envelopes (namespaces, `returnval`, managed object references with
+/// `type`, faults with `faultcode`/`faultstring`/`detail`), so a govmomi or pyVmomi client can parse them.
+struct VSphereSOAPService: Sendable {
+    let rootPassword: KickstartFacts.RootPassword
+    let hostname: String?
+
+    static let apiVersion = "8.0.3.0"
+    static let build = "24280767"
+
+    func respond(to request: SimulatedRequest, sessions: NIOLockedValueBox<Set<String>>,
+                 counters: NIOLockedValueBox<SimulatedESXiHost.Counters>) -> SimulatedResponse {
+        switch (request.method, request.path) {
+        case (.GET, "/sdk/vimServiceVersions.xml"):
+            return xml(.ok, """
+                <?xml version="1.0" encoding="UTF-8" ?>
+                <namespaces version="1.0">
+                 <namespace>
+                  <name>urn:vim25</name>
+                  <version>\(Self.apiVersion)</version>
+                  <priorVersions>
+                   <version>8.0.2.0</version>
+                   <version>8.0.1.0</version>
+                   <version>8.0.0.0</version>
+                   <version>7.0.3.0</version>
+                  </priorVersions>
+                 </namespace>
+                </namespaces>
+                """)
+        case (.GET, "/"):
+            var response = xml(.ok, "<html><body>VMware ESXi (vmedia simulator)</body></html>")
+            response.headers.replaceOrAdd(name: "Content-Type", value: "text/html")
+            return response
+        case (.POST, "/sdk"):
+            break
+        default:
+            return SimulatedResponse(status: .notFound)
+        }
+        let body = String(decoding: request.body, as: UTF8.self)
+        guard let operation = SOAPRequest.operation(in: body) else {
+            return fault("ServerFaultCode", "Unable to parse the SOAP request body.", detail: "InvalidRequestFault", type: "InvalidRequest")
+        }
+        let cookie = request.headers.first(name: "Cookie").flatMap(SOAPRequest.sessionCookie)
+        let authenticated = cookie.map { cookie in sessions.withLockedValue { $0.contains(cookie) } } ?? false
+        switch operation {
+        case "RetrieveServiceContent":
+            return envelope("<RetrieveServiceContentResponse xmlns=\"urn:vim25\"><returnval>\(serviceContent)</returnval></RetrieveServiceContentResponse>")
+        case "Login":
+            let user = SOAPRequest.element("userName", in: body) ?? ""
+            let password = SOAPRequest.element("password", in: body) ?? ""
+            guard user == "root", RootPasswordCheck.matches(password, rootPassword) else {
+                counters.withLockedValue { $0.failedLogins += 1 }
+                return fault("ServerFaultCode", "Cannot complete login due to an incorrect user name or password.",
+                             detail: "InvalidLoginFault", type: "InvalidLogin")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let key = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
+            sessions.withLockedValue { _ = $0.insert(key) }
+            counters.withLockedValue { $0.successfulLogins += 1; $0.activeSessions += 1 }
+            let now = Self.timestamp()
+            var response = envelope("""
+                <LoginResponse xmlns="urn:vim25"><returnval><key>\(key)</key><userName>root</userName>\
+                <fullName>Administrator</fullName><loginTime>\(now)</loginTime><lastActiveTime>\(now)</lastActiveTime>\
+                <locale>en</locale><messageLocale>en</messageLocale><extensionSession>false</extensionSession>\
+                <ipAddress>127.0.0.1</ipAddress><userAgent>\(escape(request.headers.first(name: "User-Agent") ?? ""))</userAgent>\
+                <callCount>0</callCount></returnval></LoginResponse>
+                """)
+            response.headers.add(name: "Set-Cookie", value: "vmware_soap_session=\"\(key)\"; Path=/; HttpOnly; Secure;")
+            return response
+        case "Logout":
+            guard authenticated, let cookie else { return notAuthenticated() }
+            sessions.withLockedValue { _ = $0.remove(cookie) }
+            counters.withLockedValue { $0.activeSessions -= 1 }
+            return envelope("<LogoutResponse xmlns=\"urn:vim25\"></LogoutResponse>")
+        case "CurrentTime":
+            return envelope("<CurrentTimeResponse xmlns=\"urn:vim25\"><returnval>\(Self.timestamp())</returnval></CurrentTimeResponse>")
+        default:
+            guard authenticated else { return notAuthenticated() }
+            return fault("ServerFaultCode", "The operation \(operation) is not implemented by the vmedia ESXi simulator.",
+                         detail: "NotImplementedFault", type: "NotImplemented")
+        }
+    }
+
+    private var serviceContent: String {
+        """
+        <rootFolder type="Folder">ha-folder-root</rootFolder>\
+        <propertyCollector type="PropertyCollector">ha-property-collector</propertyCollector>\
+        <viewManager type="ViewManager">ViewManager</viewManager>\
+        <about><name>VMware ESXi</name><fullName>VMware ESXi 8.0.3 build-\(Self.build)</fullName>\
+        <vendor>VMware, Inc.</vendor><version>8.0.3</version><patchLevel>0.35</patchLevel><build>\(Self.build)</build>\
+        <localeVersion>INTL</localeVersion><localeBuild>000</localeBuild><osType>vmnix-x86</osType>\
+        <productLineId>embeddedEsx</productLineId><apiType>HostAgent</apiType><apiVersion>\(Self.apiVersion)</apiVersion>\
+        <licenseProductName>VMware ESX Server</licenseProductName><licenseProductVersion>8.0</licenseProductVersion></about>\
+        <setting type="OptionManager">HostAgentSettings</setting>\
+        <userDirectory type="UserDirectory">ha-user-directory</userDirectory>\
+        <sessionManager type="SessionManager">ha-sessionmgr</sessionManager>\
+        <authorizationManager type="AuthorizationManager">ha-authmgr</authorizationManager>\
+        <perfManager type="PerformanceManager">ha-perfmgr</perfManager>\
+        <searchIndex type="SearchIndex">ha-searchindex</searchIndex>\
+        <fileManager type="FileManager">ha-nfc-file-manager</fileManager>\
+        <virtualDiskManager type="VirtualDiskManager">ha-vdiskmanager</virtualDiskManager>\
+        <accountManager type="HostLocalAccountManager">ha-localacctmgr</accountManager>
+        """
+    }
+
+    private func envelope(_ body: String) -> SimulatedResponse {
+        xml(.ok, Self.wrap(body))
+    }
+
+    /// SOAP 1.1 faults travel with HTTP 500 (ESXi does the same).
+    private func fault(_ code: String, _ message: String, detail: String, type: String) -> SimulatedResponse {
+        xml(.internalServerError, Self.wrap("""
+            <soapenv:Fault><faultcode>\(code)</faultcode><faultstring>\(escape(message))</faultstring>\
+            <detail><\(detail) xmlns="urn:vim25" xsi:type="\(type)"></\(detail)></detail></soapenv:Fault>
+            """))
+    }
+
+    private func notAuthenticated() -> SimulatedResponse {
+        fault("ServerFaultCode", "The session is not authenticated.", detail: "NotAuthenticatedFault", type: "NotAuthenticated")
+    }
+
+    private static func wrap(_ body: String) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" \
+        xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" \
+        xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+        <soapenv:Body>
+        \(body)
+        </soapenv:Body>
+        </soapenv:Envelope>
+        """
+    }
+
+    private func xml(_ status: HTTPResponseStatus, _ text: String) -> SimulatedResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/xml; charset=utf-8")
+        return SimulatedResponse(status: status, headers: headers, body: Array(text.utf8))
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    private static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+/// Just enough XML reading for SOAP requests: the first element inside the Body (the operation) and the text of
+/// a named element, with namespace prefixes ignored and the five predefined entities plus numeric references
+/// decoded (a password may contain `&` or `<`).
+enum SOAPRequest {
+    static func operation(in body: String) -> String? {
+        guard let bodyTag = body.range(of: #"<([A-Za-z0-9_]+:)?Body[^>]*>"#, options: .regularExpression) else { return nil }
+        guard let element = body.range(of: #"<[A-Za-z_][A-Za-z0-9_.:-]*"#, options: .regularExpression,
+                                       range: bodyTag.upperBound..<body.endIndex) else { return nil }
+        let name = body[element].dropFirst()
+        return String(name.split(separator: ":").last ?? name)
+    }
+
+    static func element(_ name: String, in body: String) -> String? {
+        let pattern = #"<([A-Za-z0-9_]+:)?"# + name + #"(\s[^>]*)?>([^<]*)</([A-Za-z0-9_]+:)?"# + name + #"\s*>"#
+        guard let range = body.range(of: pattern, options: .regularExpression) else { return nil }
+        let match = body[range]
+        guard let open = match.firstIndex(of: ">"), let close = match.range(of: "</", options: .backwards) else { return nil }
+        return unescape(String(match[match.index(after: open)..<close.lowerBound]))
+    }
+
+    static func sessionCookie(_ header: String) -> String? {
+        for part in header.split(separator: ";") {
+            let pair = part.trimmingCharacters(in: .whitespaces)
+            guard pair.hasPrefix("vmware_soap_session=") else { continue }
+            return String(pair.dropFirst("vmware_soap_session=".count)).trimmingCharacters(in: ["\""])
+        }
+        return nil
+    }
+
+    static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "&", let semicolon = text[index...].firstIndex(of: ";") {
+                let entity = String(text[text.index(after: index)..<semicolon])
+                let replacement: String?
+                switch entity {
+                case "amp": replacement = "&"
+                case "lt": replacement = "<"
+                case "gt": replacement = ">"
+                case "quot": replacement = "\""
+                case "apos": replacement = "'"
+                default:
+                    if entity.hasPrefix("#x"), let value = UInt32(entity.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(value) {
+                        replacement = String(Character(scalar))
+                    } else if entity.hasPrefix("#"), let value = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(value) {
+                        replacement = String(Character(scalar))
+                    } else {
+                        replacement = nil
+                    }
+                }
+                if let replacement {
+                    result += replacement
+                    index = text.index(after: semicolon)
+                    continue
+                }
+            }
+            result.append(text[index])
+            index = text.index(after: index)
+        }
+        return result
+    }
+}
+
+/// How ESXi checks the root password a kickstart set: plain text compares directly; `--iscrypted` hashes are
+/// checked by crypt(3) of the offered password (SHA-512 `$6$` is what ESXi writes and accepts).
+enum RootPasswordCheck {
+    static func matches(_ offered: String, _ stored: KickstartFacts.RootPassword) -> Bool {
+        switch stored {
+        case .plain(let password): return constantTimeEqual(Array(offered.utf8), Array(password.utf8))
+        case .crypted(let hash): return SHA512Crypt.verify(password: offered, hash: hash)
+        }
+    }
+
+    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}

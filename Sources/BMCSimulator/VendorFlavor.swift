@@ -1,0 +1,245 @@
+/// The vendor shapes a simulated BMC can take. Each flavour fixes the URIs, slot names, payload rules and quirks
+/// of one BMC family as documented in shared/reference/redfish-vendors.md (§ numbers below refer to it), so the
+/// client is tested against the differences it will meet on real hardware, not against one idealised service.
+public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    /// Dell iDRAC9 on firmware 5.x: virtual media under the Manager (`CD`, `RemovableDisk`), synchronous insert.
+    case dellIDRAC9 = "idrac9"
+    /// Dell iDRAC10: System-scoped slots `1`/`2`, boot override only through `@Redfish.Settings`, no Basic auth.
+    case dellIDRAC10 = "idrac10"
+    /// Lenovo XCC (firmware ≥ 2.50): Manager-scoped `EXT1…4`/`Remote1…4`/`RDOC1…2`, PATCH + If-Match insert.
+    case lenovoXCC = "xcc"
+    /// HPE iLO 5: Manager slots `1` (floppy) and `2` (CD), 200-with-error-envelope answers, weak ETags.
+    case hpeILO5 = "ilo5"
+    /// Supermicro X12/X13: Manager slot `CD1`, Image-only insert, `UsbCd` boot target.
+    case supermicro = "supermicro"
+    /// A plain DMTF service (OpenBMC bmcweb shaped): System-scoped `CD1`, standard actions.
+    case generic = "generic"
+
+    public var description: String { displayName }
+
+    public var displayName: String {
+        switch self {
+        case .dellIDRAC9: return "Dell iDRAC9"
+        case .dellIDRAC10: return "Dell iDRAC10"
+        case .lenovoXCC: return "Lenovo XCC"
+        case .hpeILO5: return "HPE iLO 5"
+        case .supermicro: return "Supermicro"
+        case .generic: return "generic DMTF"
+        }
+    }
+
+    /// Service root `Vendor` (§0 discovery step 1); bmcweb-style generic services often omit it.
+    var vendor: String? {
+        switch self {
+        case .dellIDRAC9, .dellIDRAC10: return "Dell"
+        case .lenovoXCC: return "Lenovo"
+        case .hpeILO5: return "HPE"
+        case .supermicro: return "Supermicro"
+        case .generic: return nil
+        }
+    }
+
+    /// The service root's `Oem` key, the fallback vendor hint (§0: "else first key of Oem").
+    var oemKey: String? {
+        switch self {
+        case .dellIDRAC9, .dellIDRAC10: return "Dell"
+        case .lenovoXCC: return "Lenovo"
+        case .hpeILO5: return "Hpe"
+        case .supermicro: return "Supermicro"
+        case .generic: return nil
+        }
+    }
+
+    var redfishVersion: String {
+        switch self {
+        case .dellIDRAC9: return "1.11.0"
+        case .dellIDRAC10: return "1.20.1"
+        case .lenovoXCC: return "1.15.0"
+        case .hpeILO5: return "1.13.0"
+        case .supermicro: return "1.14.0"
+        case .generic: return "1.17.0"
+        }
+    }
+
+    /// Fixed in practice, still discovered by clients (§1.1 "IDs are fixed in practice", §1.2, §1.3, §1.4).
+    var systemPath: String {
+        switch self {
+        case .dellIDRAC9, .dellIDRAC10: return "/redfish/v1/Systems/System.Embedded.1"
+        case .lenovoXCC, .hpeILO5, .supermicro: return "/redfish/v1/Systems/1"
+        case .generic: return "/redfish/v1/Systems/system"
+        }
+    }
+
+    var managerPath: String {
+        switch self {
+        case .dellIDRAC9, .dellIDRAC10: return "/redfish/v1/Managers/iDRAC.Embedded.1"
+        case .lenovoXCC, .hpeILO5, .supermicro: return "/redfish/v1/Managers/1"
+        case .generic: return "/redfish/v1/Managers/bmc"
+        }
+    }
+
+    /// Where the VirtualMedia collection lives. iDRAC9 5.x, XCC ≥ 2.50, iLO and Supermicro keep it under the
+    /// Manager; iDRAC9 ≥ 6.00.02 / iDRAC10 and the DMTF mockup put it under the System (§0 step 3, §1.1 F3).
+    var virtualMediaUnderSystem: Bool {
+        switch self {
+        case .dellIDRAC10, .generic: return true
+        case .dellIDRAC9, .lenovoXCC, .hpeILO5, .supermicro: return false
+        }
+    }
+
+    var virtualMediaCollectionPath: String {
+        (virtualMediaUnderSystem ? systemPath : managerPath) + "/VirtualMedia"
+    }
+
+    /// The slots of the flavour, in collection order.
+    var slots: [SlotSpec] {
+        switch self {
+        case .dellIDRAC9:
+            // §1.1: ≤ iDRAC9 5.x Manager path → CD and RemovableDisk (mutually exclusive, VRM0021).
+            return [SlotSpec(id: "CD", mediaTypes: ["CD", "DVD"], bootsAsCD: true, acceptsRemoteURL: true),
+                    SlotSpec(id: "RemovableDisk", mediaTypes: ["USBStick"], bootsAsCD: false, acceptsRemoteURL: true)]
+        case .dellIDRAC10:
+            // §1.1: slots 1/2 ("Virtual Network File 1/2"); slot 2 lists three MediaTypes. Ironic inserts into slot 1
+            // only: "only virtual media ID 1 is acceptable … due to hardware limitations" (F9), so only 1 boots.
+            return [SlotSpec(id: "1", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: true, acceptsRemoteURL: true),
+                    SlotSpec(id: "2", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: false, acceptsRemoteURL: true)]
+        case .lenovoXCC:
+            // §1.2: 10 predefined members; only EXT{n} accept remote URLs, Remote* are vKVM-only, RDOC* upload-only.
+            let ext = (1...4).map { SlotSpec(id: "EXT\($0)", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: true, acceptsRemoteURL: true) }
+            let remote = (1...4).map { SlotSpec(id: "Remote\($0)", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: false, acceptsRemoteURL: false) }
+            let rdoc = (1...2).map { SlotSpec(id: "RDOC\($0)", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: false, acceptsRemoteURL: false) }
+            return ext + remote + rdoc
+        case .hpeILO5:
+            // §1.3: /Managers/1/VirtualMedia/1 is Floppy/USBStick, /2 is CD/DVD.
+            return [SlotSpec(id: "1", mediaTypes: ["Floppy", "USBStick"], bootsAsCD: false, acceptsRemoteURL: true),
+                    SlotSpec(id: "2", mediaTypes: ["CD", "DVD"], bootsAsCD: true, acceptsRemoteURL: true)]
+        case .supermicro:
+            // §1.4: standard API generation: /Managers/1/VirtualMedia/CD1 (+ a USB slot).
+            return [SlotSpec(id: "CD1", mediaTypes: ["CD", "DVD"], bootsAsCD: true, acceptsRemoteURL: true),
+                    SlotSpec(id: "USB1", mediaTypes: ["USBStick"], bootsAsCD: false, acceptsRemoteURL: true)]
+        case .generic:
+            // DMTF public-rackmount1 mockup puts CD1 under Systems (§0 step 3).
+            return [SlotSpec(id: "CD1", mediaTypes: ["CD", "DVD"], bootsAsCD: true, acceptsRemoteURL: true)]
+        }
+    }
+
+    /// The `ResetType@Redfish.AllowableValues` the flavour advertises; anything else is refused with 400.
+    var resetTypes: [String] {
+        switch self {
+        case .dellIDRAC9, .dellIDRAC10:
+            return ["On", "ForceOff", "ForceRestart", "GracefulRestart", "GracefulShutdown", "PushPowerButton", "Nmi", "PowerCycle"]
+        case .lenovoXCC:
+            return ["On", "Nmi", "GracefulShutdown", "GracefulRestart", "ForceOn", "ForceOff", "ForceRestart"]
+        case .hpeILO5:
+            return ["On", "ForceOff", "GracefulShutdown", "ForceRestart", "Nmi", "PushPowerButton", "GracefulRestart"]
+        case .supermicro:
+            return ["On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi", "ForceOn"]
+        case .generic:
+            return ["On", "ForceOff", "ForceOn", "ForceRestart", "GracefulRestart", "GracefulShutdown", "PowerCycle", "Nmi"]
+        }
+    }
+
+    /// The boot override target that boots the virtual CD. Supermicro X11/X12 expose virtual media as a USB CD:
+    /// "plain Cd boots nothing" (§1.4, sushy `_supermicro_models_cd_vmedia`).
+    var virtualCDBootTarget: String { self == .supermicro ? "UsbCd" : "Cd" }
+
+    var bootTargets: [String] {
+        switch self {
+        case .supermicro: return ["None", "Pxe", "Hdd", "Cd", "UsbCd", "BiosSetup", "UefiShell", "UefiBootNext"]
+        default: return ["None", "Pxe", "Floppy", "Cd", "Usb", "Hdd", "BiosSetup", "Utilities", "UefiTarget", "UefiHttp"]
+        }
+    }
+
+    /// XCC allows only Once/Disabled (§1.2, bmclib `providers/lenovo/boot.go`).
+    var bootEnabledValues: [String] {
+        self == .lenovoXCC ? ["Once", "Disabled"] : ["Disabled", "Once", "Continuous"]
+    }
+
+    /// Default session cap. XCC: 16 (§1.2 "session cap 16"); iDRAC answers RAC0218 when its cap is reached (F18;
+    /// the exact number is not in our sources, 8 is the figure used here). Others: not documented, no cap unless
+    /// the fault knob sets one.
+    var defaultSessionCap: Int? {
+        switch self {
+        case .lenovoXCC: return 16
+        case .dellIDRAC9, .dellIDRAC10: return 8
+        case .hpeILO5, .supermicro, .generic: return nil
+        }
+    }
+
+    var isDell: Bool { self == .dellIDRAC9 || self == .dellIDRAC10 }
+
+    /// The prefix of registry MessageIds in errors (`IDRAC.2.8.RAC0904`, `iLO.2.23.…`, `Base.1.x.…`).
+    var baseRegistry: String {
+        switch self {
+        case .hpeILO5: return "Base.1.4"
+        case .dellIDRAC10: return "Base.1.18"
+        default: return "Base.1.12"
+        }
+    }
+
+    var managerModel: String {
+        switch self {
+        case .dellIDRAC9: return "14G Monolithic"
+        case .dellIDRAC10: return "17G Monolithic"
+        case .lenovoXCC: return "Lenovo XClarity Controller"
+        case .hpeILO5: return "iLO 5"
+        case .supermicro: return "X12DPT-B6"
+        case .generic: return "OpenBMC"
+        }
+    }
+
+    var managerFirmware: String {
+        switch self {
+        case .dellIDRAC9: return "5.10.50.00"
+        case .dellIDRAC10: return "1.30.10.50"
+        case .lenovoXCC: return "TGBT58S 5.10"
+        case .hpeILO5: return "2.72 Sep 04 2022"
+        case .supermicro: return "01.03.05"
+        case .generic: return "2.16.0"
+        }
+    }
+
+    var defaultSystemModel: String {
+        switch self {
+        case .dellIDRAC9: return "PowerEdge R640"
+        case .dellIDRAC10: return "PowerEdge R770"
+        case .lenovoXCC: return "ThinkSystem SR650 V2"
+        case .hpeILO5: return "ProLiant DL380 Gen10"
+        case .supermicro: return "SYS-620U-TNR"
+        case .generic: return "Generic Server"
+        }
+    }
+
+    var manufacturer: String {
+        switch self {
+        case .dellIDRAC9, .dellIDRAC10: return "Dell Inc."
+        case .lenovoXCC: return "Lenovo"
+        case .hpeILO5: return "HPE"
+        case .supermicro: return "Supermicro"
+        case .generic: return "OpenBMC"
+        }
+    }
+
+    /// Parses the names `vmedia simulate --vendors` accepts (the raw values plus a few spellings).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "idrac9", "dell", "dell-idrac9": self = .dellIDRAC9
+        case "idrac10", "dell-idrac10": self = .dellIDRAC10
+        case "xcc", "lenovo", "lenovo-xcc": self = .lenovoXCC
+        case "ilo5", "ilo", "hpe", "hpe-ilo5": self = .hpeILO5
+        case "supermicro", "smc": self = .supermicro
+        case "generic", "dmtf", "openbmc": self = .generic
+        default: return nil
+        }
+    }
+}
+
+/// One VirtualMedia member of a flavour.
+struct SlotSpec: Sendable {
+    let id: String
+    let mediaTypes: [String]
+    /// True for the slot the firmware boots when the override target is the virtual CD.
+    let bootsAsCD: Bool
+    /// False for slots that refuse remote URLs (XCC `Remote*` = vKVM only, `RDOC*` = upload only).
+    let acceptsRemoteURL: Bool
+}
