@@ -13,6 +13,7 @@ public struct VMediaCommand: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self,
             RemasterCommand.self,
+            ServeCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
             DiscoverCommand.self,
