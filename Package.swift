@@ -39,8 +39,14 @@ let package = Package(
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
-        // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics.
-        .target(name: "MediaServer", dependencies: nio + [logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics; Digest the
+        // HMAC-SHA-256 of --stable-tokens.
+        .target(name: "MediaServer", dependencies: nio + [
+            "Digest", logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // ISO9660's LayeredImage served through MediaServer's ServableImage seam (used by `vmedia serve`, the
+        // installer and media-bench).
+        .target(name: "LayeredMedia", dependencies: ["ISO9660", "MediaServer", .product(name: "NIOCore", package: "swift-nio")]),
         // The hosts file (old tool's config.yaml compatible) → validated host plans.
         .target(name: "Inventory", dependencies: ["ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
 
@@ -54,13 +60,13 @@ let package = Package(
 
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", "BMCSimulator", logging,
+            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
         // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
         .executableTarget(name: "media-bench", dependencies: [
-            "MediaServer", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
+            "MediaServer", "LayeredMedia", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -85,7 +91,7 @@ let package = Package(
         .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
         .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
         .testTarget(name: "MediaServerTests", dependencies: [
-            "MediaServer", "TestSupport", logging,
+            "MediaServer", "LayeredMedia", "ISO9660", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Scripts"]),

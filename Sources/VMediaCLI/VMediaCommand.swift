@@ -14,6 +14,7 @@ public struct VMediaCommand: AsyncParsableCommand {
             InspectCommand.self,
             FixtureCommand.self,
             RemasterCommand.self,
+            ServeCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
             DiscoverCommand.self,
