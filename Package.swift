@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // SHA-256 (image reports, TLS pins, URL tokens) and friends; stdlib only.
+        .target(name: "Digest"),
         // ECMA-119 + Joliet + Rock Ridge + El Torito. Knows nothing of ESXi.
         .target(name: "ISO9660"),
         // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
@@ -37,7 +39,8 @@ let package = Package(
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
-        .target(name: "MediaServer", dependencies: nio + [logging]),
+        // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics.
+        .target(name: "MediaServer", dependencies: nio + [logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         // The hosts file (old tool's config.yaml compatible) → validated host plans.
         .target(name: "Inventory", dependencies: ["ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
 
@@ -51,15 +54,37 @@ let package = Package(
 
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", "BMCSimulator", logging,
+            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", "BMCSimulator", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
+        // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
+        .executableTarget(name: "media-bench", dependencies: [
+            "MediaServer", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // libFuzzer target for the ISO 9660 reader (bash Tests/Fuzz/run.sh builds it with -sanitize=fuzzer
+        // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
 
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "RedfishTests", dependencies: ["Redfish", "TestSupport"]),
+        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
+        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
+                    exclude: ["pycdlib_check.py"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
+        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
+        .testTarget(name: "MediaServerTests", dependencies: [
+            "MediaServer", "TestSupport", logging,
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ], exclude: ["Scripts"]),
         .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
     ]
 )

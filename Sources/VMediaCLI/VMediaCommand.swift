@@ -11,6 +11,12 @@ public struct VMediaCommand: AsyncParsableCommand {
             """,
         version: VMediaVersion.string,
         subcommands: [
+            InspectCommand.self,
+            RemasterCommand.self,
+            KickstartCommand.self,
+            ValidateCommand.self,
+            DiscoverCommand.self,
+            BMCCommand.self,
             Version.self,
         ]
     )

@@ -1,1 +1,0 @@
-// The CurlHTTP module. See CONTRIBUTING.md for what it owns and what it may import.

@@ -1,0 +1,108 @@
+import CCurl
+import Foundation
+
+/// The one thread that owns the curl multi handle and every easy handle in it.
+///
+/// Other threads only touch `pending`/`cancelled`/`stopping` under the lock and nudge the thread with
+/// `curl_multi_wakeup`; every libcurl call on a handle happens here, so no handle is used by two threads.
+final class MultiDriver: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    private var pending: [Transfer] = []
+    private var cancelled: Set<UInt64> = []
+    private var stopping = false
+    private var stopped = false
+    /// Transfers inside libcurl, by easy handle. Driver thread only.
+    private var running: [UnsafeMutableRawPointer: Transfer] = [:]
+
+    init(maxConnectionsPerHost: Int) {
+        multi = curl_multi_init()!
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnectionsPerHost))
+        let thread = Thread { [self] in loop() }
+        thread.name = "vmedia.curl-multi"
+        thread.start()
+    }
+
+    func submit(_ transfer: Transfer) {
+        let accepted = lock.withLock { () -> Bool in
+            guard !stopping else { return false }
+            pending.append(transfer)
+            return true
+        }
+        if accepted { curl_multi_wakeup(multi) } else { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
+    }
+
+    func cancel(_ id: UInt64) {
+        lock.withLock { _ = cancelled.insert(id) }
+        curl_multi_wakeup(multi)
+    }
+
+    func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopping = true }
+            return !stopping
+        }
+        if first { curl_multi_wakeup(multi) }
+    }
+
+    private func loop() {
+        while true {
+            let (incoming, cancels, stop) = lock.withLock { () -> ([Transfer], Set<UInt64>, Bool) in
+                defer { pending.removeAll() }
+                return (pending, cancelled, stopping)
+            }
+            for transfer in incoming {
+                if cancels.contains(transfer.id) { forget(transfer.id); finish(transfer, .failure(CancellationError())); continue }
+                do {
+                    try transfer.configure()
+                    let handle = transfer.handle!
+                    running[handle] = transfer
+                    curl_multi_add_handle(multi, handle)
+                } catch {
+                    finish(transfer, .failure(error))
+                }
+            }
+            for (handle, transfer) in running where cancels.contains(transfer.id) {
+                curl_multi_remove_handle(multi, handle)
+                running[handle] = nil
+                forget(transfer.id)
+                finish(transfer, .failure(CancellationError()))
+            }
+            if stop {
+                for (handle, transfer) in running {
+                    curl_multi_remove_handle(multi, handle)
+                    finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url)))
+                }
+                running.removeAll()
+                let late = lock.withLock { () -> [Transfer] in defer { pending.removeAll() }; return pending }
+                for transfer in late { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
+                curl_multi_cleanup(multi)
+                return
+            }
+            var stillRunning: Int32 = 0
+            curl_multi_perform(multi, &stillRunning)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                // Read the result before remove_handle: removing invalidates the message.
+                let code = ccurl_msg_result(message)
+                curl_multi_remove_handle(multi, handle)
+                if let transfer = running.removeValue(forKey: handle) {
+                    forget(transfer.id)
+                    finish(transfer, transfer.outcome(code: code))
+                }
+            }
+            var ready: Int32 = 0
+            curl_multi_poll(multi, nil, 0, 1000, &ready)
+        }
+    }
+
+    /// A cancel that arrived for a finished transfer must not linger in the set.
+    private func forget(_ id: UInt64) { lock.withLock { _ = cancelled.remove(id) } }
+
+    private func finish(_ transfer: Transfer, _ result: Result<HTTPResponse, Error>) {
+        let continuation = transfer.continuation
+        transfer.continuation = nil
+        continuation?.resume(with: result)
+    }
+}

@@ -1,1 +1,0 @@
-// The ISO9660 module. See CONTRIBUTING.md for what it owns and what it may import.

@@ -1,0 +1,68 @@
+import ESXi
+
+/// Everything vmedia needs to install one host, validated: where its BMC is and how to log in, the kickstart to
+/// put on its image, and the boot options for BOOT.CFG.
+///
+/// Printing or JSON-encoding a plan never shows a password: the BMC password is a `Secret` and the kickstart's
+/// root password a masked `RootPassword`.
+public struct HostPlan: Sendable, Equatable, Encodable {
+    /// The host's position in `hosts:` (0-based), for messages that refer back to the file.
+    public let index: Int
+    public let vendor: BMCVendor
+    public let bmc: BMCEndpoint
+    public let username: String
+    public let password: Secret
+    public let kickstart: Kickstart
+    /// The user's own kickstart text, when `template:` is set; `kickstart` then only supplies its values.
+    public let template: KickstartTemplate?
+    /// `systemMediaSize=` for BOOT.CFG's kernelopt line: the old tool's `small` unless the hosts file says otherwise.
+    public let systemMediaSize: SystemMediaSize
+
+    public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,
+                kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize) {
+        self.index = index
+        self.vendor = vendor
+        self.bmc = bmc
+        self.username = username
+        self.password = password
+        self.kickstart = kickstart
+        self.template = template
+        self.systemMediaSize = systemMediaSize
+    }
+
+    /// The ESXi host name (given, or `esxi-a-b-c-d` from its address).
+    public var hostname: String { kickstart.network.hostname }
+    public var esxiAddress: IPv4Address { kickstart.network.address }
+
+    /// The KS.CFG text for this host, from the template when there is one.
+    public func renderKickstart(secrets: SecretRendering = .reveal) -> String {
+        template?.render(kickstart, secrets: secrets) ?? kickstart.render(secrets: secrets)
+    }
+
+    /// Whether `name` designates this host: its BMC address (as written or as URL), ESXi address or host name.
+    public func matches(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if lower == hostname.lowercased() || lower == esxiAddress.description { return true }
+        if case .success(let endpoint) = BMCEndpoint.parse(name) { return endpoint.identity == bmc.identity }
+        return false
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case index, vendor, bmc, username, password, hostname, esxiAddress, installDisk, device, systemMediaSize, template
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(vendor, forKey: .vendor)
+        try container.encode(bmc.url, forKey: .bmc)
+        try container.encode(username, forKey: .username)
+        try container.encode(password, forKey: .password)
+        try container.encode(hostname, forKey: .hostname)
+        try container.encode(esxiAddress.description, forKey: .esxiAddress)
+        try container.encode(kickstart.installDisk.option, forKey: .installDisk)
+        try container.encode(kickstart.network.device.description, forKey: .device)
+        try container.encode(systemMediaSize, forKey: .systemMediaSize)
+        try container.encodeIfPresent(template?.origin, forKey: .template)
+    }
+}

@@ -1,0 +1,623 @@
+import ESXi
+import Foundation
+import Yams
+
+/// The hosts file: the old bash tool's `config.yaml` (read unchanged) plus vmedia's additions, turned into
+/// validated `HostPlan`s.
+///
+/// ```yaml
+/// defaults:                 # optional, merged key by key into every host (the host's own value wins)
+///   ipmi: {vendor: dell, username: root, password: ${BMC_PASSWORD}}
+///   esxi: {gateway: 10.172.64.1, netmask: 255.255.240.0, nameservers: [10.172.64.53], wipe: install-disk}
+/// hosts:
+///   - ipmi: {vendor: lenovo, address: 10.172.70.186, username: u, password: file:secrets/bmc186}
+///     esxi: {esxi_disk: "ThinkSystem M.2", password: p, address: 10.172.69.86, mgtnic: vmnic4}
+/// ```
+///
+/// Validation happens before anything else and reports every problem of the file at once, each at its
+/// file:line:column, so one run shows everything to fix.
+public enum HostsFile {
+    /// Keys of each mapping, for the unknown-key check and its "did you mean".
+    static let topLevelKeys = ["hosts", "defaults"]
+    static let sectionKeys = ["ipmi", "esxi"]
+    static let ipmiKeys = ["vendor", "address", "username", "password"]
+    static let esxiKeys = [
+        // The old tool's keys.
+        "esxi_disk", "password", "address", "gateway", "netmask", "hostname", "mgtnic",
+        // vmedia's kickstart and boot options.
+        "nameservers", "nameserver", "vlanid", "wipe", "keyboard", "ssh", "rootpw", "pre", "post", "firstboot",
+        "template", "system_media_size",
+    ]
+    static let scriptKeys = ["script", "interpreter", "timeout", "ignorefailure"]
+    /// Keys that name one host and so make no sense in `defaults:` (every host would get the same value).
+    static let perHostOnly: [String: Set<String>] = ["ipmi": ["address"], "esxi": ["address", "hostname"]]
+
+    /// Reads and validates the file at `path`. Relative `file:` secrets and templates are resolved against the
+    /// file's directory.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(InventoryError) -> [HostPlan] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"
+            throw .unreadable(path: path, reason: reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(path: path, reason: "the file is not UTF-8 text")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(yaml: text, file: path, baseDirectory: directory, environment: environment)
+    }
+
+    /// Validates hosts-file text. `file` is only used in messages.
+    public static func parse(yaml: String, file: String, baseDirectory: String,
+                             environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(InventoryError) -> [HostPlan] {
+        var reader = Reader(file: file, baseDirectory: baseDirectory, environment: environment)
+        let plans = reader.read(yaml)
+        if !reader.diagnostics.isEmpty {
+            throw .invalid(merged(reader.diagnostics).sorted { ($0.file, $0.line ?? 0, $0.column ?? 0) < ($1.file, $1.line ?? 0, $1.column ?? 0) })
+        }
+        return plans
+    }
+}
+
+/// One problem in `defaults:` shows up once per host; say it once, naming the hosts.
+func merged(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var order: [String] = []
+    var groups: [String: (first: Diagnostic, rest: String, hosts: [String])] = [:]
+    for diagnostic in diagnostics {
+        var rest = diagnostic.message
+        var host: String?
+        if rest.hasPrefix("host "), let colon = rest.firstIndex(of: ":") {
+            let words = rest[..<colon].split(separator: " ")
+            if words.count >= 2, Int(words[1]) != nil {
+                host = String(words[1])
+                rest = String(rest[rest.index(after: colon)...])
+            }
+        }
+        let key = "\(diagnostic.location)|\(rest)|\(host == nil ? diagnostic.message : "")"
+        if groups[key] == nil { order.append(key); groups[key] = (diagnostic, rest, []) }
+        if let host { groups[key]!.hosts.append(host) }
+    }
+    return order.map { key in
+        let group = groups[key]!
+        guard group.hosts.count > 1 else { return group.first }
+        return Diagnostic(file: group.first.file, line: group.first.line, column: group.first.column,
+                          message: "hosts \(group.hosts.joined(separator: ", ")):\(group.rest)", fix: group.first.fix)
+    }
+}
+
+/// One pass over the file, collecting diagnostics instead of stopping at the first.
+struct Reader {
+    let file: String
+    let baseDirectory: String
+    let environment: [String: String]
+    var diagnostics: [Diagnostic] = []
+    var templates: [String: KickstartTemplate?] = [:]
+
+    init(file: String, baseDirectory: String, environment: [String: String]) {
+        self.file = file
+        self.baseDirectory = baseDirectory
+        self.environment = environment
+    }
+
+    /// A key and its value node (from the host or from `defaults:`), marks included, for merged sections.
+    struct Entry {
+        let key: Node
+        let value: Node
+    }
+
+    typealias Section = [String: Entry]
+
+    mutating func report(_ node: Node?, _ message: String, fix: String) {
+        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix))
+    }
+
+    mutating func read(_ yaml: String) -> [HostPlan] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            reportSyntax(error)
+            return []
+        } catch {
+            diagnostics.append(Diagnostic(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", fix: "fix the YAML syntax"))
+            return []
+        }
+        guard let root, let top = root.mapping else {
+            report(root, "the file has no 'hosts:' list at the top",
+                   fix: "start the file with 'hosts:' followed by '- ipmi: …' / '  esxi: …' items, as in the old tool's config.yaml")
+            return []
+        }
+        checkKeys(of: top, allowed: HostsFile.topLevelKeys, in: "the top level")
+
+        var defaults: [String: Section] = [:]
+        if let node = top["defaults"], !isNull(node) {
+            if let mapping = node.mapping {
+                checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "defaults")
+                for name in HostsFile.sectionKeys {
+                    if let section = mapping[name], !isNull(section) {
+                        defaults[name] = entries(of: section, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
+                                                 in: "defaults.\(name)")
+                        for key in HostsFile.perHostOnly[name] ?? [] {
+                            if let entry = defaults[name]?[key] {
+                                report(entry.key, "defaults.\(name).\(key) would give every host the same \(key)",
+                                       fix: "move '\(key)' into each host's '\(name):' section")
+                            }
+                        }
+                    }
+                }
+            } else {
+                report(node, "'defaults' must be a mapping with 'ipmi:' and/or 'esxi:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' blocks")
+            }
+        }
+
+        guard let hostsNode = top["hosts"] else {
+            report(root, "the file has no 'hosts:' list", fix: "add 'hosts:' with one '- ipmi: … esxi: …' item per server")
+            return []
+        }
+        guard let hosts = hostsNode.sequence, !hosts.isEmpty else {
+            report(hostsNode, "'hosts' must be a non-empty list", fix: "write one '- ipmi: … esxi: …' item per server under 'hosts:'")
+            return []
+        }
+
+        var plans: [HostPlan] = []
+        var seenBMC: [String: Node] = [:]
+        var seenAddress: [String: Node] = [:]
+        var seenHostname: [String: Node] = [:]
+        for (index, item) in hosts.enumerated() {
+            guard let mapping = item.mapping else {
+                report(item, "host \(index + 1) is not a mapping", fix: "write each host as '- ipmi: {…}' with 'esxi: {…}' under it")
+                continue
+            }
+            checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "host \(index + 1)")
+            var sections: [String: Section] = [:]
+            for name in HostsFile.sectionKeys {
+                var merged = defaults[name] ?? [:]
+                if let node = mapping[name], !isNull(node) {
+                    let own = entries(of: node, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
+                                      in: "host \(index + 1) \(name)")
+                    merged.merge(own) { _, host in host }
+                } else if defaults[name] == nil {
+                    report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
+                    continue
+                }
+                sections[name] = merged
+            }
+            guard let ipmi = sections["ipmi"], let esxi = sections["esxi"] else { continue }
+            let label = "host \(index + 1)"
+            // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
+            func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
+            let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
+            let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
+            if let (endpoint, node) = bmc.endpoint {
+                if let first = seenBMC[endpoint.identity] {
+                    report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
+                           fix: "each server has its own BMC; correct one of the two addresses")
+                } else { seenBMC[endpoint.identity] = node }
+            }
+            if let (esxiAddress, hostname, addressNode, hostnameNode) = kickstart.identity {
+                let address = esxiAddress.description
+                if let first = seenAddress[address] {
+                    report(addressNode, "\(label): ESXi address \(address) is also used by the host at line \(first.mark?.line ?? 0)",
+                           fix: "give every host its own management address")
+                } else { seenAddress[address] = addressNode }
+                let name = hostname.lowercased()
+                // A derived esxi-a-b-c-d name repeats only when the address does, which is reported above.
+                if hostnameNode == addressNode {
+                } else if let first = seenHostname[name] {
+                    report(hostnameNode, "\(label): hostname \(hostname) is also used by the host at line \(first.mark?.line ?? 0)",
+                           fix: "give every host its own hostname (or leave it out to get esxi-a-b-c-d from the address)")
+                } else { seenHostname[name] = hostnameNode }
+            }
+            if let vendor = bmc.vendor, let (endpoint, _) = bmc.endpoint, let username = bmc.username, let password = bmc.password,
+               let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize {
+                plans.append(HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
+                                      kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize))
+            }
+        }
+        return plans
+    }
+
+    // MARK: - ipmi
+
+    struct BMCFields {
+        var vendor: BMCVendor?
+        var endpoint: (BMCEndpoint, Node)?
+        var username: String?
+        var password: Secret?
+    }
+
+    mutating func readBMC(_ section: Section, item: Node, label: String) -> BMCFields {
+        var fields = BMCFields()
+        if let (text, node) = requiredString(section, "vendor", item: item, label: "\(label) ipmi", example: "dell, lenovo, hpe, supermicro or generic") {
+            if let vendor = BMCVendor(rawValue: text.lowercased()) {
+                fields.vendor = vendor
+            } else {
+                let names = BMCVendor.allCases.map(\.rawValue)
+                let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
+                report(node, "\(label): unknown BMC vendor '\(text)'", fix: "\(hint)use one of \(names.joined(separator: ", ")) (generic = plain DMTF Redfish)")
+            }
+        }
+        if let (text, node) = requiredString(section, "address", item: item, label: "\(label) ipmi", example: "10.172.70.186, bmc1:8443 or https://bmc1") {
+            switch BMCEndpoint.parse(text) {
+            case .success(let endpoint): fields.endpoint = (endpoint, node)
+            case .failure(let problem): report(node, "\(label): \(problem.message)", fix: problem.fix)
+            }
+        }
+        if let (text, node) = requiredString(section, "username", item: item, label: "\(label) ipmi", example: "root") {
+            if text.isEmpty || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                report(node, "\(label): the BMC username is empty or has control characters", fix: "write the BMC login name")
+            } else { fields.username = text }
+        }
+        fields.password = requiredSecret(section, "password", item: item, label: "\(label) ipmi")
+        return fields
+    }
+
+    // MARK: - esxi
+
+    struct KickstartFields {
+        var model: Kickstart?
+        /// ESXi address and hostname with the nodes to point at, for the duplicate checks.
+        var identity: (IPv4Address, String, Node, Node)?
+        var template: KickstartTemplate?
+        var systemMediaSize: SystemMediaSize?
+    }
+
+    mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
+        var fields = KickstartFields()
+        let context = "\(label) esxi"
+        var ok = true
+        func node(_ key: String) -> Node? { section[key]?.value }
+
+        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
+            .map { (InstallDisk($0.0), $0.1) }
+        let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
+        let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
+        var netmask: IPv4Netmask?
+        if let (mask, maskNode) = requiredString(section, "netmask", item: item, label: context, example: "255.255.240.0").flatMap({ ipv4($0, label: label, what: "netmask") }) {
+            netmask = IPv4Netmask(mask)
+            if netmask == nil {
+                report(maskNode, "\(label): netmask \(mask) is not contiguous (its one-bits must all come first)",
+                       fix: "use a mask such as 255.255.255.0 (/24) or 255.255.240.0 (/20)")
+            }
+        }
+        var device: NetworkDevice?
+        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, label: context, example: "vmnic4 or B4:96:91:A7:3F:D6") {
+            device = NetworkDevice(text)
+            if device == nil {
+                report(nicNode, "\(label): mgtnic '\(text)' is neither an ESXi NIC name (vmnicN) nor a MAC address",
+                       fix: "write vmnic0, vmnic4 … or the NIC's MAC like B4:96:91:A7:3F:D6")
+            }
+        }
+        let hostname = optionalString(section, "hostname")
+        var nameservers: [IPv4Address]?
+        let nameserverEntry = section["nameservers"] ?? section["nameserver"]
+        if let entry = nameserverEntry, !isNull(entry.value) {
+            nameservers = []
+            var items: [Node] = []
+            if let list = entry.value.sequence { items = Array(list) } else if let text = scalar(entry.value) {
+                // "10.0.0.53,10.0.0.54" as the kickstart writes it is accepted too.
+                items = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                    Node.scalar(.init(String($0).trimmingCharacters(in: .whitespaces), Tag(.str), .plain, entry.value.mark))
+                }
+            } else { report(entry.value, "\(label): nameservers must be a list of IPv4 addresses", fix: "write nameservers: [10.0.0.53, 10.0.0.54]") }
+            for itemNode in items {
+                if let text = scalar(itemNode), let parsed = ipv4((text, itemNode), label: label, what: "name server") { nameservers!.append(parsed.0) } else { ok = false }
+            }
+        }
+        var vlanID: Int?
+        if let (text, vlanNode) = optionalString(section, "vlanid") {
+            vlanID = Int(text)
+            if vlanID == nil {
+                report(vlanNode, "\(label): vlanid '\(text)' is not a number", fix: "write the VLAN id (1-4094), or leave vlanid out for untagged"); ok = false
+            }
+        }
+        let wipe: Kickstart.Wipe? = choice(section, "wipe", default: .all, label: label)
+        let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
+        let ssh = boolean(section, "ssh", default: true, label: label)
+        let plain: Bool? = choice(section, "rootpw", default: RootpwForm.crypted, label: label).map { $0 == .plain }
+        let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
+        fields.systemMediaSize = systemMediaSize
+
+        var scripts: [KickstartScript] = []
+        for kind in KickstartScript.Section.allCases {
+            if let entry = section[kind.rawValue], !isNull(entry.value) {
+                scripts += readScripts(entry.value, section: kind, label: label)
+            }
+        }
+
+        var template: KickstartTemplate??
+        if let (path, templateNode) = optionalString(section, "template") {
+            template = loadTemplate(path, node: templateNode, label: label)
+        }
+
+        var password: RootPassword?
+        let passwordNode = node("password")
+        if let secret = requiredSecret(section, "password", item: item, label: context), let plain {
+            let text = secret.reveal()
+            if let problem = RootPassword.problem(with: text, plain: plain) {
+                report(passwordNode, "\(label): \(problem)",
+                       fix: plain ? "choose another password, or use rootpw: crypted (the default)"
+                                  : "choose a password of printable ASCII characters")
+            } else {
+                let context = hostname?.0 ?? address.map { KickstartNetwork.defaultHostname(for: $0.0) } ?? ""
+                password = plain ? .plain(text) : .crypted(password: text, saltContext: context)
+            }
+        }
+
+        if let address {
+            let name = hostname?.0 ?? KickstartNetwork.defaultHostname(for: address.0)
+            fields.identity = (address.0, name, address.1, hostname?.1 ?? address.1)
+        }
+        // The checks that combine fields run as soon as their own fields parsed, so that one bad value (say the
+        // NIC) does not hide another (say an address that is the subnet's broadcast address).
+        var clean = ok
+        if let address, let gateway, let netmask {
+            let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
+                                           hostname: hostname?.0, device: device ?? .vmnic(0), vlanID: vlanID)
+            for problem in network.problems {
+                clean = false
+                let at: Node? = switch problem.field {
+                case .address: address.1
+                case .netmask: node("netmask")
+                case .gateway: gateway.1
+                case .nameservers: nameserverEntry?.value
+                case .hostname: hostname?.1 ?? address.1
+                case .vlanID: node("vlanid")
+                default: item
+                }
+                report(at, "\(label): \(problem.message)", fix: problem.fix)
+            }
+        } else if let hostname, let problem = KickstartNetwork.hostnameProblem(hostname.0) {
+            clean = false
+            report(hostname.1, "\(label): \(problem)", fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
+        }
+        guard let disk, let address, let gateway, let netmask, let device, let wipe, let ssh, let password,
+              systemMediaSize != nil else { return fields }
+        let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
+                                       hostname: hostname?.0, device: device, vlanID: vlanID)
+        let model = Kickstart(rootPassword: password, keyboard: keyboard, wipe: wipe, installDisk: disk.0,
+                              network: network, enableSSH: ssh, scripts: scripts)
+        // Network problems were reported above; scripts and the password were checked where they were read.
+        for problem in model.problems where [.installDisk, .keyboard].contains(problem.field) {
+            clean = false
+            report(problem.field == .installDisk ? disk.1 : node("keyboard"), "\(label): \(problem.message)", fix: problem.fix)
+        }
+        guard clean else { return fields }
+        if let template {
+            guard let template else { return fields }  // the template itself is broken (already reported)
+            // The filled template must still be a kickstart the installer accepts (revealed only for this check:
+            // the messages below quote the installer's complaint, never the password).
+            do {
+                _ = try KickstartFile.parse(template.render(model, secrets: .reveal)).interpret()
+            } catch {
+                for problem in error.problems {
+                    report(node("template"), "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
+                           fix: problem.fix)
+                }
+                return fields
+            }
+            fields.template = template
+        }
+        fields.model = model
+        return fields
+    }
+
+    enum RootpwForm: String, CaseIterable { case crypted, plain }
+
+    mutating func readScripts(_ value: Node, section: KickstartScript.Section, label: String) -> [KickstartScript] {
+        let items: [Node] = value.sequence.map(Array.init) ?? [value]
+        var scripts: [KickstartScript] = []
+        for item in items {
+            var body: String?
+            var interpreter = KickstartScript.Interpreter.busybox
+            var timeout: Int?
+            var ignoreFailure: Bool?
+            if let text = scalar(item) {
+                body = text
+            } else if let mapping = item.mapping {
+                checkKeys(of: mapping, allowed: HostsFile.scriptKeys, in: "\(label) \(section.rawValue)")
+                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: "", checkUnknown: false)
+                body = optionalString(entries, "script")?.0
+                if body == nil { report(item, "\(label): the %\(section.rawValue) entry has no 'script:'", fix: "add script: | followed by the script lines") }
+                guard let chosen: KickstartScript.Interpreter = choice(entries, "interpreter", default: .busybox, label: label) else { continue }
+                interpreter = chosen
+                if let (text, node) = optionalString(entries, "timeout") {
+                    timeout = Int(text)
+                    if timeout == nil { report(node, "\(label): timeout '\(text)' is not a number of seconds", fix: "write timeout: 300") ; continue }
+                }
+                if entries["ignorefailure"] != nil {
+                    guard let flag = boolean(entries, "ignorefailure", default: false, label: label) else { continue }
+                    ignoreFailure = flag
+                }
+            } else {
+                report(item, "\(label): %\(section.rawValue) must be script text, a list of scripts, or {script:, interpreter:}", fix: "write \(section.rawValue): | followed by the script lines")
+            }
+            guard let body else { continue }
+            let script = KickstartScript(section: section, interpreter: interpreter, body: body, timeout: timeout, ignoreFailure: ignoreFailure)
+            if let problem = script.problem {
+                report(item, "\(label): \(problem)", fix: "edit the script (indent a line starting with '%' by one space)")
+                continue
+            }
+            scripts.append(script)
+        }
+        return scripts
+    }
+
+    /// `.some(nil)` when the template is broken (problems reported), `.some(template)` when it is usable.
+    mutating func loadTemplate(_ path: String, node: Node, label: String) -> KickstartTemplate? {
+        let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
+        if let cached = templates[full] { return cached }
+        var result: KickstartTemplate?
+        if let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) {
+            do {
+                result = try KickstartTemplate(text: text, origin: full)
+            } catch {
+                for problem in error.problems {
+                    diagnostics.append(Diagnostic(file: full, line: problem.line, column: problem.column,
+                                                  message: problem.message.replacingOccurrences(of: "\(full): ", with: ""), fix: problem.fix))
+                }
+            }
+        } else {
+            report(node, "\(label): cannot read the kickstart template \(full)", fix: "check the path (relative paths start at the hosts file's folder)")
+        }
+        templates[full] = .some(result)
+        return result
+    }
+
+    // MARK: - values
+
+    mutating func ipv4(_ value: (String, Node), label: String, what: String) -> (IPv4Address, Node)? {
+        guard let address = IPv4Address(value.0) else {
+            report(value.1, "\(label): \(what) '\(value.0)' is not an IPv4 address",
+                   fix: "write four decimal numbers 0-255 without leading zeros, like 10.172.69.86")
+            return nil
+        }
+        return (address, value.1)
+    }
+
+    mutating func requiredString(_ section: Section, _ key: String, item: Node, label: String, example: String) -> (String, Node)? {
+        guard let entry = section[key], !isNull(entry.value) else {
+            report(item, "\(label) has no '\(key)'", fix: "add '\(key): …' (for example \(example)) to the host or to defaults")
+            return nil
+        }
+        guard let text = scalar(entry.value) else {
+            report(entry.value, "\(label): '\(key)' must be a single value, not a list or mapping", fix: "write \(key): \(example)")
+            return nil
+        }
+        return (text, entry.value)
+    }
+
+    mutating func optionalString(_ section: Section, _ key: String) -> (String, Node)? {
+        guard let entry = section[key], !isNull(entry.value) else { return nil }
+        guard let text = scalar(entry.value) else {
+            report(entry.value, "'\(key)' must be a single value, not a list or mapping", fix: "write \(key): VALUE")
+            return nil
+        }
+        return (text, entry.value)
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ section: Section, _ key: String, default value: T, label: String) -> T?
+    where T.RawValue == String {
+        guard let (text, node) = optionalString(section, key) else { return value }
+        if let parsed = T(rawValue: text.lowercased()) { return parsed }
+        let names = T.allCases.map(\.rawValue)
+        let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
+        report(node, "\(label): \(key) '\(text)' is not one of \(names.joined(separator: ", "))", fix: "\(hint)write \(key): \(names.joined(separator: " or \(key): ")) (default: \(value.rawValue))")
+        return nil
+    }
+
+    mutating func boolean(_ section: Section, _ key: String, default value: Bool, label: String) -> Bool? {
+        guard let (text, node) = optionalString(section, key) else { return value }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            report(node, "\(label): \(key) '\(text)' is not true or false", fix: "write \(key): true or \(key): false")
+            return nil
+        }
+    }
+
+    /// A password: literal, `${ENV_VAR}` or `file:PATH` (relative to the hosts file; one trailing newline dropped,
+    /// since editors and `echo` add one).
+    mutating func requiredSecret(_ section: Section, _ key: String, item: Node, label: String) -> Secret? {
+        guard let entry = section[key], !isNull(entry.value) else {
+            report(item, "\(label) has no '\(key)'", fix: "add '\(key): …' (literal, ${ENV_VAR} or file:PATH) to the host or to defaults")
+            return nil
+        }
+        guard let text = scalar(entry.value) else {
+            report(entry.value, "\(label): '\(key)' must be a single value", fix: "write \(key): ${ENV_VAR}, file:PATH or the password")
+            return nil
+        }
+        if text.hasPrefix("${"), text.hasSuffix("}") {
+            let name = String(text.dropFirst(2).dropLast())
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }) else {
+                report(entry.value, "\(label): '\(text)' is not a valid environment variable reference", fix: "write ${NAME} with letters, digits and '_'")
+                return nil
+            }
+            guard let value = environment[name] else {
+                report(entry.value, "\(label): environment variable \(name) is not set", fix: "export \(name)=… in the shell that runs vmedia, or use file:PATH")
+                return nil
+            }
+            guard !value.isEmpty else {
+                report(entry.value, "\(label): environment variable \(name) is empty", fix: "set \(name) to the password")
+                return nil
+            }
+            return Secret(value)
+        }
+        if text.hasPrefix("file:") {
+            let path = String(text.dropFirst("file:".count))
+            let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
+            guard let data = FileManager.default.contents(atPath: full), var value = String(data: data, encoding: .utf8) else {
+                report(entry.value, "\(label): cannot read the secret file \(full)",
+                       fix: "create it (e.g. printf '%s' 'PASSWORD' > \(path); chmod 600 \(path)) or fix the path; relative paths start at the hosts file's folder")
+                return nil
+            }
+            if value.hasSuffix("\r\n") { value.removeLast(2) } else if value.hasSuffix("\n") { value.removeLast() }
+            guard !value.isEmpty else {
+                report(entry.value, "\(label): the secret file \(full) is empty", fix: "write the password into it")
+                return nil
+            }
+            return Secret(value)
+        }
+        return Secret(text)
+    }
+
+    // MARK: - YAML helpers
+
+    mutating func entries(of node: Node, allowed: [String], in context: String, checkUnknown: Bool = true) -> Section {
+        guard let mapping = node.mapping else {
+            report(node, "\(context) must be a mapping of key: value", fix: "indent the keys under it, or write {key: value, …}")
+            return [:]
+        }
+        if checkUnknown { checkKeys(of: mapping, allowed: allowed, in: context) }
+        var section: Section = [:]
+        for (key, value) in mapping {
+            guard let name = scalar(key), allowed.contains(name) else { continue }
+            if section[name] != nil {
+                report(key, "\(context): '\(name)' appears twice", fix: "keep one '\(name):'")
+            }
+            section[name] = Entry(key: key, value: value)
+        }
+        return section
+    }
+
+    mutating func checkKeys(of mapping: Node.Mapping, allowed: [String], in context: String) {
+        for (key, _) in mapping {
+            guard let name = scalar(key) else {
+                report(key, "\(context): a key must be plain text", fix: "write key: value")
+                continue
+            }
+            if allowed.contains(name) { continue }
+            if name == "<<" {
+                report(key, "\(context): YAML merge keys (<<) are not supported", fix: "put shared settings in the 'defaults:' block instead")
+                continue
+            }
+            let hint = KickstartTemplate.suggestion(for: name, among: allowed).map { "did you mean '\($0)'? " } ?? ""
+            report(key, "\(context): unknown key '\(name)'", fix: "\(hint)valid keys here: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    func scalar(_ node: Node) -> String? { node.scalar?.string }
+
+    /// `key:` with nothing after it, `~` or `null`: the old tool treated these as "not set" (yq printed null).
+    func isNull(_ node: Node) -> Bool {
+        guard let scalar = node.scalar, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    mutating func reportSyntax(_ error: YamlError) {
+        let fix = "fix the YAML syntax at this place (indentation with spaces, a ':' after each key, quotes closed)"
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) (\($0.text))" } ?? problem
+            diagnostics.append(Diagnostic(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(detail)", fix: fix))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            diagnostics.append(Diagnostic(file: file, line: context.mark.line, column: context.mark.column,
+                                          message: "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) appears twice in the mapping that starts here", fix: "keep one (the old tool's yq silently took the last)"))
+        default:
+            diagnostics.append(Diagnostic(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", fix: fix))
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// Why a hosts file cannot be used. `description` is what the user reads: one line per problem, as
+/// `FILE:LINE:COLUMN: error: WHAT — fix: HOW`, every problem of the file at once.
+public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file (or a file it names) cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The file was read; these are all its problems, in file order.
+    case invalid([Diagnostic])
+
+    public var diagnostics: [Diagnostic] {
+        switch self {
+        case .unreadable(let path, let reason):
+            [Diagnostic(file: path, line: nil, column: nil, message: "cannot read the hosts file: \(reason)",
+                        fix: "check the path given to --config")]
+        case .invalid(let list): list
+        }
+    }
+
+    public var description: String {
+        let list = diagnostics
+        var text = list.map(\.description).joined(separator: "\n")
+        if list.count > 1 { text += "\n\(list.count) problems in the hosts file; nothing was done." }
+        return text
+    }
+}
+
+/// One problem at one place in a file.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible, Encodable {
+    public let file: String
+    /// 1-based, as editors count; nil when the problem is about the whole file.
+    public let line: Int?
+    public let column: Int?
+    public let message: String
+    public let fix: String
+
+    public init(file: String, line: Int?, column: Int?, message: String, fix: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.fix = fix
+    }
+
+    public var location: String {
+        guard let line else { return file }
+        return "\(file):\(line)" + (column.map { ":\($0)" } ?? "")
+    }
+
+    public var description: String { "\(location): error: \(message) — fix: \(fix)" }
+}

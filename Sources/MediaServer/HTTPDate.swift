@@ -1,0 +1,107 @@
+/// A point in time with one-second resolution, as HTTP carries it (RFC 9110 §5.6.7 IMF-fixdate,
+/// `Sun, 06 Nov 1994 08:49:37 GMT`).
+///
+/// Formatting and parsing are done here with integer calendar arithmetic (H. Hinnant's days-from-civil), not with
+/// Foundation or the C library's locale- and time-zone-dependent functions, so the header text is the same on every
+/// machine and in every time zone.
+public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let secondsSince1970: Int64
+
+    public init(secondsSince1970: Int64) { self.secondsSince1970 = secondsSince1970 }
+
+    /// Truncates to whole seconds, as HTTP dates do (a file's mtime in ns → its `Last-Modified`).
+    public init(nanoseconds: Int64) {
+        self.secondsSince1970 = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
+    }
+
+    private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// IMF-fixdate, the only form RFC 9110 lets a sender generate.
+    public var description: String {
+        let days = secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : (secondsSince1970 - 86_399) / 86_400
+        let secondOfDay = secondsSince1970 - days * 86_400
+        let (year, month, day) = Self.civil(fromDays: days)
+        let weekday = Self.weekdays[Int(((days % 7) + 7) % 7)]
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var yearText = "\(year)"
+        while yearText.count < 4 { yearText = "0" + yearText }
+        return "\(weekday), \(two(day)) \(Self.months[Int(month) - 1]) \(yearText) "
+            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
+    }
+
+    /// Parses an IMF-fixdate. The obsolete RFC 850 and asctime forms are not accepted: they only reach this server
+    /// in `If-Range`, where a date that cannot be compared must count as a mismatch (the client then gets the whole
+    /// image, which is always correct).
+    public init?(imfFixdate text: String) {
+        let utf8 = Array(text.utf8)
+        // "Sun, 06 Nov 1994 08:49:37 GMT" is exactly 29 bytes.
+        guard utf8.count == 29, utf8[3] == UInt8(ascii: ","), utf8[4] == 32, utf8[7] == 32, utf8[11] == 32,
+              utf8[16] == 32, utf8[19] == UInt8(ascii: ":"), utf8[22] == UInt8(ascii: ":"), utf8[25] == 32,
+              String(decoding: utf8[26...], as: UTF8.self) == "GMT"
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for byte in utf8[range] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        let weekday = String(decoding: utf8[0..<3], as: UTF8.self)
+        let monthName = String(decoding: utf8[8..<11], as: UTF8.self)
+        guard let day = number(5..<7), let year = number(12..<16), let hour = number(17..<19),
+              let minute = number(20..<22), let second = number(23..<25),
+              let monthIndex = Self.months.firstIndex(of: monthName),
+              (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = Self.days(fromCivil: year, month: Int64(monthIndex + 1), day: day)
+        guard Self.civil(fromDays: days) == (year, Int64(monthIndex + 1), day),
+              Self.weekdays[Int(((days % 7) + 7) % 7)] == weekday
+        else { return nil }
+        self.secondsSince1970 = days * 86_400 + hour * 3600 + minute * 60 + second
+    }
+
+    public static func < (lhs: HTTPDate, rhs: HTTPDate) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
+
+    static func days(fromCivil year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension HTTPDate {
+    /// The wall-clock time now (for `Date` headers and access times).
+    public static func now() -> HTTPDate { HTTPDate(secondsSince1970: Int64(WallClock.now())) }
+}
+
+/// Wall-clock seconds since 1970 with sub-second precision (access timestamps; durations use `NIODeadline`).
+enum WallClock {
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,201 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The embedded HTTP/1.1 server that streams published images to BMCs.
+///
+/// ```swift
+/// let registry = ImageRegistry()
+/// let server = MediaServer(registry: registry)
+/// let address = try await server.start(host: "0.0.0.0", port: 8080)
+/// let published = try registry.publish(image, host: "esx01", name: "esxi.iso", allowedPeers: ["10.0.0.11"])
+/// print(try server.url(for: published, advertising: "10.0.0.5"))
+/// …
+/// await server.shutdown(grace: .seconds(10))
+/// ```
+public final class MediaServer: Sendable {
+    public struct Configuration: Sendable {
+        /// A connection without a complete request head for this long is closed (keep-alive idle time, and the bound
+        /// on clients that trickle headers).
+        public var idleTimeout: TimeAmount = .seconds(60)
+        /// A response that makes no progress (the client reads nothing) for this long is cut.
+        public var slowClientTimeout: TimeAmount = .seconds(60)
+        /// Connections beyond this get a canned 503 and are closed. BMCs open a handful each; 200 hosts × 4 fits.
+        public var maximumConnections: Int = 1024
+        /// Request header limits (bytes of one field, bytes of all fields, field count). Requests above get 400
+        /// and the connection closes. BMC requests are a few hundred bytes.
+        public var maximumHeaderFieldBytes: Int = 8 * 1024
+        public var maximumHeaderBytes: Int = 16 * 1024
+        public var maximumHeaderFields: Int = 100
+        /// File runs are written in pieces of this size (see `MediaHTTPHandler.Limits`).
+        public var fileChunkBytes: Int64 = 4 << 20
+        /// Seconds between refreshes of the HTML status page.
+        public var statusRefreshSeconds: Int = 2
+        /// Event loop threads when the server creates its own group.
+        public var threads: Int = System.coreCount
+
+        public init() {}
+    }
+
+    public let registry: ImageRegistry
+    public let configuration: Configuration
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let ownsGroup: Bool
+    private let state = NIOLockedValueBox(ServerState())
+
+    private struct ServerState {
+        var serverChannel: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var draining = false
+        var shutDown = false
+    }
+
+    /// - Parameters:
+    ///   - group: event loops to run on; by default the server creates (and later shuts down) its own.
+    public init(registry: ImageRegistry, configuration: Configuration = .init(),
+                logger: Logger = Logger(label: "vmedia.media"), group: (any EventLoopGroup)? = nil) {
+        self.registry = registry
+        self.configuration = configuration
+        self.logger = logger
+        if let group {
+            self.group = group
+            ownsGroup = false
+        } else {
+            self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+            ownsGroup = true
+        }
+    }
+
+    /// Binds and starts accepting; returns the bound address (its port when `port` was 0).
+    @discardableResult
+    public func start(host: String, port: Int) async throws -> SocketAddress {
+        try state.withLockedValue { state in
+            guard state.serverChannel == nil, !state.shutDown else {
+                throw MediaServerError.invalidState("start called twice or after shutdown")
+            }
+        }
+        let responder = MediaResponder(registry: registry, statusPage: StatusPage(
+            registry: registry, startedAt: WallClock.now(), refreshSeconds: configuration.statusRefreshSeconds))
+        let limits = MediaHTTPHandler.Limits(idleTimeout: configuration.idleTimeout,
+                                             slowClientTimeout: configuration.slowClientTimeout,
+                                             fileChunkBytes: configuration.fileChunkBytes)
+        let decoderLimits = {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderFieldSize = configuration.maximumHeaderFieldBytes
+            limits.maxHeaderListSize = configuration.maximumHeaderBytes
+            limits.maxHeaderFieldCount = configuration.maximumHeaderFields
+            return limits
+        }()
+        let maximumConnections = configuration.maximumConnections
+        let logger = self.logger
+
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelInitializer { [self] channel in
+                let admitted: Bool? = state.withLockedValue { state in
+                    if state.draining { return nil }
+                    guard state.connections.count < maximumConnections else { return false }
+                    state.connections[ObjectIdentifier(channel)] = channel
+                    return true
+                }
+                guard admitted == true else {
+                    logger.warning(admitted == nil ? "refusing connection: shutting down" : "refusing connection: \(maximumConnections) connections open",
+                                   metadata: ["peer": "\(channel.remoteAddress?.ipAddress ?? "?")"])
+                    return Self.refuse(channel)
+                }
+                channel.closeFuture.whenComplete { [state] _ in
+                    _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    // The error handler answers unparsable requests (garbage request lines, oversized headers)
+                    // with 400 and closes the connection.
+                    try sync.configureHTTPServerPipeline(
+                        withErrorHandling: true, withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
+                        withDecoderLimitConfiguration: decoderLimits)
+                    try sync.addHandler(MediaHTTPHandler(responder: responder, limits: limits, logger: logger, draining: false))
+                }
+            }
+
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            throw MediaServerError.cannotListen(address: "\(host):\(port)", reason: "\(error)")
+        }
+        state.withLockedValue { $0.serverChannel = channel }
+        guard let address = channel.localAddress else {
+            throw MediaServerError.cannotListen(address: "\(host):\(port)", reason: "the socket has no local address")
+        }
+        logger.info("media server listening on \(address)")
+        return address
+    }
+
+    /// The canned answer for connections over the cap or during shutdown, written raw (no HTTP pipeline) as soon as
+    /// the channel is active: the child initializer runs before the channel is registered, too early to write.
+    private static func refuse(_ channel: any Channel) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusingHandler()) }
+    }
+
+    private final class RefusingHandler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+
+        func channelActive(context: ChannelHandlerContext) {
+            let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text))).whenComplete { _ in channel.close(promise: nil) }
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // whatever the client sends is dropped
+    }
+
+    /// The address the server is bound to (nil before `start`).
+    public var localAddress: SocketAddress? { state.withLockedValue { $0.serverChannel?.localAddress } }
+
+    /// Number of open client connections.
+    public var connectionCount: Int { state.withLockedValue { $0.connections.count } }
+
+    /// The URL BMCs use for `published`, with `address` (an IP literal reachable from the BMC network) and the bound
+    /// port.
+    public func url(for published: PublishedImage, advertising address: String, port: Int? = nil) throws -> String {
+        guard let port = port ?? localAddress?.port else { throw MediaServerError.invalidState("url(for:) before start") }
+        let hostPart = address.contains(":") ? "[\(address)]" : address
+        let url = "http://\(hostPart):\(port)\(published.path)"
+        guard url.utf8.count < 255 else { throw MediaServerError.urlTooLong(url: url, limit: 255) }
+        return url
+    }
+
+    /// Stops accepting, lets in-flight responses finish for up to `grace`, then closes whatever is left; shuts the
+    /// event loops down if the server created them. Idempotent. The CLI calls it on SIGINT/SIGTERM.
+    public func shutdown(grace: TimeAmount) async {
+        let (server, connections) = state.withLockedValue { state -> ((any Channel)?, [any Channel]) in
+            guard !state.shutDown else { return (nil, []) }
+            state.draining = true
+            state.shutDown = true
+            return (state.serverChannel, Array(state.connections.values))
+        }
+        guard server != nil || !connections.isEmpty else { return }
+        logger.info("media server shutting down", metadata: ["connections": "\(connections.count)", "grace": "\(grace)"])
+        try? await server?.close()
+        for connection in connections { connection.pipeline.fireUserInboundEventTriggered(DrainEvent()) }
+
+        let deadline = NIODeadline.now() + grace
+        while connectionCount > 0, NIODeadline.now() < deadline {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        let remaining = state.withLockedValue { Array($0.connections.values) }
+        if !remaining.isEmpty {
+            logger.warning("grace period over, cutting \(remaining.count) connection(s)")
+            for connection in remaining { try? await connection.close() }
+        }
+        registry.finishEventStreams()
+        if ownsGroup { try? await group.shutdownGracefully() }
+    }
+}

@@ -1,1 +1,0 @@
-// The MediaServer module. See CONTRIBUTING.md for what it owns and what it may import.

@@ -1,1 +1,0 @@
-// The Redfish module. See CONTRIBUTING.md for what it owns and what it may import.

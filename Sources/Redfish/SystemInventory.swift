@@ -1,0 +1,146 @@
+import Foundation
+
+/// Disks and NICs of a system, and the hosts-file values that select them (`esxi_disk`, `mgtnic`).
+public struct SystemInventory: Sendable, Encodable {
+    public struct Disk: Sendable, Encodable, Equatable {
+        public let uri: String
+        public let controller: String?
+        public let model: String?
+        public let serialNumber: String?
+        public let sizeBytes: Int64?
+        public let mediaType: String?
+        public let driveProtocol: String?
+        /// Durable names as `FORMAT:value` (`NAA:5000c500…`, `EUI:…`): what ESXi shows as naa./eui. ids.
+        public let identifiers: [String]
+        /// A dedicated boot device (Dell BOSS, M.2 boot kits, HPE NS204i): where ESXi belongs.
+        public let isBootDevice: Bool
+    }
+
+    public struct NIC: Sendable, Encodable, Equatable {
+        public let uri: String
+        public let id: String?
+        public let macAddress: String?
+        public let linkStatus: String?
+        public let speedMbps: Int?
+    }
+
+    public let disks: [Disk]
+    public let nics: [NIC]
+    /// Sections that could not be read (e.g. a Storage collection answering 500), as readable notes.
+    public let notes: [String]
+
+    /// The `esxi_disk` value: the model string ESXi's `--firstdisk=` matches. A BOSS card appears in ESXi as
+    /// its RAID volume "DELLBOSS VD", not as its member SSDs.
+    public var suggestedESXiDisk: (value: String, reason: String)? {
+        if let boss = disks.first(where: { $0.isBootDevice && ($0.controller ?? "").uppercased().contains("BOSS") }) {
+            return ("DELLBOSS VD", "Dell BOSS boot card (\(boss.controller ?? "BOSS")): ESXi sees its mirror as DELLBOSS VD")
+        }
+        if let boot = disks.first(where: \.isBootDevice), let model = boot.model {
+            return (model, "dedicated boot device on \(boot.controller ?? "its controller")")
+        }
+        let sorted = disks.filter { $0.model != nil }.sorted { ($0.sizeBytes ?? .max) < ($1.sizeBytes ?? .max) }
+        guard let smallest = sorted.first, let model = smallest.model else { return nil }
+        let sameModel = disks.filter { $0.model == model }.count
+        if sameModel > 1, let serial = smallest.serialNumber {
+            return (serial, "\(sameModel) disks share model \(model): the serial number picks exactly one")
+        }
+        return (model, "smallest disk, no dedicated boot device found")
+    }
+
+    /// The `mgtnic` value: the MAC of the first NIC with link up (ESXi accepts a MAC or a vmnic name; the
+    /// MAC does not depend on the order in which ESXi numbers vmnics).
+    public var suggestedManagementNIC: (value: String, reason: String)? {
+        if let up = nics.first(where: { $0.linkStatus == "LinkUp" && $0.macAddress != nil }), let mac = up.macAddress {
+            return (mac.uppercased(), "first port with link up (\(up.id ?? up.uri))")
+        }
+        if let any = nics.first(where: { $0.macAddress != nil }), let mac = any.macAddress {
+            return (mac.uppercased(), "no port reports link up; first port listed (\(any.id ?? any.uri))")
+        }
+        return nil
+    }
+
+    /// The hosts-file snippet to paste under the host's `esxi:` block.
+    public var yamlSnippet: String {
+        var lines = ["esxi:"]
+        if let disk = suggestedESXiDisk { lines.append("  esxi_disk: \"\(disk.value)\"   # \(disk.reason)") }
+        else { lines.append("  # esxi_disk: no disk reported by the BMC; read it from the server's setup screen") }
+        if let nic = suggestedManagementNIC { lines.append("  mgtnic: \"\(nic.value)\"   # \(nic.reason)") }
+        else { lines.append("  # mgtnic: no NIC reported by the BMC") }
+        return lines.joined(separator: "\n")
+    }
+
+    enum CodingKeys: String, CodingKey { case disks, nics, notes, esxiDisk, mgtnic, yaml }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(disks, forKey: .disks)
+        try c.encode(nics, forKey: .nics)
+        try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(suggestedESXiDisk?.value, forKey: .esxiDisk)
+        try c.encodeIfPresent(suggestedManagementNIC?.value, forKey: .mgtnic)
+        try c.encode(yamlSnippet, forKey: .yaml)
+    }
+
+    static func isBootDevice(controller: String?, drive: Drive) -> Bool {
+        let text = [controller, drive.model, drive.name, drive.id].compactMap { $0 }.joined(separator: " ").uppercased()
+        return text.contains("BOSS") || text.contains("M.2") || text.contains("NS204") || text.contains("AHCI.SLOT")
+    }
+}
+
+extension BMCDriver {
+    /// Disks (Storage → Drives, else SimpleStorage) and NICs (EthernetInterfaces). A section the BMC fails to
+    /// serve becomes a note, not an error: discovery should show what it can.
+    public func inventory() async throws -> SystemInventory {
+        let system = try await client.get(systemURI, as: ComputerSystem.self)
+        var disks: [SystemInventory.Disk] = []
+        var nics: [SystemInventory.NIC] = []
+        var notes: [String] = []
+        if let storage = system.storage?.id {
+            do {
+                for controller in try await client.members(of: storage, as: Storage.self) {
+                    let name = controller.storageControllers?.first?.model ?? controller.storageControllers?.first?.name ?? controller.name ?? controller.id
+                    for link in controller.drives ?? [] {
+                        let drive = try await client.get(link.id, as: Drive.self)
+                        disks.append(SystemInventory.Disk(
+                            uri: link.id, controller: name, model: drive.model?.trimmingCharacters(in: .whitespaces),
+                            serialNumber: drive.serialNumber?.trimmingCharacters(in: .whitespaces), sizeBytes: drive.capacityBytes,
+                            mediaType: drive.mediaType, driveProtocol: drive.driveProtocol,
+                            identifiers: (drive.identifiers ?? []).compactMap { id in
+                                guard let name = id.durableName, !name.isEmpty else { return nil }
+                                return "\(id.durableNameFormat ?? "ID"):\(name)"
+                            },
+                            isBootDevice: SystemInventory.isBootDevice(controller: name, drive: drive)))
+                    }
+                }
+            } catch let error as RedfishError {
+                notes.append("disks: \(error)")
+            }
+        }
+        if disks.isEmpty, let simple = system.simpleStorage?.id {
+            do {
+                for group in try await client.members(of: simple, as: SimpleStorage.self) {
+                    for (index, device) in (group.devices ?? []).enumerated() {
+                        disks.append(SystemInventory.Disk(
+                            uri: "\(group.odataID ?? simple)#Devices/\(index)", controller: group.name, model: device.model,
+                            serialNumber: nil, sizeBytes: device.capacityBytes, mediaType: nil, driveProtocol: nil,
+                            identifiers: [], isBootDevice: (device.model ?? device.name ?? "").uppercased().contains("M.2")))
+                    }
+                }
+            } catch let error as RedfishError {
+                notes.append("disks (SimpleStorage): \(error)")
+            }
+        }
+        if let ethernet = system.ethernetInterfaces?.id {
+            do {
+                for interface in try await client.members(of: ethernet, as: EthernetInterface.self) {
+                    nics.append(SystemInventory.NIC(uri: interface.odataID ?? ethernet, id: interface.id,
+                                                    macAddress: interface.macAddress ?? interface.permanentMACAddress,
+                                                    linkStatus: interface.linkStatus, speedMbps: interface.speedMbps))
+                }
+            } catch let error as RedfishError {
+                notes.append("NICs: \(error)")
+            }
+        }
+        return SystemInventory(disks: disks, nics: nics, notes: notes)
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+import Logging
+import Redfish
+
+/// Connection options shared by `vmedia bmc` and `vmedia discover`.
+struct BMCOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The BMC: host, host:port or http(s)://host:port (default https).", valueName: "address"))
+    var bmc: String
+
+    @Option(name: .long, help: "The BMC user name.")
+    var username: String
+
+    @Option(name: .customLong("password-env"), help: ArgumentHelp("Read the BMC password from this environment variable.", valueName: "VAR"))
+    var passwordEnv: String?
+
+    @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the BMC password from the first line of this file.", valueName: "file"))
+    var passwordFile: String?
+
+    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("Verify the BMC's certificate against the CA certificates in this PEM file.", valueName: "file"))
+    var tlsCA: String?
+
+    @Flag(name: .customLong("tls-pin"), help: "Pin the BMC's TLS key: recorded on first use in the known-BMCs file, checked on every later connection.")
+    var tlsPin = false
+
+    @Flag(name: .long, help: "Do not verify the BMC's certificate (the default: BMCs ship self-signed certificates; a warning is printed).")
+    var insecure = false
+
+    @Option(name: .customLong("known-bmcs"), help: ArgumentHelp("The known-BMCs file for --tls-pin.", valueName: "file"))
+    var knownBMCs: String = KnownBMCs.defaultPath
+
+    @Option(name: .long, help: ArgumentHelp("Seconds one Redfish request may take (inserts get at least 240 s: iDRAC fetches the image during the call).", valueName: "seconds"))
+    var timeout: Int = 30
+
+    @Option(name: .long, help: ArgumentHelp("The vendor you expect (dell, lenovo, hpe, supermicro, generic); a BMC that says otherwise gives a warning.", valueName: "vendor"))
+    var vendor: String?
+
+    @Flag(name: .long, help: "Print the Redfish conversation's decisions (no secrets).")
+    var verbose = false
+
+    func validate() throws {
+        _ = try BMCAddress(bmc)
+        if (passwordEnv == nil) == (passwordFile == nil) {
+            throw ValidationError("give the password with exactly one of --password-env VAR or --password-file FILE (never on the command line)")
+        }
+        if [tlsCA != nil, tlsPin, insecure].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --tls-ca FILE, --tls-pin or --insecure")
+        }
+        if let vendor, Vendor(configValue: vendor) == nil {
+            throw ValidationError("--vendor \(vendor): expected dell, lenovo, hpe, supermicro or generic")
+        }
+        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1…3600 seconds") }
+    }
+
+    func password() throws -> String {
+        if let passwordEnv {
+            guard let value = ProcessInfo.processInfo.environment[passwordEnv], !value.isEmpty else {
+                throw CLIError("the environment variable \(passwordEnv) (from --password-env) is not set or empty")
+            }
+            return value
+        }
+        let path = passwordFile ?? ""
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CLIError("cannot read the password file \(path) (from --password-file)")
+        }
+        guard let line = text.split(whereSeparator: \.isNewline).first, !line.isEmpty else {
+            throw CLIError("the password file \(path) is empty")
+        }
+        return String(line)
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "vmedia") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .notice
+        return logger
+    }
+
+    /// Logs in, runs `body` with a connected driver, and always logs out.
+    func withDriver<T: Sendable>(_ body: @escaping @Sendable (BMCDriver) async throws -> T) async throws -> T {
+        let address = try BMCAddress(bmc)
+        let logger = self.logger
+        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
+        defer { http.shutdown() }
+        let connect = Duration.seconds(min(timeout, 15))
+        let store = KnownBMCs(path: knownBMCs)
+        let tls = try await BMCTLS.policy(for: address, caFile: tlsCA, pin: tlsPin, knownBMCs: store, http: http,
+                                          connectTimeout: connect, logger: logger)
+        let transport = CurlRedfishTransport(http: http, address: address, tls: tls, connectTimeout: connect,
+                                             knownBMCsPath: tlsPin ? store.path : nil)
+        var timeouts = RedfishClient.Timeouts()
+        timeouts.request = .seconds(timeout)
+        timeouts.insert = .seconds(max(timeout, 240))
+        let client = RedfishClient(transport: transport, credentials: .init(username: username, password: try password()),
+                                   timeouts: timeouts, logger: logger)
+        let expected = vendor.flatMap(Vendor.init(configValue:))
+        return try await client.withSession { client in
+            try await body(try await BMCDriver.connect(client: client, expectedVendor: expected, logger: logger))
+        }
+    }
+}
+
+/// JSON for `--json`: sorted keys, no escaped slashes.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import ESXi
+import Foundation
+import Inventory
+
+/// `vmedia kickstart`: print the KS.CFG vmedia would put on one host's image.
+struct KickstartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kickstart",
+        abstract: "Print the kickstart (KS.CFG) of one host from the hosts file.",
+        discussion: """
+            The hosts file is validated first, the whole of it: any problem is printed as FILE:LINE:COLUMN \
+            with the fix, and nothing else is printed.
+
+            The root password line is masked (rootpw --iscrypted ********) unless --show-secrets is given. \
+            By default vmedia writes a SHA-512 crypt hash, never the plaintext, into the image.
+
+            Examples:
+              vmedia kickstart --config hosts.yaml --host 10.172.70.186   (BMC address)
+              vmedia kickstart --config hosts.yaml --host esxi-69-86      (ESXi hostname)
+              vmedia kickstart --config hosts.yaml --host 10.172.69.86 --show-secrets
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    var config: String
+
+    @Option(name: .long, help: ArgumentHelp("The host: its BMC address, ESXi address or hostname. May be left out when the file has one host.", valueName: "name"))
+    var host: String?
+
+    @Flag(name: .long, help: "Print the root password (or its hash) instead of ********.")
+    var showSecrets = false
+
+    func run() throws {
+        let plans = try HostsFileLoading.load(config)
+        let plan = try HostsFileLoading.select(host, from: plans, config: config)
+        print(plan.renderKickstart(secrets: showSecrets ? .reveal : .mask), terminator: "")
+    }
+}
+
+/// Shared by the commands that read a hosts file: load it, print all problems to stderr, pick a host.
+enum HostsFileLoading {
+    static func load(_ path: String) throws -> [HostPlan] {
+        do {
+            return try HostsFile.load(path: path)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    static func select(_ name: String?, from plans: [HostPlan], config: String) throws -> HostPlan {
+        let known = plans.map { "\($0.bmc.host) (\($0.hostname), \($0.esxiAddress))" }.joined(separator: "\n  ")
+        guard let name else {
+            if plans.count == 1 { return plans[0] }
+            throw ValidationError("\(config) has \(plans.count) hosts; choose one with --host. Hosts:\n  \(known)")
+        }
+        let matching = plans.filter { $0.matches(name) }
+        guard matching.count == 1 else {
+            throw ValidationError(matching.isEmpty
+                ? "no host in \(config) has the BMC address, ESXi address or hostname '\(name)'. Hosts:\n  \(known)"
+                : "'\(name)' matches \(matching.count) hosts in \(config); use the BMC address")
+        }
+        return matching[0]
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Inventory
+
+/// `vmedia validate`: check a hosts file without touching any BMC or image.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a hosts file and list the hosts it defines.",
+        discussion: """
+            Reads the whole file and reports every problem at once as FILE:LINE:COLUMN: error: WHAT — fix: HOW \
+            (IPv4 syntax, contiguous netmasks, gateway inside the subnet, MAC and vmnicN names, RFC 1123 hostnames, \
+            duplicate addresses and hostnames, unknown keys with a "did you mean", unreadable secrets). \
+            Exit status 0 when the file is usable, 1 otherwise. Nothing is contacted: BMC checks come with `vmedia check`.
+
+            The hosts file is the old tool's config.yaml, unchanged, plus optional keys.
+            hosts:     a list of {ipmi: …, esxi: …}
+            defaults:  {ipmi: …, esxi: …}, merged key by key into every host
+            ipmi:      vendor (dell, lenovo, hpe, supermicro, generic),
+                       address (HOST, HOST:PORT, https://HOST[:PORT]),
+                       username, password
+            esxi:      esxi_disk (model, or naa./t10./eui. id), password,
+                       address, gateway, netmask, mgtnic (vmnicN or MAC),
+                       hostname (default esxi-A-B-C-D),
+                       nameservers (up to two; default the gateway),
+                       vlanid, wipe (all, install-disk), rootpw (crypted,
+                       plain), keyboard, ssh (true, false),
+                       pre, post, firstboot (script text, or {script,
+                       interpreter, timeout, ignorefailure}),
+                       template (a kickstart file with {{placeholders}}),
+                       system_media_size (min, small, default, max, none)
+            Passwords may be ${ENV_VAR} or file:PATH (relative to the file).
+
+            Examples:
+              vmedia validate --config hosts.yaml
+              vmedia validate --config hosts.yaml --json | jq '.hosts[].bmc'
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The hosts file.", valueName: "hosts.yaml"))
+    var config: String
+
+    @Flag(name: .long, help: "Print a JSON object {ok, hosts, problems} for scripts (passwords are always masked).")
+    var json = false
+
+    struct Report: Encodable {
+        let ok: Bool
+        let hosts: [HostPlan]
+        let problems: [Diagnostic]
+    }
+
+    func run() throws {
+        var report: Report
+        do {
+            report = Report(ok: true, hosts: try HostsFile.load(path: config), problems: [])
+        } catch {
+            report = Report(ok: false, hosts: [], problems: error.diagnostics)
+            if !json { FileHandle.standardError.write(Data((error.description + "\n").utf8)) }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else if report.ok {
+            print("\(config): \(report.hosts.count) host\(report.hosts.count == 1 ? "" : "s"), no problems")
+            for plan in report.hosts {
+                print("  \(plan.bmc.url) (\(plan.vendor.rawValue))  →  \(plan.hostname) \(plan.esxiAddress)  disk \(plan.kickstart.installDisk.option)  nic \(plan.kickstart.network.device)")
+            }
+        }
+        if !report.ok { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+@testable import MediaServer
+import Testing
+import TestSupport
+
+@Suite("HTTP dates, tokens and ranges")
+struct PrimitivesTests {
+    @Test("IMF-fixdate formatting agrees with GNU date for dates across eras, leap days and the epoch")
+    func httpDateMatchesGNUDate() throws {
+        let date = try Peer.tool("date", package: "coreutils")
+        let samples: [Int64] = [0, 1, 86_399, 951_782_400, 1_709_164_800, 1_732_500_000, 2_147_483_647, 4_102_444_800, 253_402_300_799]
+        for seconds in samples {
+            let peer = try Peer.run([date, "-u", "-d", "@\(seconds)", "+%a, %d %b %Y %H:%M:%S GMT"], environment: ["LC_ALL": "C"])
+            let expected = peer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(HTTPDate(secondsSince1970: seconds).description == expected)
+            #expect(HTTPDate(imfFixdate: expected)?.secondsSince1970 == seconds)
+        }
+    }
+
+    @Test("IMF-fixdate parsing rejects other forms and impossible dates", arguments: [
+        "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Mon, 06 Nov 1994 08:49:37 GMT", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "",
+    ])
+    func httpDateRejects(_ text: String) {
+        #expect(HTTPDate(imfFixdate: text) == nil)
+    }
+
+    @Test("SHA-256 and HMAC-SHA-256 agree with Python's hashlib/hmac")
+    func sha256MatchesPython() throws {
+        let python = try Peer.tool("python3")
+        for (key, message) in [("", ""), ("k", "abc"), (String(repeating: "K", count: 100), String(repeating: "m", count: 1000)),
+                               ("seed", "vmedia-token\u{0}esx01\u{0}esxi.iso")] {
+            // Hex in argv: arguments cannot carry the NUL bytes the token message contains.
+            let script = "import sys,hashlib,hmac;k=bytes.fromhex(sys.argv[1]);m=bytes.fromhex(sys.argv[2]);"
+                + "print(hashlib.sha256(m).hexdigest(), hmac.new(k,m,hashlib.sha256).hexdigest())"
+            let output = try Peer.run([python, "-c", script, Array(key.utf8).hexString, Array(message.utf8).hexString]).stdout.split(separator: " ").map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            #expect(SHA256.hash(Array(message.utf8)).hexString == output[0])
+            #expect(SHA256.hmac(key: Array(key.utf8), message: Array(message.utf8)).hexString == output[1])
+        }
+    }
+
+    @Test("tokens: 128 random bits per publish; stable tokens repeat per seed, host and name only")
+    func tokens() throws {
+        let directory = try TemporaryDirectory()
+        let image = try TestImage(in: directory, baseLength: 4096, replacedSectors: [], appendedLength: 0)
+        let random1 = try ImageRegistry().publish(image, host: "esx01", name: "a.iso")
+        let random2 = try ImageRegistry().publish(image, host: "esx01", name: "a.iso")
+        #expect(random1.token.count == 32 && random1.token.allSatisfy(\.isHexDigit))
+        #expect(random1.token != random2.token)
+        let seed = Array("secret".utf8)
+        let stable1 = try ImageRegistry(tokens: .stable(seed: seed)).publish(image, host: "esx01", name: "a.iso")
+        let stable2 = try ImageRegistry(tokens: .stable(seed: seed)).publish(image, host: "esx01", name: "a.iso")
+        let otherHost = try ImageRegistry(tokens: .stable(seed: seed)).publish(image, host: "esx02", name: "a.iso")
+        let otherSeed = try ImageRegistry(tokens: .stable(seed: Array("other".utf8))).publish(image, host: "esx01", name: "a.iso")
+        #expect(stable1.token == stable2.token)
+        #expect(stable1.token != otherHost.token && stable1.token != otherSeed.token)
+        #expect(stable1.token.count == 32)
+        #expect(stable1.path == "/esx01/\(stable1.token)/a.iso")
+    }
+
+    @Test("publish refuses names that would need encoding, dot segments, non-.iso names, long URLs and duplicates",
+          arguments: [("esx 01", "a.iso"), ("..", "a.iso"), (".hidden", "a.iso"), ("esx01", "a.img"), ("esx01", ".iso"),
+                      ("esx/01", "a.iso"), ("esx01", "a%20b.iso"), ("esx01", "a?.iso"), (String(repeating: "h", count: 100),
+                      String(repeating: "n", count: 96) + ".iso"), ("", "a.iso")])
+    func publishValidation(host: String, name: String) throws {
+        let directory = try TemporaryDirectory()
+        let image = try TestImage(in: directory, baseLength: 4096, replacedSectors: [], appendedLength: 0)
+        #expect(throws: MediaServerError.self) { try ImageRegistry().publish(image, host: host, name: name) }
+    }
+
+    @Test("a host has one image at a time; unpublish makes its URL 404 and returns the final statistics")
+    func unpublish() throws {
+        let directory = try TemporaryDirectory()
+        let image = try TestImage(in: directory, baseLength: 4096, replacedSectors: [], appendedLength: 0)
+        let registry = ImageRegistry()
+        let published = try registry.publish(image, host: "esx01", name: "a.iso")
+        #expect(throws: MediaServerError.alreadyPublished(host: "esx01")) { try registry.publish(image, host: "esx01", name: "b.iso") }
+        #expect(registry.lookup(path: published.path) != nil)
+        #expect(registry.unpublish(host: "esx01") != nil)
+        #expect(registry.lookup(path: published.path) == nil)
+        #expect(registry.unpublish(host: "esx01") == nil)
+    }
+
+    @Test("coalescing read ranges merges touching and overlapping ranges in any order")
+    func coalescing() {
+        var stats = ImageStatisticsSnapshot()
+        for range: Range<Int64> in [50..<60, 0..<10, 10..<20, 100..<200, 15..<55, 300..<301, 150..<350] { stats.insert(range) }
+        #expect(stats.rangesRead == [0..<60, 100..<350])
+    }
+
+    @Test("token-like segments of unknown paths are shortened in logs")
+    func redaction() {
+        #expect(redactTokens(in: "/esx01/0123456789abcdef0123456789abcdef/esxi.iso") == "/esx01/012345…/esxi.iso")
+        #expect(redactTokens(in: "/status") == "/status")
+    }
+}
