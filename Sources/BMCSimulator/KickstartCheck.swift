@@ -45,14 +45,9 @@ struct KickstartRejection: Error, CustomStringConvertible {
 
 /// Reads the ESXi kickstart commands (VMware "Installation and Upgrade Script Commands", iso9660-esxi.md §3.5):
 /// one command per line, `#` comments, `--option=value` arguments with shell-style quotes, and `%pre`/`%post`/
-/// `%firstboot` sections that run to the next section or the end. An unknown command stops the installer, so it
-/// is an error here too.
+/// `%firstboot` sections that run to the next section or the end. Other commands (keyboard, clearpart, reboot …)
+/// don't matter to the checks and are skipped, as weasel skips unknown ones with a warning.
 struct MinimalKickstartInterpreter: KickstartInterpreter {
-    static let ignoredCommands: Set<String> = [
-        "keyboard", "serialnum", "vmserialnum", "paranoid", "part", "partition", "dryrun", "reboot", "clearpart",
-        "%include", "include",
-    ]
-
     func interpret(_ text: String) throws -> KickstartFacts {
         var facts = KickstartFacts()
         var inScriptSection = false
@@ -105,9 +100,7 @@ struct MinimalKickstartInterpreter: KickstartInterpreter {
                 network.vlanID = options["vlanid"] ?? nil
                 facts.network = network
             default:
-                guard Self.ignoredCommands.contains(command) else {
-                    throw KickstartRejection(description: "ks.cfg line \(lineNumber): unknown command \(command)")
-                }
+                continue
             }
         }
         guard facts.acceptsEULA else { throw KickstartRejection(description: "ks.cfg: vmaccepteula is missing") }

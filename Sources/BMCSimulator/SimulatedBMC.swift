@@ -36,7 +36,7 @@ public final class SimulatedBMC: Sendable {
         self.service = RedfishService(configuration: configuration)
         self.state = NIOLockedValueBox(BMCState(configuration: configuration))
         self.tls = configuration.useTLS || configuration.esxiUsesTLS ? try SimulatorTLS.shared() : nil
-        self.interpreter = MinimalKickstartInterpreter()
+        self.interpreter = CrossCheckedKickstartInterpreter()
     }
 
     // MARK: Lifecycle

@@ -19,6 +19,7 @@ public struct VMediaCommand: AsyncParsableCommand {
             ValidateCommand.self,
             DiscoverCommand.self,
             BMCCommand.self,
+            SimulateCommand.self,
             Version.self,
         ]
     )

@@ -1,0 +1,238 @@
+import ArgumentParser
+import BMCSimulator
+import Foundation
+
+/// `vmedia simulate`: runs simulated BMCs on loopback until interrupted, for manual testing and for other tests.
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run simulated Redfish BMCs (Dell, Lenovo, HPE, Supermicro, generic) on 127.0.0.x.",
+        discussion: """
+            Each simulated BMC listens on its own loopback address with a Redfish service shaped like its vendor \
+            (URIs, payload rules, ETag and session behaviour, error bodies). Insert an ISO URL, set a one-time boot \
+            to the virtual CD and power on: the BMC reads the image with HTTP range requests like a real virtual CD \
+            (El Torito, BOOT.CFG, the ks=cdrom: kickstart), checks the kickstart against its simulated disks and \
+            NICs, and then brings up a simulated ESXi host answering the vSphere SOAP API on the kickstart's \
+            address (which must be in 127.0.0.0/8).
+
+            The BMC password is read from the environment variable named by --password-env (default \
+            VMEDIA_SIMULATOR_PASSWORD); without it the public test default "vmedia-simulator" is used. It is never \
+            printed: the output names only its source. TLS uses the committed self-signed certificate \
+            (Fixtures/simulator/simulator-cert.pem): use curl -k, or --cacert with that file for 127.0.0.1.
+
+            Examples:
+              vmedia simulate --count 4
+              vmedia simulate --count 8 --vendors idrac10,xcc --first-address 127.0.0.20 --port 8443
+              VMEDIA_SIMULATOR_PASSWORD=secret vmedia simulate --count 2 --plain-http --port 8080 --json
+              vmedia simulate --vendors ilo5 --error-rate 0.2 --latency-ms 300 --duration 60
+              curl -k -u root:vmedia-simulator https://127.0.0.10/redfish/v1/Systems
+
+            Runs until Ctrl-C (or --duration seconds), then prints each BMC's final state.
+            """
+    )
+
+    @Option(help: "How many BMCs to run.")
+    var count = 4
+
+    @Option(help: ArgumentHelp("Vendor flavours, cycled over the BMCs: idrac9, idrac10, xcc, ilo5, supermicro, generic, or 'mixed' (all).",
+                               valueName: "list"))
+    var vendors = "mixed"
+
+    @Option(help: "Address of the first BMC; the others take the following addresses. Must be in 127.0.0.0/8.")
+    var firstAddress = "127.0.0.10"
+
+    @Option(help: "Port every BMC listens on (each has its own address). 0 picks a free port per BMC.")
+    var port = 443
+
+    @Flag(help: "Serve Redfish over plain HTTP instead of HTTPS.")
+    var plainHTTP = false
+
+    @Option(help: "BMC user name.")
+    var username = "root"
+
+    @Option(help: ArgumentHelp("Environment variable holding the BMC password.", valueName: "name"))
+    var passwordEnv = "VMEDIA_SIMULATOR_PASSWORD"
+
+    @Option(help: "Port the simulated ESXi hosts answer the vSphere API on.")
+    var esxiPort = 443
+
+    @Option(help: "Seconds from an accepted kickstart until ESXi answers.")
+    var installSeconds = 1.0
+
+    @Option(help: "Server firmware: uefi reads /EFI/BOOT/BOOT.CFG, bios reads /BOOT.CFG.")
+    var firmware = "uefi"
+
+    @Flag(help: "Stop after the kickstart: don't read the kernel and modules listed in BOOT.CFG.")
+    var skipModules = false
+
+    @Option(help: "Fault: probability (0-1) of a 500 answer to each authenticated request.")
+    var errorRate = 0.0
+
+    @Option(help: "Fault: milliseconds added to every answer.")
+    var latencyMs = 0
+
+    @Flag(help: "Fault: accept inserts but never read the media.")
+    var neverReadMedia = false
+
+    @Option(help: "Fault: answer inserts with 202 + a Task that completes after this many milliseconds.")
+    var slowInsertMs: Int?
+
+    @Option(help: "Fault: maximum concurrent sessions (vendor default otherwise).")
+    var sessionCap: Int?
+
+    @Flag(help: "Fault: PATCH without If-Match answers 428.")
+    var requireIfMatch = false
+
+    @Option(help: "Fault: the first N PATCHes with If-Match answer 412.")
+    var staleEtags = 0
+
+    @Option(help: "Fault: milliseconds PowerState takes to settle after a reset.")
+    var powerLagMs = 0
+
+    @Flag(help: "Fault: accept connections and never answer.")
+    var hung = false
+
+    @Option(help: "Stop after this many seconds (default: run until interrupted).")
+    var duration: Double?
+
+    @Flag(help: "Print NDJSON: a 'started' line with every BMC, and a 'stopped' line with their final state.")
+    var json = false
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("--count must be at least 1") }
+        guard (try? flavours()) != nil else {
+            throw ValidationError("--vendors: unknown flavour in '\(vendors)'; use idrac9, idrac10, xcc, ilo5, supermicro, generic or mixed")
+        }
+        guard BMCConfiguration.Firmware(rawValue: firmware) != nil else { throw ValidationError("--firmware must be uefi or bios") }
+        guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
+        guard installSeconds >= 0 else { throw ValidationError("--install-seconds must not be negative") }
+    }
+
+    private func flavours() throws -> [VendorFlavor] {
+        if vendors.lowercased() == "mixed" { return VendorFlavor.allCases }
+        return try vendors.split(separator: ",").map { name in
+            guard let flavour = VendorFlavor(name: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown vendor flavour '\(name)'")
+            }
+            return flavour
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let fromEnvironment = environment[passwordEnv].flatMap { $0.isEmpty ? nil : $0 }
+        let passwordSource = fromEnvironment == nil ? "built-in default (see vmedia simulate --help)" : "environment variable \(passwordEnv)"
+        var faults = FaultKnobs()
+        faults.errorRate = errorRate
+        faults.addedLatencyMilliseconds = latencyMs
+        faults.neverReadsMedia = neverReadMedia
+        faults.slowInsertMilliseconds = slowInsertMs
+        faults.sessionCap = sessionCap
+        faults.requireIfMatch = requireIfMatch
+        faults.staleETagCount = staleEtags
+        faults.powerLagMilliseconds = powerLagMs
+        faults.hung = hung
+        let plan = SimulatorFleet.Plan(count: count, flavours: try flavours(), firstAddress: firstAddress, port: port,
+                                       useTLS: !plainHTTP, username: username, password: fromEnvironment ?? "vmedia-simulator",
+                                       faults: faults, firmware: BMCConfiguration.Firmware(rawValue: firmware) ?? .uefi,
+                                       readsModules: !skipModules, installMilliseconds: Int(installSeconds * 1000),
+                                       esxiPort: esxiPort)
+        let fleet: SimulatorFleet
+        do {
+            fleet = try SimulatorFleet(configurations: try plan.configurations())
+            try await fleet.start()
+        } catch let error as SimulatorError {
+            throw CommandFailure("\(error)")
+        }
+
+        if json {
+            emit(["event": "started", "bmcs": fleet.members.map { describe($0, passwordSource: passwordSource) }])
+        } else {
+            print("Running \(fleet.members.count) simulated BMC(s); Ctrl-C stops them.")
+            for bmc in fleet.members {
+                let c = bmc.configuration
+                print("\(c.name)  \(c.flavour.displayName.padding(toLength: 13, withPad: " ", startingAt: 0))  \(bmc.baseURL)  " +
+                      "user \(c.username), password from \(passwordSource)  [\(c.inventory.systemModel), serial \(c.inventory.serialNumber)]")
+            }
+        }
+
+        await waitForStop()
+        if json {
+            emit(["event": "stopped", "bmcs": fleet.members.map { bmc in
+                ["name": bmc.configuration.name, "phase": bmc.installPhase.description, "liveSessions": bmc.liveSessionCount,
+                 "sessionsCreated": bmc.sessionsCreated, "mediaBytesRead": bmc.mediaBytesRead,
+                 "mediaRequests": bmc.mediaRequestCount] as [String: Any]
+            }])
+        } else {
+            for bmc in fleet.members {
+                print("\(bmc.configuration.name): \(bmc.installPhase); sessions live \(bmc.liveSessionCount), created \(bmc.sessionsCreated); " +
+                      "media read \(bmc.mediaBytesRead) bytes in \(bmc.mediaRequestCount) requests")
+            }
+        }
+        await fleet.stop()
+    }
+
+    private func describe(_ bmc: SimulatedBMC, passwordSource: String) -> [String: Any] {
+        let c = bmc.configuration
+        return [
+            "name": c.name, "flavour": c.flavour.rawValue, "vendor": c.flavour.displayName, "address": c.address,
+            "port": bmc.port, "url": bmc.baseURL, "tls": c.useTLS, "username": c.username, "passwordSource": passwordSource,
+            "systemModel": c.inventory.systemModel, "serialNumber": c.inventory.serialNumber,
+            "disks": c.inventory.disks.map { ["deviceName": $0.deviceName, "model": $0.model, "serialNumber": $0.serialNumber,
+                                              "capacityBytes": $0.capacityBytes, "local": $0.isLocal] as [String: Any] },
+            "nics": c.inventory.nics.enumerated().map { ["name": "vmnic\($0.offset)", "mac": $0.element.macAddress] },
+        ]
+    }
+
+    private func emit(_ object: [String: Any]) {
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Until SIGINT/SIGTERM or --duration, whichever comes first.
+    private func waitForStop() async {
+        let signals = [SIGINT, SIGTERM]
+        for signalNumber in signals { signal(signalNumber, SIG_IGN) }
+        let duration = self.duration
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queue = DispatchQueue(label: "vmedia.simulate.signals")
+            let once = OnceFlag()
+            var sources: [DispatchSourceSignal] = []  // appended below, then kept alive
+            let finish: @Sendable () -> Void = { if once.claim() { continuation.resume() } }
+            for signalNumber in signals {
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+                source.setEventHandler(handler: finish)
+                source.resume()
+                sources.append(source)
+            }
+            if let duration { queue.asyncAfter(deadline: .now() + duration, execute: finish) }
+            // Dispatch sources stop delivering when released; keep them for the rest of the process.
+            SignalSources.keep(sources)
+        }
+    }
+}
+
+/// Keeps the dispatch signal sources alive for the life of the process (a simulate run ends with the process).
+private enum SignalSources {
+    nonisolated(unsafe) private static var kept: [DispatchSourceSignal] = []
+    private static let lock = NSLock()
+    static func keep(_ sources: [DispatchSourceSignal]) {
+        lock.lock()
+        kept += sources
+        lock.unlock()
+    }
+}
+
+/// A flag that can be claimed once, from any thread.
+private final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if claimed { return false }
+        claimed = true
+        return true
+    }
+}
