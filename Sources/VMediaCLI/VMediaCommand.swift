@@ -17,6 +17,10 @@ public struct VMediaCommand: AsyncParsableCommand {
             ValidateCommand.self,
             DiscoverCommand.self,
             BMCCommand.self,
+            InstallCommand.self,
+            CheckCommand.self,
+            EjectCommand.self,
+            DemoCommand.self,
             Version.self,
         ]
     )
