@@ -35,7 +35,7 @@ let package = Package(
         // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
         .target(name: "ESXi", dependencies: ["ISO9660", "CZlib"]),
         // Async HTTP client over libcurl (Redfish transport, ESXi probe).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", logging]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digest", logging]),
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
@@ -75,6 +75,10 @@ let package = Package(
         // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
+        // Benchmarks, one subcommand each: swift run -c release vmedia-bench <benchmark> …
+        .executableTarget(name: "vmedia-bench", dependencies: [
+            "ISO9660", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -12,6 +12,7 @@ public struct VMediaCommand: AsyncParsableCommand {
         version: VMediaVersion.string,
         subcommands: [
             InspectCommand.self,
+            FixtureCommand.self,
             RemasterCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
