@@ -1,7 +1,6 @@
 import BMCSimulator
 import ESXi
 import Foundation
-import ISO9660
 import Inventory
 import Installer
 
@@ -81,42 +80,14 @@ struct DemoLab {
     }
 }
 
-/// A small ESXi-shaped installer ISO (a few MiB): El Torito BIOS and UEFI entries, `/BOOT.CFG` and
-/// `/EFI/BOOT/BOOT.CFG` as ESXi 8.0 ships them, and valid gzip modules, so the integrity check, the remaster and
-/// the simulated boot all do their real work. Not VMware software: every module says so inside.
+/// The demo's installer ISO: ESXi's fixture (the 8.0 layout with every module of the stock BOOT.CFG as a valid
+/// gzip member, El Torito BIOS and UEFI entries), kept small so that a rack of simulated BMCs reads it in seconds.
+/// Not VMware software: every module says so inside.
 enum DemoISO {
-    static let modules = ["jumpstrt.gz", "useropts.gz", "features.gz", "k.b00", "s.v00", "vim.v00"]
+    static let byteCount: Int64 = 12 << 20
 
     static func write(to path: String) throws {
-        let release = ESXiRelease.v8_0
-        var builder = ISOBuilder(options: .init(volumeIdentifier: release.volumeIdentifier,
-                                                timestamp: ISOTimestamp(year: 2026, month: 1, day: 1)))
-        let bootConfig = """
-            bootstate=0
-            title=Loading ESXi installer
-            timeout=5
-            prefix=
-            kernel=/b.b00
-            kernelopt=runweasel cdromBoot
-            modules=\(modules.map { "/" + $0 }.joined(separator: " --- "))
-            build=\(release.build)
-            updated=0
-
-            """
-        var filler = SystemRandomNumberGenerator()
-        try builder.addFile("/ISOLINUX.BIN", content: .bytes((0..<2048).map { _ in UInt8.random(in: 0...255, using: &filler) }))
-        try builder.setBIOSBootImage(path: "/ISOLINUX.BIN")
-        try builder.addFile("/EFIBOOT.IMG", content: .bytes([UInt8](repeating: 0, count: 64 * 1024)))
-        try builder.addEFIBootImage(path: "/EFIBOOT.IMG")
-        try builder.setBootCatalog(path: "/BOOT.CAT")
-        try builder.addFile("/BOOT.CFG", content: .bytes(Array(bootConfig.utf8)))
-        try builder.addFile("/EFI/BOOT/BOOT.CFG", content: .bytes(Array(bootConfig.utf8)))
-        try builder.addFile("/B.B00", content: .generated(byteCount: 512 * 1024, seed: 1))
-        for (index, name) in modules.enumerated() {
-            let size: Int64 = name.hasSuffix(".v00") || name == "k.b00" ? 1 << 20 : 16 * 1024
-            let payload = try FixtureModulePayload(name: name, release: release, byteCount: size + Int64(index))
-            try builder.addFile("/" + name.uppercased(), content: .bytes(try payload.bytes()))
-        }
-        try builder.write(to: path)
+        let fixture = try ESXiFixture(options: ESXiFixture.Options(release: .v8_0, imageByteCount: byteCount))
+        _ = try fixture.write(to: path)
     }
 }

@@ -110,7 +110,9 @@ final class EventPrinter: @unchecked Sendable {
             if let bytes = event.bytesRead { row.bytes = bytes }
             switch event.kind {
             case .phase: row.phase = event.phase.rawValue
-            case .finished: row.result = event.succeeded == true ? "ok" : "FAILED"
+            case .finished:
+                row.phase = event.phase.rawValue
+                row.result = event.succeeded == true ? "ok" : "FAILED"
             case .note where event.phase == .checkBMC && row.vendor.isEmpty: row.vendor = String(event.message.split(separator: ",").first ?? "")
             default: break
             }
