@@ -58,9 +58,16 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
 
+        // Per-host install workflow: BMC session, publish, insert, boot, wait for media reads and ESXi, clean up.
+        // Not BMCSimulator: the simulators reach the installer only over the network, like real BMCs.
+        .target(name: "Installer", dependencies: [
+            "ISO9660", "ESXi", "Redfish", "MediaServer", "Inventory", "CurlHTTP", "Digest", logging,
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", logging,
+            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
@@ -96,5 +103,8 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Scripts"]),
         .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
+        .testTarget(name: "InstallerTests", dependencies: [
+            "Installer", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "TestSupport", logging,
+        ]),
     ]
 )

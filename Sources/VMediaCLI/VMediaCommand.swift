@@ -19,6 +19,10 @@ public struct VMediaCommand: AsyncParsableCommand {
             ValidateCommand.self,
             DiscoverCommand.self,
             BMCCommand.self,
+            InstallCommand.self,
+            CheckCommand.self,
+            EjectCommand.self,
+            DemoCommand.self,
             SimulateCommand.self,
             Version.self,
         ]
