@@ -56,16 +56,16 @@ struct BMCOptions: ParsableArguments {
     func password() throws -> String {
         if let passwordEnv {
             guard let value = ProcessInfo.processInfo.environment[passwordEnv], !value.isEmpty else {
-                throw CLIError("the environment variable \(passwordEnv) (from --password-env) is not set or empty")
+                throw CommandFailure("the environment variable \(passwordEnv) (from --password-env) is not set or empty")
             }
             return value
         }
         let path = passwordFile ?? ""
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CLIError("cannot read the password file \(path) (from --password-file)")
+            throw CommandFailure("cannot read the password file \(path) (from --password-file)")
         }
         guard let line = text.split(whereSeparator: \.isNewline).first, !line.isEmpty else {
-            throw CLIError("the password file \(path) is empty")
+            throw CommandFailure("the password file \(path) is empty")
         }
         return String(line)
     }

@@ -70,7 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
             case "hpe", "ilo", "ilo5": return .hpeILO5
             case "supermicro": return .supermicro
             case "generic": return .generic
-            default: throw CLIError("unknown vendor \(name)")
+            default: throw CommandFailure("unknown vendor \(name)")
             }
         }
     }

@@ -68,7 +68,7 @@ struct DemoLab {
         guard case .success(let endpoint) = BMCEndpoint.parse("https://\(simulator.address):\(simulator.port)"),
               let address = IPv4Address("127.0.\(subnet).\(index + 10)"), let netmask = IPv4Netmask(prefixLength: 16),
               let gateway = IPv4Address("127.0.\(subnet).1") else {
-            throw CLIError("demo host \(index + 1): could not form its loopback addresses")
+            throw CommandFailure("demo host \(index + 1): could not form its loopback addresses")
         }
         let hostname = "esx-demo-\(String(format: "%02d", index + 1))"
         let network = KickstartNetwork(address: address, netmask: netmask, gateway: gateway, hostname: hostname, device: .vmnic(0))

@@ -56,9 +56,9 @@ struct DiscoverCommand: AsyncParsableCommand {
         var targets: [(String, BMCTarget)] = []
         if let config {
             let plans: [HostPlan]
-            do { plans = try HostsFile.load(path: config) } catch { throw CLIError(error.description) }
+            do { plans = try HostsFile.load(path: config) } catch { throw CommandFailure(error.description) }
             let chosen = host.isEmpty ? plans : plans.filter { plan in host.contains { plan.matches($0) } }
-            guard !chosen.isEmpty else { throw CLIError("no host in \(config) matches \(host.joined(separator: ", "))") }
+            guard !chosen.isEmpty else { throw CommandFailure("no host in \(config) matches \(host.joined(separator: ", "))") }
             for plan in chosen {
                 targets.append((plan.hostname, BMCTarget(address: try BMCAddress(plan.bmc.url), username: plan.username,
                                                          password: plan.password.reveal(), vendor: Vendor(rawValue: plan.vendor.rawValue))))
@@ -87,8 +87,8 @@ struct DiscoverCommand: AsyncParsableCommand {
         }
         let failed = results.filter { $0.error != nil }
         if !failed.isEmpty {
-            if targets.count == 1, let error = failed.first?.error { throw CLIError(error) }
-            throw CLIError("\(failed.count) of \(results.count) hosts failed: \(failed.map(\.host).joined(separator: ", "))")
+            if targets.count == 1, let error = failed.first?.error { throw CommandFailure(error) }
+            throw CommandFailure("\(failed.count) of \(results.count) hosts failed: \(failed.map(\.host).joined(separator: ", "))")
         }
     }
 

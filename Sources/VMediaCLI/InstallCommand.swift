@@ -92,8 +92,8 @@ struct InstallCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
-        guard (try? ListenAddress(listen)) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
-        if advertise == nil, (try? ListenAddress(listen))?.host == "0.0.0.0", !dryRun {
+        guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
+        if advertise == nil, ListenAddress(listen)?.host == "0.0.0.0", !dryRun {
             throw ValidationError("--listen \(listen) listens on every interface: give --advertise IP, the address your BMCs reach this machine on")
         }
         guard (1...65535).contains(esxiPort) else { throw ValidationError("--esxi-port must be 1…65535") }
@@ -105,7 +105,7 @@ struct InstallCommand: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try selection.targets()
-        let listenAddress = try ListenAddress(listen)
+        guard let listenAddress = ListenAddress(listen) else { throw ValidationError("--listen \(listen): expected ADDR:PORT") }
         let advertised = advertise ?? listenAddress.host
         if dryRun {
             DryRun.print(targets, iso: iso, advertise: advertised, port: listenAddress.port, anyPeer: anyPeer)
@@ -132,17 +132,6 @@ struct InstallCommand: AsyncParsableCommand {
     }
 }
 
-/// `ADDR:PORT` for --listen.
-struct ListenAddress {
-    let host: String
-    let port: Int
-    init(_ text: String) throws {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port),
-              IPv4Address(String(text[..<colon])) != nil else { throw CLIError("expected ADDR:PORT") }
-        host = String(text[..<colon])
-        self.port = port
-    }
-}
 
 /// `--dry-run`: what would happen, with every secret masked.
 enum DryRun {
