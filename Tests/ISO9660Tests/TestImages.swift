@@ -62,6 +62,8 @@ enum TestImages {
         try builder.addFile("/b.b00", content: .generated(byteCount: 300_001, seed: 42))
         expected["/b.b00"] = splitMix64Bytes(seed: 42, count: 300_001)
         try add("/s.v00", Array((0..<5000).map { UInt8($0 % 251) }))
+        // BOOT.CFG names it: inspect --verify checks that every boot module exists.
+        try add("/jumpstrt.gz", [])
         try add("/upgrade/precheck.py", Array("print('ok')\n".utf8))
         try add("/empty.dat", [])
         try add("/README", Array("no extension\n".utf8))

@@ -88,8 +88,13 @@ public enum Peer {
         process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try process.run()
         if let stdin {
-            input.fileHandleForWriting.write(stdin)
-            try? input.fileHandleForWriting.close()
+            // Written from another thread: a child that answers before reading all of its input would
+            // otherwise fill its output pipe while we block on the input pipe.
+            let writer = input.fileHandleForWriting
+            DispatchQueue.global().async {
+                writer.write(stdin)
+                try? writer.close()
+            }
         }
         let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
