@@ -35,12 +35,18 @@ let package = Package(
         // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
         .target(name: "ESXi", dependencies: ["ISO9660", "CZlib"]),
         // Async HTTP client over libcurl (Redfish transport, ESXi probe).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", logging]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digest", logging]),
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
-        // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics.
-        .target(name: "MediaServer", dependencies: nio + [logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics; Digest the
+        // HMAC-SHA-256 of --stable-tokens.
+        .target(name: "MediaServer", dependencies: nio + [
+            "Digest", logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        // ISO9660's LayeredImage served through MediaServer's ServableImage seam (used by `vmedia serve`, the
+        // installer and media-bench).
+        .target(name: "LayeredMedia", dependencies: ["ISO9660", "MediaServer", .product(name: "NIOCore", package: "swift-nio")]),
         // The hosts file (old tool's config.yaml compatible) → validated host plans.
         .target(name: "Inventory", dependencies: ["ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
 
@@ -52,15 +58,22 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
 
+        // Per-host install workflow: BMC session, publish, insert, boot, wait for media reads and ESXi, clean up.
+        // Not BMCSimulator: the simulators reach the installer only over the network, like real BMCs.
+        .target(name: "Installer", dependencies: [
+            "ISO9660", "ESXi", "Redfish", "MediaServer", "Inventory", "CurlHTTP", "Digest", logging,
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "Inventory", "BMCSimulator", logging,
+            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
         // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
         .executableTarget(name: "media-bench", dependencies: [
-            "MediaServer", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
+            "MediaServer", "LayeredMedia", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,6 +81,10 @@ let package = Package(
         // in .build-fuzz); CLibFuzzer declares the driver and, in plain builds, replays input files.
         .target(name: "CLibFuzzer"),
         .executableTarget(name: "iso9660-fuzz", dependencies: ["ISO9660", "CLibFuzzer"]),
+        // Benchmarks, one subcommand each: swift run -c release vmedia-bench <benchmark> …
+        .executableTarget(name: "vmedia-bench", dependencies: [
+            "ISO9660", "ESXi", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -81,10 +98,13 @@ let package = Package(
         .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
         .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
         .testTarget(name: "MediaServerTests", dependencies: [
-            "MediaServer", "TestSupport", logging,
+            "MediaServer", "LayeredMedia", "ISO9660", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Scripts"]),
         .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
+        .testTarget(name: "InstallerTests", dependencies: [
+            "Installer", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "TestSupport", logging,
+        ]),
     ]
 )

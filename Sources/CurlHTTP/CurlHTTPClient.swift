@@ -28,7 +28,7 @@ public final class CurlHTTPClient: Sendable {
     /// failures and `CancellationError` when the calling task is cancelled.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        if request.tls == .insecure || request.tls == .recordKey, request.url.lowercased().hasPrefix("https://"),
+        if request.tls == .insecure, request.url.lowercased().hasPrefix("https://"),
            let host = URLComponents(string: request.url)?.host, warnedHosts.insert(host) {
             logger.warning("TLS certificate of \(host) is not verified (BMCs ship self-signed certificates); use --tls-ca FILE or --tls-pin to verify it")
         }

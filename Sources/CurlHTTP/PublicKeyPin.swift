@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// A `sha256//BASE64` public-key pin as libcurl's CURLOPT_PINNEDPUBLICKEY takes it: the SHA-256 of the

@@ -1,3 +1,4 @@
+import Digest
 import NIOConcurrencyHelpers
 
 /// How publish chooses an image's token, the unguessable path component that makes its URL a capability.

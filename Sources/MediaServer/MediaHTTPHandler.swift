@@ -221,6 +221,7 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// One line per request. The path carries a token prefix, never the token (tokens are capabilities and logs
     /// travel further than the URLs should).
     private func logAccess(_ event: AccessEvent, reason: String?) {
+        guard logger.logLevel <= .info else { return }  // the line is built eagerly below; skip it when unused
         let range = event.range.map { "\"\($0.prefix(100))\"" } ?? "-"
         let line = "\(event.peer) \(event.method) \(event.redactedPath) range=\(range) \(event.status) "
             + "\(event.bytesSent)B \(String(format1: event.durationSeconds * 1000))ms" + (reason.map { " incomplete: \($0)" } ?? "")

@@ -172,6 +172,11 @@ public final class MediaServer: Sendable {
         return url
     }
 
+    /// `shutdown(grace:)` for callers that do not use NIO's `TimeAmount` (the CLI).
+    public func shutdown(graceSeconds: Double) async {
+        await shutdown(grace: .nanoseconds(Int64(graceSeconds * 1e9)))
+    }
+
     /// Stops accepting, lets in-flight responses finish for up to `grace`, then closes whatever is left; shuts the
     /// event loops down if the server created them. Idempotent. The CLI calls it on SIGINT/SIGTERM.
     public func shutdown(grace: TimeAmount) async {

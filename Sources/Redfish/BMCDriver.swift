@@ -82,7 +82,9 @@ public struct BMCDriver: Sendable {
 
     public func info() async throws -> BMCInfo {
         let system = try await client.get(systemURI, as: ComputerSystem.self)
-        let slots = try await mediaSlots()
+        var notes = warnings
+        var slots: [VirtualMedia] = []
+        do { slots = try await mediaSlots() } catch let error as RedfishError { notes.append("virtual media: \(error)") }
         let auth: String
         switch await client.authentication {
         case .session: auth = "session"
@@ -100,7 +102,7 @@ public struct BMCDriver: Sendable {
                                      occupied: slot.isOccupied, usable: slot.isOpticalDrive && profile.acceptsSlot(slot, among: slots),
                                      connectedVia: slot.connectedVia)
                        },
-                       warnings: warnings)
+                       warnings: notes)
     }
 
     /// `BootProgress.LastState` (Redfish ≥ 1.13), else HPE's `Oem.Hpe.PostState`.
@@ -168,6 +170,7 @@ public struct BMCDriver: Sendable {
     @discardableResult
     public func insert(url: String) async throws -> VirtualMedia {
         try Self.validateImageURL(url)
+        if let advice = Self.imageURLAdvice(url) { logger.warning("\(advice)") }
         let slots = try await mediaSlots()
         let usable = slots.filter { $0.isOpticalDrive && profile.acceptsSlot($0, among: slots) }
         guard let slot = usable.first(where: { !$0.isOccupied }) ?? usable.first, let uri = slot.odataID else {
@@ -250,6 +253,15 @@ public struct BMCDriver: Sendable {
         }
     }
 
+    /// A URL that works but risks failing on some BMCs: a host name instead of an IP literal (a BMC without
+    /// DNS, e.g. Lenovo SR635, fails to fetch it while the IP works; community.general#8279; F32).
+    public static func imageURLAdvice(_ url: String) -> String? {
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else { return nil }
+        let isIPv4 = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        if isIPv4 || host.contains(":") { return nil }
+        return "the image URL names host \(host); BMCs without DNS cannot fetch it — an IP literal is safer"
+    }
+
     // MARK: Boot
 
     /// One-time boot from the virtual CD: vendor preparation, then the Boot PATCH (or the vendor OEM way),
@@ -271,7 +283,14 @@ public struct BMCDriver: Sendable {
         guard let target = profile.bootTarget(allowable: allowable) else {
             throw RedfishError.unsupported(operation: "boot-once cd", detail: "\(systemURI) offers no CD boot target (allowed: \(allowable.joined(separator: ", ")))")
         }
-        let uri = try await patchBoot(profile.bootBody(target: target, system: system), system: system)
+        let uri: String
+        do {
+            uri = try await patchBoot(profile.bootBody(target: target, system: system), system: system)
+        } catch let error as RedfishError where profile.hasOEMBootOnceFallback && error.status == 400 {
+            logger.notice("every Boot PATCH was refused (\(error)); using the vendor's OEM one-time boot")
+            try await profile.setOEMBootOnce(driver: self)
+            return
+        }
         let readBack = try await client.get(uri, as: ComputerSystem.self)
         if let seen = readBack.boot?.overrideTarget, seen != target, uri == systemURI {
             throw RedfishError.verificationFailed(operation: "boot-once cd", uri: uri, expected: "BootSourceOverrideTarget \(target)", found: seen)

@@ -55,7 +55,9 @@ public protocol VendorProfile: Sendable {
     func bootURIs(system: ComputerSystem) -> [String]
     /// Whether one-time boot must go through a vendor OEM mechanism instead of the Boot PATCH.
     func usesOEMBootOnce(slotURI: String?) -> Bool
-    /// The vendor OEM one-time boot (only called when `usesOEMBootOnce`).
+    /// Whether the vendor OEM one-time boot is the last resort when every Boot PATCH was refused.
+    var hasOEMBootOnceFallback: Bool { get }
+    /// The vendor OEM one-time boot (called when `usesOEMBootOnce`, or as the fallback).
     func setOEMBootOnce(driver: BMCDriver) async throws
     /// Runs before the standard boot PATCH, with the slot that holds our image.
     func prepareBoot(slot: VirtualMedia?, driver: BMCDriver) async throws
@@ -90,6 +92,7 @@ extension VendorProfile {
     }
 
     public func usesOEMBootOnce(slotURI: String?) -> Bool { false }
+    public var hasOEMBootOnceFallback: Bool { false }
     public func setOEMBootOnce(driver: BMCDriver) async throws {}
     public func prepareBoot(slot: VirtualMedia?, driver: BMCDriver) async throws {}
     public func isTransientResetError(_ error: RedfishError) -> Bool { false }

@@ -9,26 +9,31 @@ struct BMCCommand: AsyncParsableCommand {
         abstract: "Run one Redfish step against one BMC: info, media, insert, eject, boot-once, power.",
         discussion: """
             Each action is one step of an install, for trying a server by hand:
-              info                  vendor, generation, firmware, power, boot override, media slots
-              media                 the virtual-media slots and what they hold
-              eject                 eject every occupied CD/DVD slot and wait until they read empty
-              insert URL            insert URL (http://…/x.iso) into a free CD/DVD slot and wait until it shows
-              boot-once cd          boot once from the virtual CD at the next reset
+              info          vendor, generation, firmware, power, boot, media slots
+              media         the virtual-media slots and what they hold
+              eject         eject every occupied CD/DVD slot, wait until empty
+              insert URL    insert an http(s)://…/x.iso into a free CD/DVD slot
+                            and wait until the slot shows it
+              boot-once cd  boot once from the virtual CD at the next reset
               power status|on|off|restart
-                                    read the power state, or change it and wait for the new state
-                                    (restart = force restart when on, power on when off)
+                            read the power state, or change it and wait;
+                            restart = force restart when on, power on when off
 
-            The password is read from an environment variable or a file, never from the command line.
-            BMC certificates are not verified by default (they are self-signed; a warning is printed):
-            --tls-ca FILE verifies against a CA, --tls-pin records the BMC's key on first use and
-            refuses a changed key later (like SSH's known_hosts).
+            The password comes from an environment variable or a file, never
+            from the command line. BMC certificates are not verified by default
+            (they are self-signed; a warning is printed). --tls-ca FILE verifies
+            against a CA; --tls-pin records the BMC's key on first use and
+            refuses a changed key later, like SSH's known_hosts.
 
             Examples:
               export BMC_PW=…
               vmedia bmc --bmc 10.0.0.21 --username root --password-env BMC_PW info
-              vmedia bmc --bmc 10.0.0.21 --username root --password-env BMC_PW insert http://10.0.0.5:8080/esx01/k3/esxi.iso
-              vmedia bmc --bmc https://10.0.0.21:443 --username root --password-file pw.txt --tls-pin power restart
-              vmedia bmc --bmc http://127.0.0.1:8000 --username admin --password-env PW --json media
+              vmedia bmc --bmc 10.0.0.21 --username root --password-env BMC_PW \\
+                  insert http://10.0.0.5:8080/esx01/k3/esxi.iso
+              vmedia bmc --bmc https://10.0.0.21:443 --username root \\
+                  --password-file pw.txt --tls-pin power restart
+              vmedia bmc --bmc http://127.0.0.1:8000 --username admin \\
+                  --password-env PW --json media
             """)
 
     @OptionGroup var options: BMCOptions
@@ -52,6 +57,7 @@ struct BMCCommand: AsyncParsableCommand {
         default:
             throw ValidationError("unknown action \"\(([action] + [argument].compactMap { $0 }).joined(separator: " "))\"; expected info, media, insert URL, eject, boot-once cd, or power status|on|off|restart")
         }
+        try options.requireDirect()
     }
 
     func run() async throws {

@@ -7,10 +7,10 @@ import Redfish
 /// Connection options shared by `vmedia bmc` and `vmedia discover`.
 struct BMCOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The BMC: host, host:port or http(s)://host:port (default https).", valueName: "address"))
-    var bmc: String
+    var bmc: String?
 
     @Option(name: .long, help: "The BMC user name.")
-    var username: String
+    var username: String?
 
     @Option(name: .customLong("password-env"), help: ArgumentHelp("Read the BMC password from this environment variable.", valueName: "VAR"))
     var passwordEnv: String?
@@ -40,9 +40,9 @@ struct BMCOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        _ = try BMCAddress(bmc)
-        if (passwordEnv == nil) == (passwordFile == nil) {
-            throw ValidationError("give the password with exactly one of --password-env VAR or --password-file FILE (never on the command line)")
+        if let bmc { _ = try BMCAddress(bmc) }
+        if passwordEnv != nil && passwordFile != nil {
+            throw ValidationError("give the password with only one of --password-env VAR or --password-file FILE")
         }
         if [tlsCA != nil, tlsPin, insecure].filter({ $0 }).count > 1 {
             throw ValidationError("choose one of --tls-ca FILE, --tls-pin or --insecure")
@@ -56,16 +56,16 @@ struct BMCOptions: ParsableArguments {
     func password() throws -> String {
         if let passwordEnv {
             guard let value = ProcessInfo.processInfo.environment[passwordEnv], !value.isEmpty else {
-                throw CLIError("the environment variable \(passwordEnv) (from --password-env) is not set or empty")
+                throw CommandFailure("the environment variable \(passwordEnv) (from --password-env) is not set or empty")
             }
             return value
         }
         let path = passwordFile ?? ""
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw CLIError("cannot read the password file \(path) (from --password-file)")
+            throw CommandFailure("cannot read the password file \(path) (from --password-file)")
         }
         guard let line = text.split(whereSeparator: \.isNewline).first, !line.isEmpty else {
-            throw CLIError("the password file \(path) is empty")
+            throw CommandFailure("the password file \(path) is empty")
         }
         return String(line)
     }
@@ -76,9 +76,31 @@ struct BMCOptions: ParsableArguments {
         return logger
     }
 
+    /// Checks that --bmc, --username and a password source are given (without reading the secret).
+    func requireDirect() throws {
+        guard bmc != nil, username != nil else {
+            throw ValidationError("give the BMC with --bmc ADDRESS --username USER and --password-env VAR or --password-file FILE")
+        }
+        guard passwordEnv != nil || passwordFile != nil else {
+            throw ValidationError("give the password with --password-env VAR or --password-file FILE (never on the command line)")
+        }
+    }
+
+    /// The BMC given by --bmc, --username and --password-env/--password-file.
+    func directTarget() throws -> BMCTarget {
+        try requireDirect()
+        guard let bmc, let username else { throw ValidationError("--bmc and --username are required") }
+        return BMCTarget(address: try BMCAddress(bmc), username: username, password: try password(),
+                         vendor: vendor.flatMap(Vendor.init(configValue:)))
+    }
+
     /// Logs in, runs `body` with a connected driver, and always logs out.
     func withDriver<T: Sendable>(_ body: @escaping @Sendable (BMCDriver) async throws -> T) async throws -> T {
-        let address = try BMCAddress(bmc)
+        try await withDriver(target: try directTarget(), body)
+    }
+
+    func withDriver<T: Sendable>(target: BMCTarget, _ body: @escaping @Sendable (BMCDriver) async throws -> T) async throws -> T {
+        let address = target.address
         let logger = self.logger
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         defer { http.shutdown() }
@@ -91,13 +113,21 @@ struct BMCOptions: ParsableArguments {
         var timeouts = RedfishClient.Timeouts()
         timeouts.request = .seconds(timeout)
         timeouts.insert = .seconds(max(timeout, 240))
-        let client = RedfishClient(transport: transport, credentials: .init(username: username, password: try password()),
+        let client = RedfishClient(transport: transport, credentials: .init(username: target.username, password: target.password),
                                    timeouts: timeouts, logger: logger)
-        let expected = vendor.flatMap(Vendor.init(configValue:))
+        let expected = target.vendor
         return try await client.withSession { client in
             try await body(try await BMCDriver.connect(client: client, expectedVendor: expected, logger: logger))
         }
     }
+}
+
+/// One BMC to talk to, from the command line or a hosts-file entry. `password` is never printed.
+struct BMCTarget: Sendable {
+    let address: BMCAddress
+    let username: String
+    let password: String
+    let vendor: Vendor?
 }
 
 /// JSON for `--json`: sorted keys, no escaped slashes.

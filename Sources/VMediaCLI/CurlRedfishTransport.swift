@@ -48,15 +48,10 @@ enum BMCTLS {
         let probe = try await http.send(HTTPRequest(url: address.baseURL + "/redfish/v1/", connectTimeout: connectTimeout,
                                                     timeout: .seconds(30), tls: .recordKey))
         guard let recorded = probe.serverKeyPin else {
-            throw CLIError("\(address.baseURL) presented no certificate to pin")
+            throw CommandFailure("\(address.baseURL) presented no certificate to pin")
         }
         try knownBMCs.record(recorded, for: address.endpoint)
         logger.notice("recorded the TLS key of \(address.endpoint) (\(recorded)) in \(knownBMCs.path); later connections must present the same key")
         return .pinned(recorded)
     }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inventory
 import Redfish
 
 /// `vmedia discover`: what a server is and which hosts-file values select its boot disk and management NIC.
@@ -8,48 +9,105 @@ struct DiscoverCommand: AsyncParsableCommand {
         commandName: "discover",
         abstract: "Show a server's system, disks and NICs, and the esxi_disk and mgtnic values for the hosts file.",
         discussion: """
-            Reads the BMC's Redfish inventory (Storage/Drives or SimpleStorage, EthernetInterfaces) and
-            suggests the hosts-file values: esxi_disk (the disk model ESXi's --firstdisk matches; a Dell
-            BOSS card is "DELLBOSS VD", M.2 boot kits are preferred) and mgtnic (the MAC of the first port
-            with link up). Boot devices are marked with *. The YAML snippet at the end pastes under the
-            host's entry.
+            Reads the BMC's Redfish inventory (Storage/Drives or SimpleStorage,
+            EthernetInterfaces) and suggests the hosts-file values:
+              esxi_disk  the disk model ESXi's --firstdisk matches; a Dell BOSS
+                         card is "DELLBOSS VD", M.2 boot kits come first
+              mgtnic     the MAC of the first port with link up
+            Boot devices are marked with *. The YAML snippet at the end pastes
+            under the host's entry.
+
+            With --config, every host of the hosts file (or those named by
+            --host) is discovered with the BMC address, user, password and
+            vendor written there; one failing host does not stop the others.
 
             Examples:
               vmedia discover --bmc 10.0.0.21 --username root --password-env BMC_PW
-              vmedia discover --bmc 10.0.0.21 --username root --password-file pw.txt --json
+              vmedia discover --bmc 10.0.0.21 --username root \\
+                  --password-file pw.txt --json
+              vmedia discover --config hosts.yaml --host esx-01
             """)
 
     @OptionGroup var options: BMCOptions
+
+    @Option(name: .long, help: ArgumentHelp("Discover the hosts of this hosts file.", valueName: "hosts.yaml"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --config: only this host (name, ESXi address or BMC address); repeatable.", valueName: "host"))
+    var host: [String] = []
 
     @Flag(name: .long, help: "Print JSON for scripts.")
     var json = false
 
     struct Discovery: Encodable, Sendable {
-        let bmc: BMCInfo
-        let inventory: SystemInventory
+        let host: String
+        let bmc: BMCInfo?
+        let inventory: SystemInventory?
+        let error: String?
+    }
+
+    func validate() throws {
+        if config == nil { try options.requireDirect() }
+        else if options.bmc != nil { throw ValidationError("give either --config or --bmc, not both") }
+        if !host.isEmpty && config == nil { throw ValidationError("--host selects hosts of --config FILE") }
     }
 
     func run() async throws {
-        let json = self.json
-        let discovery = try await options.withDriver { driver in
-            Discovery(bmc: try await driver.info(), inventory: try await driver.inventory())
+        var targets: [(String, BMCTarget)] = []
+        if let config {
+            let plans: [HostPlan]
+            do { plans = try HostsFile.load(path: config) } catch { throw CommandFailure(error.description) }
+            let chosen = host.isEmpty ? plans : plans.filter { plan in host.contains { plan.matches($0) } }
+            guard !chosen.isEmpty else { throw CommandFailure("no host in \(config) matches \(host.joined(separator: ", "))") }
+            for plan in chosen {
+                targets.append((plan.hostname, BMCTarget(address: try BMCAddress(plan.bmc.url), username: plan.username,
+                                                         password: plan.password.reveal(), vendor: Vendor(rawValue: plan.vendor.rawValue))))
+            }
+        } else {
+            let target = try options.directTarget()
+            targets.append((target.address.description, target))
         }
-        if json { try printJSON(discovery); return }
-        print(BMCReport.info(discovery.bmc))
-        let inventory = discovery.inventory
-        print("\ndisks")
-        if inventory.disks.isEmpty { print("  (none reported)") }
+        var results: [Discovery] = []
+        for (name, target) in targets {
+            do {
+                results.append(try await options.withDriver(target: target) { driver in
+                    Discovery(host: name, bmc: try await driver.info(), inventory: try await driver.inventory(), error: nil)
+                })
+            } catch {
+                results.append(Discovery(host: name, bmc: nil, inventory: nil, error: String(describing: error)))
+            }
+        }
+        if json {
+            if config == nil, let only = results.first { try printJSON(only) } else { try printJSON(results) }
+        } else {
+            for (index, result) in results.enumerated() {
+                if targets.count > 1 { print((index > 0 ? "\n" : "") + "== \(result.host)") }
+                print(Self.render(result))
+            }
+        }
+        let failed = results.filter { $0.error != nil }
+        if !failed.isEmpty {
+            if targets.count == 1, let error = failed.first?.error { throw CommandFailure(error) }
+            throw CommandFailure("\(failed.count) of \(results.count) hosts failed: \(failed.map(\.host).joined(separator: ", "))")
+        }
+    }
+
+    static func render(_ result: Discovery) -> String {
+        guard let info = result.bmc, let inventory = result.inventory else { return "error: \(result.error ?? "?")" }
+        var lines = [BMCReport.info(info), "", "disks (* = boot device)"]
+        if inventory.disks.isEmpty { lines.append("  (none reported)") }
         for disk in inventory.disks {
             let size = disk.sizeBytes.map { String(format: "%.0f GB", Double($0) / 1e9) } ?? "?"
             let ids = disk.identifiers.isEmpty ? "" : "  " + disk.identifiers.joined(separator: " ")
-            print("  \(disk.isBootDevice ? "*" : " ") \(disk.model ?? "?")  serial \(disk.serialNumber ?? "?")  \(size)  \(disk.mediaType ?? "")  \(disk.driveProtocol ?? "")  on \(disk.controller ?? "?")\(ids)")
+            lines.append("  \(disk.isBootDevice ? "*" : " ") \(disk.model ?? "?")  serial \(disk.serialNumber ?? "?")  \(size)  \(disk.mediaType ?? "")  \(disk.driveProtocol ?? "")  on \(disk.controller ?? "?")\(ids)")
         }
-        print("\nNICs")
-        if inventory.nics.isEmpty { print("  (none reported)") }
+        lines += ["", "NICs"]
+        if inventory.nics.isEmpty { lines.append("  (none reported)") }
         for nic in inventory.nics {
-            print("  \(nic.id ?? nic.uri)  \(nic.macAddress ?? "?")  \(nic.linkStatus ?? "?")  \(nic.speedMbps.map { "\($0) Mb/s" } ?? "")")
+            lines.append("  \(nic.id ?? nic.uri)  \(nic.macAddress ?? "?")  \(nic.linkStatus ?? "?")  \(nic.speedMbps.map { "\($0) Mb/s" } ?? "")")
         }
-        for note in inventory.notes { print("note: \(note)") }
-        print("\nhosts file:\n" + inventory.yamlSnippet)
+        lines += inventory.notes.map { "note: \($0)" }
+        lines += ["", "hosts file (paste under the host):", inventory.yamlSnippet]
+        return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ESXi
 import Foundation
 import ISO9660
 
@@ -19,6 +20,7 @@ struct InspectCommand: ParsableCommand {
               vmedia inspect VMware-VMvisor-Installer-8.0U3.iso
               vmedia inspect esxi.iso --tree
               vmedia inspect esxi.iso --verify          # exit status 1 when problems are found
+                                                        # (on an ESXi installer: every module inflated and CRC-checked)
               vmedia inspect esxi.iso --json | jq '.bootImages'
               vmedia inspect esxi.iso --extract /EFI/BOOT/BOOT.CFG --output boot.cfg
             """)
@@ -32,7 +34,7 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Show the whole directory tree (directories too, with ISO 9660, Rock Ridge and Joliet names).")
     var tree = false
 
-    @Flag(help: "Check consistency: path tables against the tree, records crossing sectors, extents inside the volume, overlapping extents, boot catalog and boot-info-table checksums.")
+    @Flag(help: "Check consistency: path tables against the tree, records crossing sectors, extents inside the volume, overlapping extents, boot catalog and boot-info-table checksums; on an ESXi installer also inflate every gzip module BOOT.CFG lists and check its CRC-32 and length.")
     var verify = false
 
     @Option(help: ArgumentHelp("Extract the file at this path from the image.", valueName: "path"))
@@ -62,12 +64,23 @@ struct InspectCommand: ParsableCommand {
             return
         }
         let problems: [String]?
+        var modules: InspectReport.ESXiModules?
         do {
-            problems = verify ? try InspectVerification.problems(in: isoImage) : nil
+            if verify {
+                let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+                let verification = try InspectVerification.run(on: isoImage) { check, done, total in
+                    progress.show("checking ESXi modules: \(done)/\(total) \(check.path)")
+                }
+                progress.clear()
+                problems = verification.problems
+                modules = verification.modules
+            } else {
+                problems = nil
+            }
         } catch let error as ISO9660Error {
             throw InspectFailure(message: "\(image): reading failed during verification: \(error.description)")
         }
-        let report = InspectReport(path: image, image: isoImage, includeTree: tree, problems: problems)
+        let report = InspectReport(path: image, image: isoImage, includeTree: tree, problems: problems, esxiModules: modules)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -121,11 +134,30 @@ struct InspectFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// The consistency checks `--verify` runs, in order. Checks that need more than ISO 9660 (such as the
-/// ESXi module integrity check) belong here as further steps.
+/// The consistency checks `--verify` runs, in order: the ISO 9660 structure, then, when the image is an
+/// ESXi installer (it has /BOOT.CFG as mboot finds it), every kernel and module file both BOOT.CFG copies
+/// name: gzip ones inflated to the end with CRC-32 and ISIZE checked, so a corrupt download is caught
+/// before any server boots it.
 enum InspectVerification {
-    static func problems(in image: ISOImage) throws -> [String] {
-        try image.verify().map(\.description)
+    static func run(on image: ISOImage,
+                    progress: (ModuleCheck, Int, Int) -> Void = { _, _, _ in }) throws -> (problems: [String], modules: InspectReport.ESXiModules?) {
+        var problems = try image.verify().map(\.description)
+        guard image.lookupLikeESXiLoader(ESXiInstallerImage.biosBootConfigPath) != nil else { return (problems, nil) }
+        let installer: ESXiInstallerImage
+        let report: ModuleVerificationReport
+        do {
+            installer = try ESXiInstallerImage(files: image)
+            report = try installer.verifyBootFiles(files: image, progress: progress)
+        } catch let error as ESXiError {
+            problems.append("ESXi installer: \(error.description)")
+            return (problems, nil)
+        }
+        problems += report.failures.map { "ESXi module \($0.summary.dropFirst(5))" }
+        if !report.isHealthy {
+            problems.append("ESXi installer: \(report.failures.count) boot file\(report.failures.count == 1 ? "" : "s") "
+                            + "would fail to load; download the installer again and compare its checksum with VMware's")
+        }
+        return (problems, InspectReport.ESXiModules(report))
     }
 }
 
@@ -180,9 +212,49 @@ struct InspectReport: Encodable {
     let directoryCount: Int
     let entries: [Entry]
     let problems: [String]?
+    /// Present after `--verify` on an ESXi installer image.
+    let esxiModules: ESXiModules?
     private let includeTree: Bool
 
-    init(path: String, image: ISOImage, includeTree: Bool, problems: [String]?) {
+    /// What `--verify` found in an ESXi installer's boot files.
+    struct ESXiModules: Encodable {
+        struct Check: Encodable {
+            let path: String
+            let size: Int64
+            /// gzip, not-gzip, empty, missing, corrupt or unreadable.
+            let result: String
+            let uncompressedSize: Int64?
+            let detail: String
+        }
+        let checked: Int
+        let gzip: Int
+        let failed: Int
+        let bytesRead: Int64
+        let files: [Check]
+
+        init(_ report: ModuleVerificationReport) {
+            checked = report.checks.count
+            gzip = report.gzipCount
+            failed = report.failures.count
+            bytesRead = report.byteCount
+            files = report.checks.map { check in
+                let result: String
+                var uncompressed: Int64?
+                switch check.outcome {
+                case .gzip(let summary): result = "gzip"; uncompressed = summary.uncompressedByteCount
+                case .notGzip: result = "not-gzip"
+                case .empty: result = "empty"
+                case .missing: result = "missing"
+                case .corrupt: result = "corrupt"
+                case .unreadable: result = "unreadable"
+                }
+                return Check(path: check.path, size: check.byteCount, result: result, uncompressedSize: uncompressed,
+                             detail: check.summary)
+            }
+        }
+    }
+
+    init(path: String, image: ISOImage, includeTree: Bool, problems: [String]?, esxiModules: ESXiModules? = nil) {
         let pvd = image.primaryVolumeDescriptor
         self.image = path
         self.imageByteCount = image.source.byteCount
@@ -224,12 +296,13 @@ struct InspectReport: Encodable {
         self.directoryCount = entries.filter(\.directory).count + 1
         self.entries = includeTree ? entries : entries.filter { !$0.directory }
         self.problems = problems
+        self.esxiModules = esxiModules
         self.includeTree = includeTree
     }
 
     private enum CodingKeys: String, CodingKey {
         case image, imageByteCount, volume, descriptors, extensions, systemArea, bootCatalogLBA,
-             bootCatalogChecksumValid, bootImages, fileCount, directoryCount, entries, problems
+             bootCatalogChecksumValid, bootImages, fileCount, directoryCount, entries, problems, esxiModules
     }
 
     var text: String {
@@ -280,6 +353,10 @@ struct InspectReport: Encodable {
                 if entry.extents > 1 { names += "  [\(entry.extents) extents]" }
             }
             out += lba + size + names + "\n"
+        }
+        if let modules = esxiModules {
+            out += "\nESXi modules: \(modules.checked) boot files from BOOT.CFG checked, \(modules.gzip) gzip (inflated, "
+                + "CRC-32 and ISIZE compared), \(modules.bytesRead) bytes read, \(modules.failed) failed\n"
         }
         if let problems {
             out += "\n"

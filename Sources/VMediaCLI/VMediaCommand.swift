@@ -12,11 +12,17 @@ public struct VMediaCommand: AsyncParsableCommand {
         version: VMediaVersion.string,
         subcommands: [
             InspectCommand.self,
+            FixtureCommand.self,
             RemasterCommand.self,
+            ServeCommand.self,
             KickstartCommand.self,
             ValidateCommand.self,
             DiscoverCommand.self,
             BMCCommand.self,
+            InstallCommand.self,
+            CheckCommand.self,
+            EjectCommand.self,
+            DemoCommand.self,
             SimulateCommand.self,
             Version.self,
         ]

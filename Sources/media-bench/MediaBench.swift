@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import ISO9660
+import LayeredMedia
 import Logging
 import MediaServer
 import NIOCore

@@ -43,14 +43,19 @@ struct CurlHTTPClientTests {
         defer { server.stop() }
         let client = CurlHTTPClient(maxConnectionsPerHost: 8)
         defer { client.shutdown() }
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 { group.addTask { try await client.send(HTTPRequest(url: server.baseURL + "/slow/1")).status } }
-            for try await status in group { #expect(status == 200) }
+        // Measured by the server (its clock, its count of requests in progress), so a busy test process
+        // cannot blur the result.
+        let answers = try await withThrowingTaskGroup(of: HTTPResponse.self) { group in
+            for _ in 0..<8 { group.addTask { try await client.send(HTTPRequest(url: server.baseURL + "/slow/1")) } }
+            var all: [[String: Any]] = []
+            for try await response in group { #expect(response.status == 200); all.append(try json(response)) }
+            return all
         }
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(950))
-        #expect(elapsed < .seconds(3), "8 × 1 s requests took \(elapsed): they were serialised")
+        let starts = answers.compactMap { $0["started"] as? Double }, ends = answers.compactMap { $0["finished"] as? Double }
+        let span = (ends.max() ?? 0) - (starts.min() ?? 0)
+        print("8 concurrent requests to /slow/1: server-side span \(String(format: "%.2f", span)) s, at most \(answers.compactMap { $0["mostConcurrent"] as? Int }.max() ?? 0) in progress at once")
+        #expect(answers.compactMap { $0["mostConcurrent"] as? Int }.max() == 8, "the server never had all 8 requests at once")
+        #expect(span >= 0.95 && span < 2.5, "8 × 1 s requests spanned \(span) s at the server: they were serialised")
     }
 
     @Test("sequential requests reuse one keep-alive connection")
@@ -84,7 +89,8 @@ struct CurlHTTPClientTests {
             guard case .timedOut = error else { Issue.record("wrong error \(error)"); return }
             #expect(error.description.contains("/hang"))
         }
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Wall clock includes waiting for a pool thread when other suites block it; the error kind above is the check.
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test("a closed port fails with a connection error")
@@ -111,7 +117,9 @@ struct CurlHTTPClientTests {
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // The server would hang for 600 s and the request allows 60 s; the bound is loose because other
+        // suites in this process may hold the 2-thread pool for a while.
+        #expect(ContinuousClock.now - start < .seconds(30))
         // The client still works afterwards.
         #expect(try await client.send(HTTPRequest(url: server.baseURL + "/echo")).status == 200)
     }

@@ -13,8 +13,11 @@ final class LocalHTTPServer: @unchecked Sendable {
     let scriptURL: URL
 
     static let script = #"""
-import base64, json, socket, ssl, sys, time
+import base64, json, socket, ssl, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+lock = threading.Lock()
+active = [0, 0]   # requests in /slow now, most at once
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -33,8 +36,14 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""
+        started = time.monotonic()
         if self.path.startswith("/slow/"):
+            with lock:
+                active[0] += 1
+                active[1] = max(active[1], active[0])
             time.sleep(float(self.path.split("/")[2]))
+            with lock:
+                active[0] -= 1
         elif self.path == "/hang":
             time.sleep(600)
         auth = self.headers.get("Authorization", "")
@@ -42,7 +51,8 @@ class Handler(BaseHTTPRequestHandler):
             auth = base64.b64decode(auth[6:]).decode()
         self.answer(200, {"method": self.command, "path": self.path, "auth": auth, "body": body,
                           "headers": {k.lower(): v for k, v in self.headers.items()},
-                          "clientPort": self.client_address[1]})
+                          "clientPort": self.client_address[1], "started": started, "finished": time.monotonic(),
+                          "mostConcurrent": active[1]})
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = handle_any
 
 class Server(ThreadingHTTPServer):

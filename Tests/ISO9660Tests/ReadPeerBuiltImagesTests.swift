@@ -154,3 +154,42 @@ extension ISODirectoryTree {
         return "/" + parts.reversed().joined(separator: "/")
     }
 }
+
+@Suite("ISOImage reports what an in-place editor must not silently mishandle")
+struct ReportedFeaturesTests {
+    @Test("ISO 9660:1999 enhanced descriptors and a UDF bridge (genisoimage -iso-level 4 -udf)")
+    func enhancedAndUDF() throws {
+        let genisoimage = try Peer.tool("genisoimage")
+        let dir = try TemporaryDirectory()
+        let (root, _) = try TestImages.makePeerSourceTree(in: dir)
+        let path = dir.file("udf.iso")
+        let run = try Peer.run([genisoimage, "-quiet", "-iso-level", "4", "-udf", "-o", path, root])
+        try #require(run.status == 0, "\(run.stderr)")
+        let image = try ISOImage(path: path)
+        #expect(image.otherSupplementaryDescriptors.contains { $0.isEnhanced })
+        #expect(image.descriptors.contains { $0.kind == "enhanced (ISO 9660:1999)" && $0.version == 2 })
+        #expect(image.udfRecognition.isUDFBridge)
+        #expect(image.udfRecognition.descriptors.map(\.identifier).starts(with: ["BEA01", "NSR02"]))
+        #expect(image.extensions.contains("UDF bridge"))
+        #expect(!image.systemArea.hasMasterBootRecord)
+    }
+
+    @Test("an isohybrid MBR and GPT in the system area (xorriso -isohybrid-mbr -isohybrid-gpt-basdat)")
+    func hybrid() throws {
+        let xorriso = try Peer.tool("xorriso")
+        let mbr = try Peer.file(["/usr/lib/ISOLINUX/isohdpfx.bin"], package: "isolinux")
+        let dir = try TemporaryDirectory()
+        let (root, _) = try TestImages.makePeerSourceTree(in: dir)
+        let path = dir.file("hybrid.iso")
+        let run = try Peer.run([xorriso, "-as", "mkisofs", "-quiet", "-isohybrid-mbr", mbr]
+                               + ReadPeerBuiltImagesTests.bootArguments + ["-isohybrid-gpt-basdat", "-o", path, root])
+        try #require(run.status == 0, "\(run.stderr)")
+        let image = try ISOImage(path: path)
+        #expect(image.systemArea.hasMasterBootRecord)
+        #expect(image.systemArea.hasGUIDPartitionTable)
+        #expect(image.bootImages.map(\.entry.platform) == [.x86, .efi])
+        let plain = try TestImages.buildESXiLike(in: dir, joliet: false, rockRidge: false)
+        let esxiLike = try ISOImage(path: plain.path)
+        #expect(esxiLike.systemArea.isZero && esxiLike.extensions == ["El Torito"])
+    }
+}

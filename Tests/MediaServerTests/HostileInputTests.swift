@@ -65,8 +65,11 @@ final class BackgroundProcess: @unchecked Sendable {
     private let process = Process()
     private let output: String
 
-    init(_ argv: [String], output: String) throws {
+    init(_ argv: [String], output: String, environment: [String: String] = [:]) throws {
         self.output = output
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         guard FileManager.default.createFile(atPath: output, contents: nil) else { throw ExchangeError("cannot create \(output)") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.executableURL = URL(fileURLWithPath: argv[0])
@@ -93,11 +96,17 @@ final class BackgroundProcess: @unchecked Sendable {
         throw ExchangeError("no line starting with \(prefix) within \(timeout); output: \(text)")
     }
 
-    func stop() {
-        guard kill(pid, 0) == 0 else { return }
+    /// Stops the child and returns its exit status (SIGTERM first: servers shut down gracefully on it).
+    @discardableResult
+    func stop() -> Int32 {
+        guard process.isRunning || kill(pid, 0) == 0 else {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
         kill(pid, SIGTERM)
         for _ in 0..<100 where kill(pid, 0) == 0 && process.isRunning { usleep(50_000) }
         if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
+        return process.terminationStatus
     }
 }

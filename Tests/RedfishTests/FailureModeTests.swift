@@ -16,8 +16,9 @@ func mutate(_ bmc: FakeBMC, _ uri: String, _ change: JSONValue) {
 let dellSystem = "/redfish/v1/Systems/System.Embedded.1"
 let dellManager = "/redfish/v1/Managers/iDRAC.Embedded.1"
 
-/// One test per failure mode of reference/redfish-vendors.md §2 that the driver handles (F12, F19, F30, F31
-/// and F32 are about the image server or the network and belong to MediaServer/Installer).
+/// One test per failure mode of reference/redfish-vendors.md §2 that the driver handles (F12 and F30 are
+/// about the image server and belong to MediaServer; F19, keeping the session alive until the final eject,
+/// to the Installer's workflow).
 @Suite("Failure modes F1–F33 of redfish-vendors.md")
 struct FailureModeTests {
     @Test("F1: every occupied CD slot is ejected, not only one holding our URL")
@@ -124,6 +125,19 @@ struct FailureModeTests {
         mutate(bmc, dellSystem + "/VirtualMedia/2", ["Image": nil, "Inserted": false, "ConnectedVia": "NotConnected"])
         let slot = try await withDriver(bmc) { try await $0.insert(url: isoURL) }
         #expect(slot.odataID == dellSystem + "/VirtualMedia/1")
+    }
+
+    @Test("F9: iDRAC10 refusing Boot on both Settings and System falls back to the SCP import")
+    func f9SCPFallback() async throws {
+        let bmc = try FakeBMC("dell-idrac10")
+        bmc.addRule { request, _ in
+            request.method == "PATCH" ? FakeBMC.error(400, "Base.1.18.PropertyNotWritable", "The property Boot is a read-only property and cannot be assigned a value.") : nil
+        }
+        mutate(bmc, dellManager, ["Actions": ["Oem": ["#OemManager.ImportSystemConfiguration": ["target": .string(dellManager + "/Actions/Oem/OemManager.ImportSystemConfiguration")]]]])
+        bmc.set("/redfish/v1/TaskService/Tasks/JID_471269252011", ["@odata.id": "/redfish/v1/TaskService/Tasks/JID_471269252011", "TaskState": "Completed", "TaskStatus": "OK"])
+        try await withDriver(bmc) { try await $0.setOneTimeBoot(.cd) }
+        #expect(bmc.writes.filter { $0.method == "PATCH" }.map(\.uri) == [dellSystem + "/Settings", dellSystem])
+        #expect(bmc.writes.last { $0.method == "POST" }?.uri == dellManager + "/Actions/Oem/OemManager.ImportSystemConfiguration")
     }
 
     @Test("F10: with a SessionService the client never sends Basic auth (iDRAC10 1.30 leaves Basic unadvertised)")
@@ -250,7 +264,9 @@ struct FailureModeTests {
                 ? RedfishHTTPResponse(status: 200, body: Data(#"{"error":{"code":"iLO.0.10.ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.4.Success"}]}}"#.utf8)) : nil
         }
         do {
-            _ = try await withDriver(bmc) { try await $0.insert(url: isoURL) }
+            _ = try await RedfishClient.fake(bmc, settle: .milliseconds(300)).withSession { client in
+                try await BMCDriver.connect(client: client).insert(url: isoURL)
+            }
             Issue.record("no error")
         } catch let error as RedfishError {
             #expect(error.description.contains("insert: /redfish/v1/Managers/1/VirtualMedia/2 did not reach the expected state"))
@@ -364,6 +380,26 @@ struct FailureModeTests {
             }
         }
         #expect(bmc.writes.isEmpty)
+    }
+
+    @Test("F31: XCC3 is told not to verify an HTTPS image server's certificate (it answers 500 otherwise)")
+    func f31XCC3HTTPS() async throws {
+        let bmc = try FakeBMC("lenovo-xcc2")
+        bmc.requireIfMatch = true
+        mutate(bmc, "/redfish/v1/Managers/1", ["Model": "Lenovo XClarity Controller 3"])
+        let https = "https://127.0.0.1:8443/esx-01/esxi.iso"
+        _ = try await withDriver(bmc) { try await $0.insert(url: https) }
+        #expect(bmc.writes.last { $0.method == "PATCH" }?.body == #"{"Image":"\#(https)","Inserted":true,"VerifyCertificate":false,"WriteProtected":true}"#)
+        let xcc2 = try FakeBMC("lenovo-xcc2")
+        _ = try await withDriver(xcc2) { try await $0.insert(url: https) }
+        #expect(xcc2.writes.last { $0.method == "PATCH" }?.body?.contains("VerifyCertificate") == false)
+    }
+
+    @Test("F32: an image URL with a host name gets advice to use an IP literal; IP URLs do not")
+    func f32HostName() {
+        #expect(BMCDriver.imageURLAdvice("http://deploy.lab.local:8080/esx-01/esxi.iso")?.contains("IP literal") == true)
+        #expect(BMCDriver.imageURLAdvice("http://10.0.0.5:8080/esx-01/esxi.iso") == nil)
+        #expect(BMCDriver.imageURLAdvice("http://[fd00::5]:8080/esx-01/esxi.iso") == nil)
     }
 
     @Test("F33: an insert that shows up only after a few reads is waited for (no reset before the media is there)")

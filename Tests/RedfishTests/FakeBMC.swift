@@ -207,12 +207,14 @@ struct FakeError: Error, CustomStringConvertible {
 
 extension RedfishClient {
     /// A client for a fake BMC with no real waiting.
-    static func fake(_ bmc: FakeBMC, password: String = "secret-pw") -> RedfishClient {
+    /// Deadlines are wall-clock: generous, because other suites may keep the 2-thread pool busy; the
+    /// tests that expect a timeout pass a short `settle`.
+    static func fake(_ bmc: FakeBMC, password: String = "secret-pw", settle: Duration = .seconds(30)) -> RedfishClient {
         var timeouts = RedfishClient.Timeouts()
         timeouts.pollInterval = .milliseconds(1)
-        timeouts.settle = .seconds(2)
-        timeouts.power = .seconds(2)
-        timeouts.task = .seconds(2)
+        timeouts.settle = settle
+        timeouts.power = .seconds(30)
+        timeouts.task = .seconds(30)
         return RedfishClient(transport: bmc, credentials: .init(username: "admin", password: password), timeouts: timeouts,
                              sleep: { _ in await Task.yield() })
     }

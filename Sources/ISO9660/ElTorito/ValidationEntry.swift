@@ -20,10 +20,8 @@ public struct ValidationEntry: Hashable, Sendable {
     public init(platform: BootPlatform, idString: String = "") {
         self.platform = platform
         self.idString = idString
-        var b = Self.layout(platform: platform, idString: idString, checksum: 0)
-        let sum = Self.wordSum(b)
-        self.checksum = 0 &- sum
-        ByteFields.putLE16(&b, 28, checksum)
+        // The checksum word makes the sixteen words sum to zero.
+        self.checksum = 0 &- Self.wordSum(Self.layout(platform: platform, idString: idString, checksum: 0))
     }
 
     public init(bytes: [UInt8], sector: Int64) throws {

@@ -4,11 +4,13 @@
 struct DirectoryTreeReader {
     /// Largest directory this reader loads (real directories are a few KiB; ESXi's root is ~6 blocks).
     static let maximumDirectoryBytes: UInt32 = 32 << 20
-    /// Most entries in one tree.
-    static let maximumEntries = 2_000_000
+    /// Most entries in one tree (large Linux DVDs have about 100 000; ESXi about 200).
+    static let maximumEntries = 1_000_000
     /// Most continuation areas one record may chain through, and the largest one.
     static let maximumContinuationHops = 32
     static let maximumContinuationBytes: UInt32 = 64 << 10
+    /// Continuation bytes read for a whole tree, so many records with long CE chains cannot add up.
+    static let maximumContinuationBytesPerTree: Int64 = 64 << 20
 
     let source: any SectorSource
     let kind: ISONamespace
@@ -18,6 +20,7 @@ struct DirectoryTreeReader {
     /// Non-fatal findings (records crossing sectors, `.` sizes that disagree), reported by `verify()`.
     var problems: [ISO9660Error] = []
     private var continuationCache: [UInt32: [UInt8]] = [:]
+    private var continuationBytesRead: Int64 = 0
 
     init(source: any SectorSource, kind: ISONamespace) {
         self.source = source
@@ -234,6 +237,12 @@ struct DirectoryTreeReader {
                 throw ISO9660Error.extentOutsideImage(structure: "ContinuationAreaEntry", sector: sector,
                                                       extent: ce.block.rawValue, byteCount: Int64(ce.offset) + Int64(ce.length),
                                                       imageBytes: source.byteCount)
+            }
+            continuationBytesRead += Int64(ce.length)
+            guard continuationBytesRead <= Self.maximumContinuationBytesPerTree else {
+                throw ISO9660Error.limitExceeded(structure: "ContinuationAreaEntry", sector: Int64(ce.block.rawValue),
+                                                 what: "total size of continuation areas in the tree",
+                                                 limit: Self.maximumContinuationBytesPerTree)
             }
             let bytes = try continuationBytes(ce)
             let more = try SystemUseEntry.parseArea(bytes, sector: Int64(ce.block.rawValue))

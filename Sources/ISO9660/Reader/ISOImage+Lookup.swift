@@ -31,7 +31,7 @@ extension ISOImage {
         return children.compactMap { child in
             if child.isRelocatedDirectory { return nil }
             if let target = child.childLink {
-                return tree.entries.first { $0.isDirectory && $0.firstExtent?.location == target } ?? child
+                return primaryDirectoryByExtent[target.rawValue].map { tree.entries[$0] } ?? child
             }
             return child
         }

@@ -70,6 +70,8 @@ public struct ISOImage: Sendable {
     public let bootCatalog: BootCatalog?
     public let bootImages: [BootImage]
     let openProblems: [ISO9660Error]
+    /// Directory entries of the primary tree by extent, to follow Rock Ridge CL links in constant time.
+    let primaryDirectoryByExtent: [UInt32: Int]
 
     /// The volume size the primary descriptor declares, in bytes.
     public var volumeByteCount: Int64 { Int64(primaryVolumeDescriptor.volumeSpaceSize) * Int64(LogicalBlockAddress.blockSize) }
@@ -221,10 +223,17 @@ public struct ISOImage: Sendable {
                                                           extent: catalogLBA.rawValue, byteCount: blockSize,
                                                           imageBytes: source.byteCount)
                 }
-                // One block holds 64 entries, enough for every real catalog; read up to 4 when present.
-                let count = Int(min(4 * blockSize, source.byteCount - start))
-                let bytes = try source.read(at: start, count: count, for: "BootCatalog", sector: Int64(catalogLBA.rawValue))
-                catalog = try BootCatalog(bytes: bytes, sector: Int64(catalogLBA.rawValue))
+                // One block holds 64 entries, enough for every real catalog, and the blocks after it are
+                // usually boot image data; read up to 4 only when the first block ends inside a section.
+                let first = try source.read(at: start, count: Int(blockSize), for: "BootCatalog",
+                                            sector: Int64(catalogLBA.rawValue))
+                do {
+                    catalog = try BootCatalog(bytes: first, sector: Int64(catalogLBA.rawValue))
+                } catch ISO9660Error.truncated {
+                    let count = Int(min(4 * blockSize, source.byteCount - start))
+                    let bytes = try source.read(at: start, count: count, for: "BootCatalog", sector: Int64(catalogLBA.rawValue))
+                    catalog = try BootCatalog(bytes: bytes, sector: Int64(catalogLBA.rawValue))
+                }
             } catch let error as ISO9660Error {
                 problems.append(error)
             }
@@ -256,6 +265,11 @@ public struct ISOImage: Sendable {
         self.bootCatalog = catalog
         self.bootImages = images
         self.openProblems = problems
+        var directories: [UInt32: Int] = [:]
+        for entry in tree.entries where entry.isDirectory {
+            if let extent = entry.firstExtent?.location.rawValue, directories[extent] == nil { directories[extent] = entry.index }
+        }
+        self.primaryDirectoryByExtent = directories
     }
 
     static func readPathTable(source: any SectorSource, tree: ISONamespace, byteOrder: PathTableRecord.ByteOrder,

@@ -50,6 +50,10 @@ public struct DellProfile: VendorProfile {
         }
     }
 
+    /// iDRAC10 firmware differs on where Boot may be written (Settings vs System, F6/F9): when both refuse,
+    /// the SCP import still works ("try Settings, fall back to {sys}, then OEM", redfish-vendors.md §1.1).
+    public var hasOEMBootOnceFallback: Bool { true }
+
     /// SCP import of `ServerBoot.1#BootOnce=Enabled`, `FirstBootDevice=VCD-DVD`; 202 → the job is polled
     /// by the client (sushy-oem-idrac manager.py; Dell SetNextOneTimeBootVirtualMediaDeviceOemREDFISH.py).
     /// The XML must carry no insignificant whitespace.

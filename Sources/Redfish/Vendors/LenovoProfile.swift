@@ -19,6 +19,16 @@ public struct LenovoProfile: VendorProfile {
         return !id.hasPrefix("RDOC") && !id.hasPrefix("Remote")
     }
 
+    /// XCC3 does not trust the image server's certificate and answers 500 InternalError to an HTTPS insert
+    /// (aiohmi oem/lenovo/xcc3.py; pubs.lenovo.com/xcc3-restapi insert_eject_virtual_media_patch; F31):
+    /// for HTTPS images it is told not to verify, as the documented `VerifyCertificate: false`.
+    public func insertPayloads(image: String) -> [JSONValue] {
+        let base: [JSONValue] = [["Image": .string(image), "Inserted": true, "WriteProtected": true],
+                                 ["Image": .string(image), "Inserted": true], ["Image": .string(image)]]
+        guard generation == "XCC3", image.lowercased().hasPrefix("https://") else { return base }
+        return base.map { .object(($0.objectValue ?? [:]).merging(["VerifyCertificate": false]) { $1 }) }
+    }
+
     // EXT slots have no InsertMedia action, so the generic driver PATCHes them; XCC wants If-Match on every
     // PATCH (428 without, ansible/ansible#56150; F14), which the client sends from the slot's own GET.
 }

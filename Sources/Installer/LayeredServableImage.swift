@@ -4,24 +4,24 @@ import NIOCore
 
 /// Serves an ISO9660 `LayeredImage` through MediaServer's seam: source runs become sendfile file runs, patch bytes
 /// become ByteBuffer slices made once at startup (no copy per request), zero runs stay zero runs.
-struct LayeredServableImage: ServableImage {
-    let layered: LayeredImage
+public struct LayeredServableImage: ServableImage {
+    public let layered: LayeredImage
     /// One buffer per patch, in patch order (patches are sorted and disjoint), so a `.bytes` slice is found by offset.
     private let patchBuffers: [ByteBuffer]
 
     /// Computed once: `LayeredImage.etag` hashes every patch byte, far too much work for each request.
-    let etag: String
+    public let etag: String
 
-    init(_ layered: LayeredImage) {
+    public init(_ layered: LayeredImage) {
         self.layered = layered
         patchBuffers = layered.patches.map { ByteBuffer(bytes: $0.bytes) }
         etag = layered.etag
     }
 
-    var byteCount: Int64 { layered.byteCount }
-    var lastModified: HTTPDate { HTTPDate(secondsSince1970: layered.sourceIdentity.modificationSeconds) }
+    public var byteCount: Int64 { layered.byteCount }
+    public var lastModified: HTTPDate { HTTPDate(secondsSince1970: layered.sourceIdentity.modificationSeconds) }
 
-    func checkSourceUnchanged() throws {
+    public func checkSourceUnchanged() throws {
         do {
             try layered.checkSourceUnchanged()
         } catch LayeredImageError.sourceChanged(let path, let reason) {
@@ -31,7 +31,7 @@ struct LayeredServableImage: ServableImage {
         }
     }
 
-    func segments(in range: Range<Int64>) -> [ImageSegment] {
+    public func segments(in range: Range<Int64>) -> [ImageSegment] {
         var position = max(0, range.lowerBound)
         return layered.segments(in: range).map { segment in
             defer { position += segment.length }

@@ -1,0 +1,241 @@
+import CurlHTTP
+import ESXi
+import Foundation
+import Inventory
+import Logging
+import MediaServer
+import Redfish
+
+/// One host's run through the phases (see `InstallPhase`), with a timeout per phase. Whatever happens after the
+/// insert — failure, timeout, cancellation — the media vmedia inserted is ejected, the boot override cleared and the
+/// Redfish session deleted, so a BMC is never left with a dangling session or our URL.
+struct HostInstall: Sendable {
+    let target: InstallTarget
+    let context: Installer.Context
+    let emit: @Sendable (InstallEvent) -> Void
+
+    private var plan: HostPlan { target.plan }
+    private var name: String { target.name }
+
+    /// Tracks what this run changed on the BMC and how long each phase took.
+    final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var _phase: InstallPhase = .validate
+        private var _phaseStart: Double
+        private(set) var timings: [HostResult.PhaseTiming] = []
+        var inserted = false
+        var bytesRead: Int64 = 0
+        var url: String?
+        init(start: Double) { _phaseStart = start }
+        var phase: InstallPhase { lock.withLock { _phase } }
+        func enter(_ phase: InstallPhase, at now: Double) {
+            lock.withLock {
+                timings.append(.init(phase: _phase, seconds: now - _phaseStart))
+                _phase = phase
+                _phaseStart = now
+            }
+        }
+        func close(at now: Double) { lock.withLock { timings.append(.init(phase: _phase, seconds: now - _phaseStart)) } }
+    }
+
+    func run() async -> HostResult {
+        let clock = context.clock
+        let start = clock.now()
+        let progress = Progress(start: start)
+        let name = self.name
+        let emit = self.emit
+        let elapsed: @Sendable () -> Double = { clock.now() - start }
+        let enter: @Sendable (InstallPhase, String) -> Void = { phase, message in
+            progress.enter(phase, at: clock.now())
+            emit(InstallEvent(host: name, kind: .phase, phase: phase, message: message, elapsed: elapsed()))
+        }
+        emit(InstallEvent(host: name, kind: .phase, phase: .validate, message: "validating the plan", elapsed: 0))
+        var failure: String?
+        do {
+            try await execute(progress: progress, enter: enter, elapsed: elapsed)
+        } catch is CancellationError {
+            failure = InstallError.cancelled(phase: progress.phase).description
+        } catch let error as InstallError {
+            if case .cancelled = error {} else if Task.isCancelled {
+                failure = InstallError.cancelled(phase: progress.phase).description
+            }
+            failure = failure ?? error.description
+        } catch {
+            failure = Task.isCancelled ? InstallError.cancelled(phase: progress.phase).description : "\(error)"
+        }
+        let failedPhase = progress.phase
+        progress.close(at: clock.now())
+        let succeeded = failure == nil
+        emit(InstallEvent(host: name, kind: .finished, phase: succeeded ? .done : failedPhase,
+                          message: failure ?? (context.options.goal == .installed ? "installed" : "reached \(context.options.goal.rawValue)"), bytesRead: progress.bytesRead, elapsed: elapsed(), succeeded: succeeded))
+        return HostResult(host: name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
+                          url: progress.url.map(Self.redact), succeeded: succeeded, phase: succeeded ? .done : failedPhase,
+                          failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed())
+    }
+
+    /// The URL with its token shortened: reports and logs must not hand out a readable path to the image.
+    static func redact(_ url: String) -> String {
+        var parts = url.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.count >= 6 { parts[4] = String(parts[4].prefix(6)) + "…" }
+        return parts.joined(separator: "/")
+    }
+
+    private func execute(progress: Progress, enter: @escaping @Sendable (InstallPhase, String) -> Void, elapsed: @escaping @Sendable () -> Double) async throws {
+        let options = context.options
+        // Validate: what can be decided without the network.
+        let peer: String? = options.anyPeer ? nil : plan.bmc.host
+        if let peer, IPv4Address(peer) == nil {
+            throw InstallError.source(path: context.sourcePath,
+                                      reason: "the BMC address \(peer) is a name, but the image allowlist needs the address the BMC reads from; write the BMC's IP address in the hosts file or use --any-peer")
+        }
+        let kickstart = Array(plan.renderKickstart(secrets: .reveal).utf8)
+        let hostImage = try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+
+        enter(.checkBMC, "logging in to \(plan.bmc.url)")
+        let transport = CurlTransport(http: context.http, baseURL: plan.bmc.url, tls: target.bmcTLS, connectTimeout: .seconds(15))
+        var timeouts = RedfishClient.Timeouts()
+        timeouts.pollInterval = options.pollInterval < .seconds(2) ? options.pollInterval : .seconds(2)
+        let client = RedfishClient(transport: transport,
+                                   credentials: .init(username: plan.username, password: plan.password.reveal()),
+                                   timeouts: timeouts, logger: context.logger, sleep: context.clock.sleep)
+        try await client.withSession { client in
+            do {
+                try await body(client: client, hostImage: hostImage, peer: peer, progress: progress, enter: enter, elapsed: elapsed)
+            } catch {
+                // Clean up on any failure after the insert, even when cancelled: a fresh task is not cancelled.
+                if progress.inserted {
+                    let cleanup = Task { await bestEffortCleanup(client: client) }
+                    await cleanup.value
+                }
+                throw error
+            }
+        }
+    }
+
+    private func body(client: RedfishClient, hostImage: ESXiHostImage, peer: String?, progress: Progress,
+                      enter: @escaping @Sendable (InstallPhase, String) -> Void, elapsed: @escaping @Sendable () -> Double) async throws {
+        let options = context.options
+        let limits = options.timeouts
+        let vendor = Vendor(configValue: plan.vendor.rawValue)
+        let driver = try await phase(.checkBMC, limits.checkBMC) {
+            try await BMCDriver.connect(client: client, expectedVendor: vendor, logger: context.logger)
+        }
+        let (slots, power) = try await phase(.checkBMC, limits.checkBMC) {
+            (try await driver.mediaSlots(), try await driver.powerState())
+        }
+        guard slots.contains(where: \.isOpticalDrive) else { throw InstallError.noCDSlot(bmc: plan.bmc.url) }
+        for warning in driver.warnings {
+            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: warning, elapsed: elapsed()))
+        }
+        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
+                          message: "\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power)", elapsed: elapsed()))
+
+        enter(.publish, "publishing the image")
+        let image = LayeredServableImage(hostImage.image)
+        let published = try context.server.registry.publish(image, host: name, name: context.imageName,
+                                                            allowedPeers: peer.map { [$0] })
+        let url = try context.server.url(for: published, advertising: context.advertise)
+        progress.url = url
+
+        enter(.eject, "ejecting all virtual media")
+        let ejected = try await phase(.eject, limits.bmcAction) { try await driver.ejectAll() }
+        if !ejected.isEmpty {
+            emit(InstallEvent(host: name, kind: .note, phase: .eject, message: "ejected \(ejected.joined(separator: ", "))", elapsed: elapsed()))
+        }
+
+        enter(.insert, "inserting \(Self.redact(url))")
+        progress.inserted = true
+        _ = try await phase(.insert, limits.bmcAction) { try await driver.insert(url: url) }
+
+        enter(.confirm, "reading the slots back")
+        let after = try await phase(.confirm, limits.bmcAction) { try await driver.mediaSlots() }
+        guard after.contains(where: { $0.image == url }) else {
+            throw InstallError.insertNotShown(bmc: plan.bmc.url, url: Self.redact(url),
+                                              slots: after.map { "\($0.id ?? "?")=\($0.image.map(Self.redact) ?? "empty")" })
+        }
+
+        enter(.bootOnce, "one-time boot from the virtual CD")
+        try await phase(.bootOnce, limits.bmcAction) { try await driver.setOneTimeBoot(.cd) }
+
+        let isOn = (try? await driver.powerState()) == "On"
+        enter(.power, isOn ? "force restart" : "power on")
+        _ = try await phase(.power, limits.bmcAction) { isOn ? try await driver.forceRestart() : try await driver.powerOn() }
+        if options.goal == .rebooted { return try await finish(driver: driver, enter: enter) }
+
+        enter(.waitMediaRead, "waiting for the BMC to read the image")
+        let readStart = context.clock.now()
+        while true {
+            let stats = context.server.registry.statistics(host: name)
+            let readers = (stats?.peers ?? []).filter { peer == nil || $0 == peer }
+            if let stats, !readers.isEmpty, stats.bytesServed > 0 {
+                progress.bytesRead = stats.bytesServed
+                break
+            }
+            if context.clock.now() - readStart > limits.mediaRead.seconds {
+                throw InstallError.neverReadImage(bmc: plan.bmc.url, seconds: limits.mediaRead.seconds,
+                                                  accessLog: await context.accessLog.lines(for: name))
+            }
+            try await context.clock.sleep(options.pollInterval)
+        }
+        emit(InstallEvent(host: name, kind: .progress, phase: .waitMediaRead, message: "the BMC is reading the image",
+                          bytesRead: progress.bytesRead, imageBytes: image.byteCount, elapsed: elapsed()))
+        if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter) }
+
+        enter(.waitESXi, "waiting for ESXi on \(plan.esxiAddress):\(options.esxiPort)")
+        let probe = ESXiProbe(http: context.http, address: plan.esxiAddress.description, port: options.esxiPort, useTLS: options.esxiTLS)
+        let esxiStart = context.clock.now()
+        var lastReported: Int64 = -1
+        while true {
+            if let bytes = context.server.registry.statistics(host: name)?.bytesServed, bytes != lastReported {
+                lastReported = bytes
+                progress.bytesRead = bytes
+                emit(InstallEvent(host: name, kind: .progress, phase: .waitESXi, message: "image read",
+                                  bytesRead: bytes, imageBytes: image.byteCount, elapsed: elapsed()))
+            }
+            switch await probe.probe(password: target.rootPassword) {
+            case .ready(let fullName):
+                emit(InstallEvent(host: name, kind: .note, phase: .waitESXi,
+                                  message: "\(fullName) answers" + (target.rootPassword == nil ? " (login not checked: rootpw is crypted)" : " and accepts root's password"),
+                                  elapsed: elapsed()))
+                return try await finish(driver: driver, enter: enter)
+            case .loginRefused:
+                throw InstallError.esxiLoginRefused(address: plan.esxiAddress.description, port: options.esxiPort)
+            case .notYet(let reason):
+                if context.clock.now() - esxiStart > limits.esxi.seconds {
+                    throw InstallError.esxiNotReady(address: plan.esxiAddress.description, port: options.esxiPort,
+                                                    seconds: limits.esxi.seconds, lastError: reason)
+                }
+            }
+            try await context.clock.sleep(options.pollInterval)
+        }
+    }
+
+    private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void) async throws {
+        enter(.cleanup, "ejecting our image and clearing the boot override")
+        try await phase(.cleanup, context.options.timeouts.cleanup) {
+            _ = try await driver.ejectAll()
+            try await driver.clearBootOverride()
+        }
+    }
+
+    private func bestEffortCleanup(client: RedfishClient) async {
+        guard let driver = try? await BMCDriver.connect(client: client, logger: context.logger) else { return }
+        _ = try? await driver.ejectAll()
+        try? await driver.clearBootOverride()
+    }
+
+    /// Runs `body`, failing with `InstallError.timeout` when it takes longer than `limit` on the installer's clock.
+    private func phase<T: Sendable>(_ phase: InstallPhase, _ limit: Duration,
+                                    _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let sleep = context.clock.sleep
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask { try await sleep(limit); return nil }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw InstallError.timeout(phase: phase, seconds: limit.seconds)
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// How an install run behaves; every field has the default `vmedia install` uses.
+public struct InstallOptions: Sendable {
+    public struct Timeouts: Sendable {
+        /// Login, discovery and power state.
+        public var checkBMC: Duration = .seconds(120)
+        /// Eject, insert, confirm, boot override, power: each one (iDRAC inserts fetch the image during the call).
+        public var bmcAction: Duration = .seconds(300)
+        /// From the power action until the media server sees the BMC's first read.
+        public var mediaRead: Duration = .seconds(600)
+        /// From the first read until ESXi answers and accepts the login (the old tool's 45 minutes).
+        public var esxi: Duration = .seconds(45 * 60)
+        /// Eject, clear the override, log out.
+        public var cleanup: Duration = .seconds(120)
+        public init() {}
+    }
+
+    public var goal: InstallGoal = .installed
+    /// Hosts worked on at once.
+    public var parallel: Int = 8
+    /// Accept reads of a host's image from any address (BMCs behind NAT), not only from its BMC's.
+    public var anyPeer = false
+    /// The port the ESXi readiness probe talks to (443 on real hosts; simulators may use another).
+    public var esxiPort: Int = 443
+    /// Whether the probe uses https (real ESXi always does).
+    public var esxiTLS = true
+    /// Pause between readiness probes and media-read polls.
+    public var pollInterval: Duration = .seconds(5)
+    public var timeouts = Timeouts()
+    public init() {}
+}
+
+/// Time for the installer: real by default, a virtual clock in tests so timeouts are tested without waiting.
+public struct InstallClock: Sendable {
+    public let now: @Sendable () -> Double
+    public let sleep: @Sendable (Duration) async throws -> Void
+
+    public init(now: @escaping @Sendable () -> Double, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+        self.now = now
+        self.sleep = sleep
+    }
+
+    public static let continuous: InstallClock = {
+        let start = ContinuousClock.now
+        return InstallClock(now: { let d = ContinuousClock.now - start; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 },
+                            sleep: { try await Task.sleep(for: $0) })
+    }()
+}
+
+extension Duration {
+    /// The duration in seconds, for messages and the installer clock.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

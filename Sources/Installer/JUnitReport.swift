@@ -1,0 +1,60 @@
+import Foundation
+
+/// The JUnit XML Jenkins' junit step reads: one `<testcase>` per host, its phase timings in `<system-out>`, and a
+/// `<failure>` with the message when the host failed.
+public enum JUnitReport {
+    public static func xml(_ results: [HostResult], suite: String = "vmedia install") -> String {
+        let failures = results.filter { !$0.succeeded }.count
+        let total = results.reduce(0) { $0 + $1.seconds }
+        var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        out += #"<testsuites name="\#(escape(suite))" tests="\#(results.count)" failures="\#(failures)" time="\#(format(total))">"# + "\n"
+        out += #"  <testsuite name="\#(escape(suite))" tests="\#(results.count)" failures="\#(failures)" errors="0" time="\#(format(total))">"# + "\n"
+        for result in results {
+            out += #"    <testcase classname="vmedia.install" name="\#(escape(result.host))" time="\#(format(result.seconds))">"# + "\n"
+            if let failure = result.failure {
+                out += #"      <failure message="\#(escape(failure))" type="\#(result.phase.rawValue)">\#(escape(failure))</failure>"# + "\n"
+            }
+            let timings = result.phases.map { "\($0.phase.rawValue) \(format($0.seconds)) s" }.joined(separator: "\n")
+            out += "      <system-out>BMC \(escape(result.bmc)) (\(escape(result.vendor))), ESXi \(escape(result.esxiAddress)), "
+                + "\(result.bytesRead) bytes of the image read\n\(escape(timings))</system-out>\n"
+            out += "    </testcase>\n"
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    static func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\n", "\t": out.unicodeScalars.append(scalar)
+            // XML 1.0 forbids other control characters even as references.
+            case _ where scalar.value < 0x20: out += "?"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// The last line of `--json` output.
+public struct InstallSummary: Sendable, Encodable {
+    public let summary = true
+    public let succeeded: Int
+    public let failed: Int
+    public let interrupted: Bool
+    public let hosts: [HostResult]
+
+    public init(results: [HostResult], interrupted: Bool) {
+        succeeded = results.filter(\.succeeded).count
+        failed = results.count - succeeded
+        self.interrupted = interrupted
+        hosts = results
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+import Installer
+
+/// `vmedia check`: the hosts file's validation plus a login to every BMC (the old tool's pre-check).
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate the hosts file and check every BMC (login, vendor, a CD slot, power state); change nothing.",
+        discussion: """
+            Run it before `vmedia install`: it finds wrong passwords, unreachable BMCs and missing virtual media \
+            licences while nothing has been touched yet. Every host is checked even when others fail; sessions \
+            are always deleted.
+
+            Examples:
+              vmedia check --config hosts.yaml
+              vmedia check --config hosts.yaml --hosts esx01,esx02 --json
+            """)
+
+    @OptionGroup var selection: HostSelection
+
+    @Flag(name: .long, help: "Print one JSON array of results.")
+    var json = false
+
+    func run() async throws {
+        try await MaintenanceRun.run(.check, selection: selection, json: json)
+    }
+}
+
+/// `vmedia eject`: clean up every host.
+struct EjectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eject",
+        abstract: "Eject all virtual media and clear the one-time boot override on every host of a hosts file.",
+        discussion: """
+            The clean-up after an interrupted install: each BMC gets a session, all its CD/DVD slots are \
+            ejected, the boot override is cleared and the session is deleted.
+
+            Examples:
+              vmedia eject --config hosts.yaml
+              vmedia eject --config hosts.yaml --hosts 10.0.0.21
+            """)
+
+    @OptionGroup var selection: HostSelection
+
+    @Flag(name: .long, help: "Print one JSON array of results.")
+    var json = false
+
+    func run() async throws {
+        try await MaintenanceRun.run(.eject, selection: selection, json: json)
+    }
+}
+
+enum MaintenanceRun {
+    static func run(_ action: BMCMaintenance.Action, selection: HostSelection, json: Bool) async throws {
+        let targets = try selection.targets()
+        let http = CurlHTTPClient(maxConnectionsPerHost: 4)
+        defer { http.shutdown() }
+        let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http)
+        if json {
+            try printJSON(outcomes)
+        } else {
+            for outcome in outcomes {
+                print("\(outcome.succeeded ? "ok    " : "FAILED") \(outcome.host) (BMC \(outcome.bmc)): \(outcome.message)")
+            }
+        }
+        if !outcomes.allSatisfy(\.succeeded) { throw ExitCode.failure }
+    }
+}

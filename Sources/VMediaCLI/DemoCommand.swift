@@ -1,0 +1,120 @@
+import ArgumentParser
+import BMCSimulator
+import ESXi
+import Foundation
+import Installer
+
+/// `vmedia demo`: the whole install on one machine, against simulated BMCs.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run a complete install against simulated BMCs on this machine (nothing else needed).",
+        discussion: """
+            Makes a small ESXi-shaped installer ISO in a work folder, starts simulated Redfish BMCs on \
+            127.0.<n>.x (Dell iDRAC9/10, Lenovo XCC, HPE iLO 5, Supermicro and generic DMTF with --vendors mixed), \
+            and runs the real install flow against them: the BMCs read their per-host image from vmedia's media \
+            server over HTTP ranges, check the kickstart, and bring up a simulated ESXi that must accept the root \
+            password. Loopback only; the work folder is deleted afterwards unless --keep.
+
+            Examples:
+              swift run vmedia demo
+              vmedia demo --hosts 24 --vendors dell,lenovo --json
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))
+    var hosts: Int = 8
+
+    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour but iDRAC9), or a comma list of: dell (iDRAC9), idrac10, lenovo, hpe, supermicro, generic.", valueName: "list"))
+    var vendors: String = "mixed"
+
+    @Option(name: .long, help: ArgumentHelp("The third octet of the simulated BMCs' 127.0.N.x addresses (ESXi hosts use N+1).", valueName: "N"))
+    var subnet: Int = 77
+
+    @Option(name: .long, help: ArgumentHelp("The work folder (default: a new temporary folder).", valueName: "DIR"))
+    var workdir: String?
+
+    @Flag(name: .long, help: "Keep the work folder.")
+    var keep = false
+
+    @Flag(name: .long, help: "NDJSON events and a summary, as `vmedia install --json`.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report, as `vmedia install --junit`.", valueName: "FILE"))
+    var junit: String?
+
+    @Option(name: .customLong("never-read"), help: ArgumentHelp("Make the last N BMCs never read their media, to see how a failing host is reported.", valueName: "N"))
+    var neverRead: Int = 0
+
+    @Option(name: .customLong("media-read-timeout"), help: ArgumentHelp("Seconds to wait for a BMC's first read of its image.", valueName: "seconds"))
+    var mediaReadTimeout: Int = 60
+
+    func validate() throws {
+        guard (1...250).contains(hosts) else { throw ValidationError("--hosts must be 1…250 (one 127.0.N.x address each)") }
+        guard (1...253).contains(subnet) else { throw ValidationError("--subnet must be 1…253") }
+        guard (0...hosts).contains(neverRead) else { throw ValidationError("--never-read must be 0…\(hosts)") }
+        guard (1...3600).contains(mediaReadTimeout) else { throw ValidationError("--media-read-timeout must be 1…3600") }
+        guard (try? flavours()) != nil else {
+            throw ValidationError("--vendors \(vendors): expected mixed or a comma list of dell, idrac10, lenovo, hpe, supermicro, generic")
+        }
+    }
+
+    func flavours() throws -> [VendorFlavor] {
+        // iDRAC9's Manager-scoped slots make BMCDriver set the boot-once through an SCP import, which the simulator
+        // does not implement yet; `--vendors dell` still shows that failure.
+        if vendors == "mixed" { return VendorFlavor.allCases.filter { $0 != .dellIDRAC9 } }
+        return try vendors.split(separator: ",").map { name -> VendorFlavor in
+            switch name.lowercased() {
+            case "dell", "idrac", "idrac9": return .dellIDRAC9
+            case "idrac10": return .dellIDRAC10
+            case "lenovo", "xcc": return .lenovoXCC
+            case "hpe", "ilo", "ilo5": return .hpeILO5
+            case "supermicro": return .supermicro
+            case "generic": return .generic
+            default: throw CommandFailure("unknown vendor \(name)")
+            }
+        }
+    }
+
+    func run() async throws {
+        let directory = workdir ?? NSTemporaryDirectory() + "vmedia-demo-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { if !keep && workdir == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let esxiPort = 9443
+        var faults: [Int: FaultKnobs] = [:]
+        for index in (hosts - neverRead)..<hosts {
+            var knobs = FaultKnobs()
+            knobs.neverReadsMedia = true
+            faults[index] = knobs
+        }
+        let lab = try await DemoLab.start(in: directory, count: hosts, flavours: try flavours(), subnet: subnet, esxiPort: esxiPort,
+                                          faults: faults)
+        if !json {
+            print("vmedia demo: \(hosts) simulated BMCs (\(Set(lab.hosts.map { $0.simulator.configuration.flavour.displayName }).sorted().joined(separator: ", "))) "
+                  + "on 127.0.\(subnet).x, image \(lab.isoPath)\n")
+        }
+        let status: Int32
+        do {
+            let remaster = try ESXiRemaster(sourcePath: lab.isoPath)
+            try Installer.verifySource(remaster)
+            var options = InstallOptions()
+            options.parallel = hosts
+            options.esxiPort = esxiPort
+            options.pollInterval = .milliseconds(200)
+            options.timeouts.esxi = .seconds(120)
+            options.timeouts.mediaRead = .seconds(mediaReadTimeout)
+            let session = InstallSession(remaster: remaster, listenHost: "127.0.0.1", listenPort: 0, advertise: "127.0.0.1",
+                                         options: options, output: json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines),
+                                         junitPath: junit, logLevel: .error)
+            status = try await session.run(lab.hosts.map(\.target))
+        } catch {
+            await lab.stop()
+            throw CommandFailure("\(error)")
+        }
+        // The simulators count sessions: vmedia must have deleted every one it created, whatever happened.
+        let created = lab.hosts.reduce(0) { $0 + $1.simulator.sessionsCreated }
+        let open = lab.hosts.reduce(0) { $0 + $1.simulator.liveSessionCount }
+        FileHandle.standardError.write(Data("vmedia demo: the simulated BMCs saw \(created) Redfish sessions created, \(open) still open\n".utf8))
+        await lab.stop()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import ESXi
+import Foundation
+import Inventory
+import Installer
+
+/// Options shared by install, check and eject: which hosts file and which of its hosts.
+struct HostSelection: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    var config: String
+
+    @Option(name: .long, help: ArgumentHelp("Only these hosts (BMC address, ESXi address or hostname), comma-separated.", valueName: "a,b"))
+    var hosts: String?
+
+    @Option(name: .long, help: ArgumentHelp("Hosts worked on at once.", valueName: "N"))
+    var parallel: Int = 8
+
+    func validate() throws {
+        guard (1...1024).contains(parallel) else { throw ValidationError("--parallel must be 1…1024") }
+    }
+
+    func targets() throws -> [InstallTarget] {
+        let plans = try HostsFileLoading.load(config)
+        let chosen = try hosts.map { list in
+            try list.split(separator: ",").map { try HostsFileLoading.select(String($0).trimmingCharacters(in: .whitespaces), from: plans, config: config) }
+        } ?? plans
+        return chosen.map { InstallTarget(plan: $0) }
+    }
+}
+
+/// `vmedia install`: build, serve and install every host of a hosts file.
+struct InstallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install ESXi on every host of a hosts file through its BMC's virtual media.",
+        discussion: """
+            For each host, at most --parallel at a time: check the BMC (login, vendor, a CD slot, power state), \
+            publish the host's remastered image on the embedded media server (readable only from the BMC's \
+            address unless --any-peer), eject all virtual media, insert the image's URL, check the slot shows it, \
+            set a one-time boot from CD, power on (or force a restart when on), wait until the BMC reads the image, \
+            then until ESXi answers the vSphere API on its address and accepts root's password, and finally eject, \
+            clear the boot override and log out. The source ISO's modules are checked (gzip CRCs) once before any \
+            host is touched. One host's failure never stops the others.
+
+            Output: a live table on a terminal, one line per event otherwise, NDJSON events and a final summary \
+            with --json; --junit FILE writes one testcase per host for Jenkins.
+
+            Exit status: 0 when every host succeeded, 1 when any failed, 64 for usage errors, 130 after Ctrl-C \
+            twice. Ctrl-C once: no new hosts are started, hosts already booting keep being served, and what \
+            remains is printed. Ctrl-C again: vmedia ejects what it inserted, logs out of every BMC and exits.
+
+            The readiness probe logs in as root only when the hosts file keeps the root password in clear \
+            (rootpw: plain); with crypted passwords (the default) it stops at RetrieveServiceContent.
+
+            Examples:
+              vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
+              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
+              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --json --junit results.xml
+            """)
+
+    @OptionGroup var selection: HostSelection
+
+    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"))
+    var iso: String
+
+    @Option(name: .long, help: ArgumentHelp("Where the media server listens.", valueName: "ADDR:PORT"))
+    var listen: String = "0.0.0.0:8080"
+
+    @Option(name: .long, help: ArgumentHelp("The address BMCs reach the media server on (default: the --listen address unless it is 0.0.0.0).", valueName: "IP"))
+    var advertise: String?
+
+    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read or installed.", valueName: "goal"))
+    var until: String = InstallGoal.installed.rawValue
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan (URLs, kickstarts with secrets masked, vendor flows) and touch nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("any-peer"), help: "Let any address read a host's image (BMCs behind NAT), not only its BMC's.")
+    var anyPeer = false
+
+    @Option(name: .customLong("esxi-port"), help: ArgumentHelp("The port of the ESXi readiness probe (443 on real hosts).", valueName: "port"))
+    var esxiPort: Int = 443
+
+    @Option(name: .customLong("esxi-timeout"), help: ArgumentHelp("Minutes to wait for ESXi after the BMC first read the image.", valueName: "minutes"))
+    var esxiTimeout: Int = 45
+
+    @Flag(name: .long, help: "NDJSON: one event per line, then a summary object.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report (one testcase per host).", valueName: "FILE"))
+    var junit: String?
+
+    func validate() throws {
+        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
+        guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
+        if advertise == nil, ListenAddress(listen)?.host == "0.0.0.0", !dryRun {
+            throw ValidationError("--listen \(listen) listens on every interface: give --advertise IP, the address your BMCs reach this machine on")
+        }
+        guard (1...65535).contains(esxiPort) else { throw ValidationError("--esxi-port must be 1…65535") }
+        guard (1...600).contains(esxiTimeout) else { throw ValidationError("--esxi-timeout must be 1…600 minutes") }
+        guard FileManager.default.isReadableFile(atPath: iso) else {
+            throw ValidationError("cannot read the ISO \(iso): check the path (the installer ISO from VMware's download portal)")
+        }
+    }
+
+    func run() async throws {
+        let targets = try selection.targets()
+        guard let listenAddress = ListenAddress(listen) else { throw ValidationError("--listen \(listen): expected ADDR:PORT") }
+        let advertised = advertise ?? listenAddress.host
+        if dryRun {
+            DryRun.print(targets, iso: iso, advertise: advertised, port: listenAddress.port, anyPeer: anyPeer)
+            return
+        }
+        let remaster: ESXiRemaster
+        do {
+            remaster = try ESXiRemaster(sourcePath: iso)
+            try Installer.verifySource(remaster)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        var options = InstallOptions()
+        options.goal = InstallGoal(rawValue: until) ?? .installed
+        options.parallel = selection.parallel
+        options.anyPeer = anyPeer
+        options.esxiPort = esxiPort
+        options.timeouts.esxi = .seconds(esxiTimeout * 60)
+        let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
+                                     advertise: advertised, options: options,
+                                     output: json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines), junitPath: junit)
+        let status = try await session.run(targets)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+
+/// `--dry-run`: what would happen, with every secret masked.
+enum DryRun {
+    static func print(_ targets: [InstallTarget], iso: String, advertise: String, port: Int, anyPeer: Bool) {
+        let name = (iso as NSString).lastPathComponent
+        Swift.print("Dry run: nothing is contacted or changed. Source: \(iso)\n")
+        for target in targets {
+            let plan = target.plan
+            Swift.print("""
+                == \(target.name): BMC \(plan.bmc.url) (vendor \(plan.vendor.rawValue), user \(plan.username), password \(plan.password)), ESXi \(plan.esxiAddress)
+                image URL: http://\(advertise):\(port)/\(target.name)/<random token>/\(name)\(anyPeer ? "" : " (readable only from \(plan.bmc.host))")
+                flow: \(flow(plan.vendor))
+                KS.CFG:
+                """)
+            Swift.print(plan.renderKickstart(secrets: .mask).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { "  " + $0 }.joined(separator: "\n"))
+        }
+    }
+
+    /// The vendor differences BMCDriver applies, in the order the installer runs its steps.
+    static func flow(_ vendor: BMCVendor) -> String {
+        let insert: String = switch vendor {
+        case .dell: "InsertMedia on the CD slot (iDRAC fetches the image during the call), boot once via BootSourceOverride (iDRAC10: @Redfish.Settings)"
+        case .lenovo: "PATCH Image + Inserted with If-Match on an EXT/Remote slot, boot once via BootSourceOverride"
+        case .hpe: "InsertMedia on slot 2 (CD), boot once via BootSourceOverride"
+        case .supermicro: "InsertMedia with Image only on CD1, boot once to UsbCd"
+        case .generic: "InsertMedia on the first CD/DVD slot, boot once to Cd (standard DMTF)"
+        }
+        return "session login → discover → eject all → \(insert) → power on / ForceRestart → wait for media read → "
+            + "wait for ESXi → eject → clear boot override → logout"
+    }
+}

@@ -1,0 +1,168 @@
+import Dispatch
+import ESXi
+import Foundation
+import Installer
+import MediaServer
+import CurlHTTP
+import Logging
+
+/// Runs an `Installer` for a command: starts the media server, turns events into output (a live table on a
+/// terminal, one line per event otherwise, NDJSON with --json), handles Ctrl-C, writes JUnit, and returns the
+/// exit status (0 all succeeded, 1 some failed, 130 interrupted by a second Ctrl-C).
+struct InstallSession {
+    enum Output { case table, lines, json }
+
+    let remaster: ESXiRemaster
+    let listenHost: String
+    let listenPort: Int
+    let advertise: String
+    let options: InstallOptions
+    let output: Output
+    let junitPath: String?
+    /// Library messages (media server, TLS warnings) go to stderr from this level on.
+    var logLevel: Logger.Level = .warning
+
+    func run(_ targets: [InstallTarget]) async throws -> Int32 {
+        var logger = Logger(label: "vmedia.install") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = logLevel
+        let server = MediaServer(registry: ImageRegistry(), logger: logger)
+        _ = try await server.start(host: listenHost, port: listenPort)
+        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
+        let installer = Installer(remaster: remaster, server: server, advertise: advertise, options: options, http: http,
+                                  logger: logger)
+        let printer = EventPrinter(output: output, names: targets.map(\.name))
+        let consumer = Task { for await event in installer.events { printer.show(event) } }
+        let work = Task { await installer.run(targets) }
+
+        // Ctrl-C: the first stops starting hosts and keeps serving the images hosts are booting from; the second
+        // cancels the running hosts, which eject what vmedia inserted and delete their sessions, then exit 130.
+        signal(SIGINT, SIG_IGN)
+        let interrupts = Interrupts()
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            switch interrupts.next() {
+            case 1:
+                installer.stopStartingNewHosts()
+                FileHandle.standardError.write(Data(("\nvmedia: Ctrl-C: no new hosts will be started; hosts already booting keep "
+                    + "their images. Remaining: \(printer.unfinished.joined(separator: ", ")). Press Ctrl-C again to eject, "
+                    + "log out and stop.\n").utf8))
+            default:
+                FileHandle.standardError.write(Data("\nvmedia: second Ctrl-C: ejecting our media and logging out…\n".utf8))
+                work.cancel()
+            }
+        }
+        source.resume()
+        let results = await work.value
+        source.cancel()
+        await consumer.value
+        http.shutdown()
+        await server.shutdown(grace: .seconds(2))
+        printer.finish(results)
+        if let junitPath {
+            try JUnitReport.xml(results).write(toFile: junitPath, atomically: true, encoding: .utf8)
+        }
+        if output == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(InstallSummary(results: results, interrupted: interrupts.count > 0)), as: UTF8.self))
+        }
+        if interrupts.count >= 2 { return 130 }
+        return results.allSatisfy(\.succeeded) ? 0 : 1
+    }
+}
+
+final class Interrupts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    var count: Int { lock.withLock { value } }
+    func next() -> Int { lock.withLock { value += 1; return value } }
+}
+
+/// Shows events as they come. One instance per run; `show` is called from one task only.
+final class EventPrinter: @unchecked Sendable {
+    struct Row {
+        var vendor = ""
+        var phase = "waiting"
+        var bytes: Int64 = 0
+        var elapsed = 0.0
+        var result = ""
+    }
+
+    let output: InstallSession.Output
+    private let names: [String]
+    private let lock = NSLock()
+    private var rows: [String: Row] = [:]
+    private var drawnLines = 0
+    private var lastDraw = 0.0
+
+    init(output: InstallSession.Output, names: [String]) {
+        self.output = output
+        self.names = names
+        for name in names { rows[name] = Row() }
+    }
+
+    var unfinished: [String] { lock.withLock { names.filter { rows[$0]?.result.isEmpty ?? false } } }
+
+    func show(_ event: InstallEvent) {
+        lock.withLock {
+            var row = rows[event.host] ?? Row()
+            row.elapsed = event.elapsed
+            if let bytes = event.bytesRead { row.bytes = bytes }
+            switch event.kind {
+            case .phase: row.phase = event.phase.rawValue
+            case .finished:
+                row.phase = event.phase.rawValue
+                row.result = event.succeeded == true ? "ok" : "FAILED"
+            case .note where event.phase == .checkBMC && row.vendor.isEmpty: row.vendor = String(event.message.split(separator: ",").first ?? "")
+            default: break
+            }
+            rows[event.host] = row
+        }
+        switch output {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(event) { print(String(decoding: data, as: UTF8.self)) }
+        case .lines:
+            let bytes = event.bytesRead.map { " [\($0 >> 20) MiB read]" } ?? ""
+            print(String(format: "%7.1fs %@ %@: %@%@", event.elapsed, event.host, event.phase.rawValue, event.message, bytes))
+        case .table:
+            redraw(force: event.kind == .finished)
+        }
+        fflush(nil)
+    }
+
+    /// Redraws the table in place (cursor up over the previous drawing), at most ten times a second.
+    private func redraw(force: Bool) {
+        let now = Date().timeIntervalSince1970
+        guard force || now - lastDraw > 0.1 else { return }
+        lastDraw = now
+        var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
+        let header = pad("HOST", 20) + pad("VENDOR", 20) + pad("PHASE", 16) + pad("MB READ", 9) + pad("ELAPSED", 9) + "RESULT"
+        var lines = [header]
+        lock.withLock {
+            for name in names {
+                let row = rows[name] ?? Row()
+                lines.append(pad(name, 20) + pad(row.vendor, 20) + pad(row.phase, 16) + pad(String(row.bytes >> 20), 9)
+                             + pad(String(format: "%.0fs", row.elapsed), 9) + row.result)
+            }
+        }
+        text += lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n") + "\n"
+        drawnLines = lines.count
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? String(text.prefix(width - 1)) + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    func finish(_ results: [HostResult]) {
+        guard output != .json else { return }
+        if output == .table { redraw(force: true) }
+        let ok = results.filter(\.succeeded).count
+        print("\n\(ok) of \(results.count) hosts succeeded.")
+        for result in results where !result.succeeded {
+            print("  \(result.host) (BMC \(result.bmc)) failed in \(result.phase): \(result.failure ?? "")")
+        }
+    }
+}

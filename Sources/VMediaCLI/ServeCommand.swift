@@ -1,0 +1,204 @@
+import ArgumentParser
+import Dispatch
+import ESXi
+import Foundation
+import Inventory
+import LayeredMedia
+import Logging
+import MediaServer
+
+/// `vmedia serve`: build every host's image in memory and serve them to their BMCs until stopped.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve each host's remastered installer image over HTTP until stopped.",
+        discussion: """
+            For every host of the hosts file, vmedia builds the host's image in memory (the source ISO's unchanged \
+            runs plus a few KiB of patched sectors; nothing is written to disk), publishes it under \
+            http://<advertised address>:<port>/<hostname>/<token>/<source name>.iso and prints the URLs. Each token \
+            is 128 random bits, so a URL is a capability: whoever has it can read that host's image (which holds its \
+            kickstart). Use --allow-bmc-only to also refuse every address but the host's BMC.
+
+            BMCs read the image on demand with thousands of range requests for the whole install; keep the server \
+            running until every host is installed. The ISO must not change while it is served (its images then \
+            answer 503). GET /status shows per-host read statistics (HTML, or JSON with Accept: application/json \
+            or /status.json). Ctrl-C (SIGINT) or SIGTERM stop accepting, let running transfers finish for up to \
+            --grace seconds, then exit.
+
+            --advertise defaults to this machine's address on the route towards the first BMC (no packet is sent).
+
+            Examples:
+              vmedia serve --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso
+              vmedia serve --config hosts.yaml --iso esxi.iso --listen 10.0.0.5:8080 --allow-bmc-only
+              vmedia serve --config hosts.yaml --iso esxi.iso --stable-tokens --json
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    var config: String
+
+    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"))
+    var iso: String
+
+    @Option(name: .long, help: ArgumentHelp("Address and port to listen on (port 0 picks a free one).", valueName: "IP:PORT"))
+    var listen = "0.0.0.0:8080"
+
+    @Option(name: .long, help: ArgumentHelp("The IP address BMCs reach this machine at, put in the URLs.", valueName: "IP"))
+    var advertise: String?
+
+    @Flag(name: .long, help: "Serve each image only to its host's BMC address (403 for everyone else).")
+    var allowBMCOnly = false
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "Keep the same URLs across runs: tokens derived from a secret seed file (created on first use, mode 0600).",
+        discussion: "The seed lives in $VMEDIA_TOKEN_SEED_FILE, or ~/.local/state/vmedia/token-seed."))
+    var stableTokens = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds running transfers may take to finish after SIGINT/SIGTERM.", valueName: "seconds"))
+    var grace: Double = 10
+
+    @Flag(name: .long, help: "Print the URLs as one JSON object (then serve; the access log stays on stderr).")
+    var json = false
+
+    func validate() throws {
+        guard FileManager.default.isReadableFile(atPath: iso) else {
+            throw ValidationError("cannot read the ISO \(iso): check the path (the installer ISO from VMware's download portal)")
+        }
+        guard ListenAddress(listen) != nil else {
+            throw ValidationError("--listen \(listen) is not IP:PORT (e.g. 0.0.0.0:8080, or [::]:8080 for IPv6)")
+        }
+        if let advertise, !NetworkAddress.isIPLiteral(advertise) {
+            throw ValidationError("--advertise \(advertise) is not an IP address: BMCs need an IP literal in the URL "
+                + "(several fail on host names), e.g. --advertise 10.0.0.5")
+        }
+        guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
+    }
+
+    func run() async throws {
+        let plans = try HostsFileLoading.load(config)
+        guard !plans.isEmpty else { throw CommandFailure("\(config) lists no hosts: nothing to serve") }
+        let remaster: ESXiRemaster
+        do {
+            remaster = try ESXiRemaster(sourcePath: iso)
+        } catch {
+            throw CommandFailure("cannot remaster \(iso): \(error)")
+        }
+        if allowBMCOnly, let plan = plans.first(where: { !NetworkAddress.isIPLiteral($0.bmc.host) }) {
+            throw CommandFailure("--allow-bmc-only needs BMC IP addresses, but \(plan.hostname)'s BMC is \(plan.bmc.host); "
+                + "write its IP address in \(config) or drop --allow-bmc-only")
+        }
+        let advertised = try advertise ?? Self.routeAddress(towards: plans[0].bmc.host, listen: listen)
+
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "vmedia.serve")
+        logger.logLevel = .info
+        let registry = ImageRegistry(tokens: stableTokens ? .stable(seed: try TokenSeed.load()) : .random)
+        let server = MediaServer(registry: registry, logger: logger)
+        let address = ListenAddress(listen)!
+        let bound: Int
+        do {
+            bound = try await server.start(host: address.host, port: address.port).port ?? address.port
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+
+        let name = Self.urlFileName(for: iso)
+        var entries: [Entry] = []
+        for plan in plans {
+            do {
+                let kickstart = Array(plan.renderKickstart(secrets: .reveal).utf8)
+                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+                let published = try registry.publish(LayeredServableImage(host.image), host: plan.hostname, name: name,
+                                                     allowedPeers: allowBMCOnly ? [plan.bmc.host] : nil)
+                let url = try server.url(for: published, advertising: advertised, port: bound)
+                entries.append(Entry(host: plan.hostname, bmc: plan.bmc.host, url: url, byteCount: host.image.byteCount,
+                                     overlayBytes: host.edit.overlayByteCount, error: nil))
+            } catch {
+                entries.append(Entry(host: plan.hostname, bmc: plan.bmc.host, url: nil, byteCount: 0, overlayBytes: 0,
+                                     error: "\(error)"))
+            }
+        }
+        let failed = entries.filter { $0.error != nil }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let summary = Summary(listen: listen, port: bound, advertised: advertised,
+                                  status: "http://\(Self.hostPart(advertised)):\(bound)/status", hosts: entries, failed: failed.count)
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        } else {
+            if advertise == nil {
+                print("advertising \(advertised): this machine's address on the route to \(plans[0].bmc.host) (override with --advertise)")
+            }
+            for entry in entries {
+                if let url = entry.url {
+                    print("\(entry.host) (BMC \(entry.bmc)): \(url)")
+                } else {
+                    FileHandle.standardError.write(Data("error: \(entry.host) (BMC \(entry.bmc)): \(entry.error ?? "")\n".utf8))
+                }
+            }
+            print("status: http://\(Self.hostPart(advertised)):\(bound)/status — Ctrl-C stops")
+        }
+        fflush(nil)  // all C streams: scripts read the URLs before the server stops
+
+        if failed.count == entries.count {
+            await server.shutdown(graceSeconds: 0)
+            throw ExitCode.failure
+        }
+        await Self.waitForStopSignal()
+        logger.info("stopping: letting running transfers finish for up to \(grace) s")
+        await server.shutdown(graceSeconds: grace)
+        if !failed.isEmpty { throw ExitCode.failure }
+    }
+
+    struct Entry: Encodable {
+        let host: String
+        let bmc: String
+        let url: String?
+        let byteCount: Int64
+        let overlayBytes: Int
+        let error: String?
+    }
+
+    struct Summary: Encodable {
+        let listen: String
+        let port: Int
+        let advertised: String
+        let status: String
+        let hosts: [Entry]
+        let failed: Int
+    }
+
+    /// The last path component of the URL: the source ISO's name, with characters BMCs or URLs choke on replaced.
+    static func urlFileName(for path: String) -> String {
+        var name = String((path as NSString).lastPathComponent.map { character -> Character in
+            character.isASCII && (character.isLetter || character.isNumber || "._-".contains(character)) ? character : "-"
+        })
+        while name.hasPrefix(".") { name.removeFirst() }
+        if !name.lowercased().hasSuffix(".iso") { name += ".iso" }
+        return name.count > 4 ? name : "esxi.iso"
+    }
+
+    static func hostPart(_ address: String) -> String { address.contains(":") ? "[\(address)]" : address }
+
+    /// The local address the kernel would use towards `host` (a connected UDP socket sends nothing). Falls back to
+    /// the listen address when it is specific.
+    static func routeAddress(towards host: String, listen: String) throws -> String {
+        if let listen = ListenAddress(listen), listen.host != "0.0.0.0", listen.host != "::" { return listen.host }
+        if let address = NetworkAddress.localAddress(towards: host) { return address }
+        throw CommandFailure("cannot find this machine's address towards the BMC \(host) (no route?); pass --advertise IP")
+    }
+
+    /// Suspends until SIGINT or SIGTERM.
+    static func waitForStopSignal() async {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        for await _ in stream { break }
+        sources.forEach { $0.cancel() }
+    }
+}
+

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Benchmark: vmedia's media server (a 600 MiB LayeredImage: source file + 64 patched sectors + 1 MiB appended)
+# against nginx with sendfile serving the same bytes from the materialized file, on 127.0.0.1.
+#   1. one full GET with curl (3 interleaved runs each, median)
+#   2. 32 connections reading random 1 MiB ranges for 20 s (wrk + media-server-ranges.lua)
+#   3. 200 connections doing the same, with both servers' peak RSS sampled
+# Prints our/nginx ratios (targets: >= 1.0x each) and RSS (target: ours <= 64 MiB at 200 connections).
+#
+# Usage: bash Tests/Benchmarks/media-server.sh          (builds media-bench in release mode first)
+#        SIZE_MIB=600 DURATION=20 bash Tests/Benchmarks/media-server.sh
+# Needs: nginx (Debian nginx or nginx-light), wrk, curl, python3. Nothing is installed or started system-wide:
+# nginx runs from a temporary prefix with its own config and is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SIZE_MIB="${SIZE_MIB:-600}"
+DURATION="${DURATION:-20}"
+for tool in nginx wrk curl python3; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool (apt-get install $tool)" >&2; exit 1; }
+done
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+if [ -z "${BENCH:-}" ]; then  # BENCH=path/to/media-bench skips the build (smoke tests of this script)
+  echo "== building media-bench (release)"
+  swift build -c release --product media-bench >/dev/null
+  BENCH="$(swift build -c release --show-bin-path)/media-bench"
+fi
+
+WORK="$(mktemp -d /tmp/vmedia-bench.XXXXXX)"
+chmod 755 "$WORK"  # nginx workers started by root run as nobody and must read the image
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+  sleep 0.5
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== making a ${SIZE_MIB} MiB source and starting both servers"
+head -c "${SIZE_MIB}M" /dev/urandom > "$WORK/source.bin"
+mkdir -p "$WORK/www"
+"$BENCH" --source "$WORK/source.bin" --patches 64 --append 1048576 --materialize "$WORK/www/image.iso" \
+  --listen 127.0.0.1:0 > "$WORK/ours.out" 2> "$WORK/ours.err" &
+OURS_PID=$!
+PIDS+=("$OURS_PID")
+for _ in $(seq 600); do grep -q '^URL ' "$WORK/ours.out" 2>/dev/null && break; sleep 0.1; done
+OURS_URL="$(awk '/^URL /{print $2}' "$WORK/ours.out")"
+[ -n "$OURS_URL" ] || { echo "media-bench did not start:"; cat "$WORK/ours.err"; exit 1; }
+
+NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx/tmp;
+  proxy_temp_path $WORK/nginx/tmp;
+  fastcgi_temp_path $WORK/nginx/tmp;
+  uwsgi_temp_path $WORK/nginx/tmp;
+  scgi_temp_path $WORK/nginx/tmp;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/www;
+  }
+}
+CONF
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log"
+for _ in $(seq 100); do [ -f "$WORK/nginx/nginx.pid" ] && break; sleep 0.1; done
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/image.iso"
+IMAGE_SIZE="$(stat -c %s "$WORK/www/image.iso")"
+export IMAGE_SIZE
+
+# Same bytes from both before measuring anything (this also warms the page cache for both files).
+chmod 644 "$WORK/www/image.iso"
+OURS_SHA="$(curl -sS --fail "$OURS_URL" | sha256sum | cut -c1-64)"
+NGINX_SHA="$(curl -sS --fail "$NGINX_URL" | sha256sum | cut -c1-64)"
+FILE_SHA="$(sha256sum "$WORK/www/image.iso" | cut -c1-64)"
+[ "$OURS_SHA" = "$FILE_SHA" ] && [ "$NGINX_SHA" = "$FILE_SHA" ] || { echo "sha256 differ: ours $OURS_SHA nginx $NGINX_SHA file $FILE_SHA"; exit 1; }
+echo "   both serve the same $IMAGE_SIZE bytes (sha256 $FILE_SHA)"
+echo "   ours:  $OURS_URL"
+echo "   nginx: $NGINX_URL ($("$NGINX" -v 2>&1 | sed 's/.*: //'))"
+
+rss_kib() {  # total VmRSS of the given pids (KiB)
+  local total=0
+  for pid in "$@"; do total=$((total + $(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+nginx_pids() { echo "$(cat "$WORK/nginx/nginx.pid") $(pgrep -P "$(cat "$WORK/nginx/nginx.pid")" | tr '\n' ' ')"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "== 1. full GET with curl (3 interleaved runs each, median MiB/s)"
+: > "$WORK/full.ours"; : > "$WORK/full.nginx"
+for _ in 1 2 3; do
+  curl -sS -o /dev/null -w '%{speed_download}\n' "$OURS_URL" >> "$WORK/full.ours"
+  curl -sS -o /dev/null -w '%{speed_download}\n' "$NGINX_URL" >> "$WORK/full.nginx"
+done
+FULL_OURS="$(median < "$WORK/full.ours" | awk '{printf "%.0f", $1/1048576}')"
+FULL_NGINX="$(median < "$WORK/full.nginx" | awk '{printf "%.0f", $1/1048576}')"
+echo "   ours $FULL_OURS MiB/s, nginx $FULL_NGINX MiB/s (runs: ours $(awk '{printf "%.0f ", $1/1048576}' "$WORK/full.ours")/ nginx $(awk '{printf "%.0f ", $1/1048576}' "$WORK/full.nginx"))"
+
+# wrk run → "requests/s MiB/s non2xx peakRSS_KiB", sampling the RSS of the given pids while it runs.
+run_wrk() {
+  local url="$1" connections="$2"; shift 2
+  local out="$WORK/wrk.$RANDOM"
+  wrk -t2 -c"$connections" -d"${DURATION}s" --latency -s Tests/Benchmarks/media-server-ranges.lua "$url" > "$out" 2> "$out.err" &
+  local wrk_pid=$! peak=0 now
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    now="$(rss_kib "$@")"; [ "$now" -gt "$peak" ] && peak="$now"
+    sleep 0.2
+  done
+  wait "$wrk_pid"
+  local rps mibs errors
+  rps="$(awk '/^Requests\/sec/{print $2}' "$out")"
+  mibs="$(awk '/^Transfer\/sec/{v=$2; if (v ~ /GB/) {sub("GB","",v); v*=1024} else if (v ~ /MB/) {sub("MB","",v)} else if (v ~ /KB/) {sub("KB","",v); v/=1024}; print v}' "$out")"
+  # One token: "non2xx=N,connect=N,read=N,write=N,timeout=N" (wrk omits the lines when all are zero).
+  errors="non2xx=$(awk '/Non-2xx/{print $5}' "$out" | grep . || echo 0)"
+  errors="$errors$(awk '/Socket errors/{gsub(/ /, ""); sub(/Socketerrors:/, ""); printf ",%s", $0}' "$out")"
+  echo "$rps $mibs $errors $peak $(awk '/ 99%/{print $2}' "$out")"
+}
+
+for connections in 32 200; do
+  echo "== $([ "$connections" = 32 ] && echo 2 || echo 3). $connections connections, random 1 MiB ranges, ${DURATION} s (wrk -t2)"
+  read -r O_RPS O_MIBS O_ERR O_RSS O_P99 <<< "$(run_wrk "$OURS_URL" "$connections" "$OURS_PID")"
+  # shellcheck disable=SC2046
+  read -r N_RPS N_MIBS N_ERR N_RSS N_P99 <<< "$(run_wrk "$NGINX_URL" "$connections" $(nginx_pids))"
+  echo "   ours  $O_RPS req/s  $O_MIBS MiB/s  p99 $O_P99  errors: $O_ERR  peak RSS $((O_RSS / 1024)) MiB"
+  echo "   nginx $N_RPS req/s  $N_MIBS MiB/s  p99 $N_P99  errors: $N_ERR  peak RSS $((N_RSS / 1024)) MiB (master + workers)"
+  eval "RPS_OURS_$connections=$O_RPS RPS_NGINX_$connections=$N_RPS RSS_OURS_$connections=$O_RSS RSS_NGINX_$connections=$N_RSS"
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+echo
+echo "== summary (ours / nginx; target >= 1.00 each, our RSS <= 64 MiB at 200 connections)"
+echo "   full GET:            $(ratio "$FULL_OURS" "$FULL_NGINX")x   ($FULL_OURS vs $FULL_NGINX MiB/s)"
+echo "   32 conns, 1 MiB:     $(ratio "$RPS_OURS_32" "$RPS_NGINX_32")x   ($RPS_OURS_32 vs $RPS_NGINX_32 req/s)"
+echo "   200 conns, 1 MiB:    $(ratio "$RPS_OURS_200" "$RPS_NGINX_200")x   ($RPS_OURS_200 vs $RPS_NGINX_200 req/s)"
+echo "   RSS at 200 conns:    ours $((RSS_OURS_200 / 1024)) MiB, nginx $((RSS_NGINX_200 / 1024)) MiB"
+echo "   machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
