@@ -136,13 +136,19 @@ struct FaultKnobTests {
     @Test("power lag: PowerState reads PoweringOn, then On")
     func powerLag() async throws {
         var faults = FaultKnobs()
-        faults.powerLagMilliseconds = 800
+        // Long enough that the next curl call (a process spawn, slow on a loaded CI machine) lands inside it.
+        faults.powerLagMilliseconds = 4000
         try await withRunning(try makeBMC(.supermicro, index: 8, faults: faults)) { bmc in
             let client = try await session(bmc)
             #expect(try await client.send("POST", "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset", json: ["ResetType": "On"]).status == 204)
-            #expect(try await client.send("GET", "/redfish/v1/Systems/1").json["PowerState"] as? String == "PoweringOn")
-            try await Task.sleep(for: .milliseconds(1200))
-            #expect(try await client.send("GET", "/redfish/v1/Systems/1").json["PowerState"] as? String == "On")
+            // Read in-process right after the answer: another curl spawn may take seconds on a loaded machine.
+            #expect(bmc.powerState == "PoweringOn")
+            var state = ""
+            for _ in 0..<100 where state != "On" {
+                try await Task.sleep(for: .milliseconds(200))
+                state = try await client.send("GET", "/redfish/v1/Systems/1").json["PowerState"] as? String ?? ""
+            }
+            #expect(state == "On")
         }
     }
 
@@ -152,7 +158,7 @@ struct FaultKnobTests {
         try Data(count: 4096).write(to: URL(fileURLWithPath: directory.file("x.iso")))
         let nginx = try NginxRangeServer(address: "127.0.51.9", port: 8080, serving: directory.path)
         var faults = FaultKnobs()
-        faults.slowInsertMilliseconds = 600
+        faults.slowInsertMilliseconds = 4000
         try await withRunning(try makeBMC(.dellIDRAC9, index: 9, faults: faults)) { bmc in
             let client = try await session(bmc)
             let reply = try await client.send("POST", "/redfish/v1/Managers/iDRAC.Embedded.1/VirtualMedia/CD/Actions/VirtualMedia.InsertMedia",
@@ -162,8 +168,12 @@ struct FaultKnobTests {
             #expect(location.contains("/TaskService/Tasks/JID_"))
             #expect(try await client.send("GET", location).json["TaskState"] as? String == "Running")
             #expect(bmc.insertedMedia.isEmpty)
-            try await Task.sleep(for: .milliseconds(1000))
-            #expect(try await client.send("GET", location).json["TaskState"] as? String == "Completed")
+            var state = ""
+            for _ in 0..<100 where state != "Completed" {
+                try await Task.sleep(for: .milliseconds(200))
+                state = try await client.send("GET", location).json["TaskState"] as? String ?? ""
+            }
+            #expect(state == "Completed")
             #expect(bmc.insertedMedia["CD"] == nginx.url("/x.iso"))
         }
     }
