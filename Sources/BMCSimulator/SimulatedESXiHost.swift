@@ -1,3 +1,4 @@
+import ESXi
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -273,7 +274,7 @@ enum RootPasswordCheck {
     static func matches(_ offered: String, _ stored: KickstartFacts.RootPassword) -> Bool {
         switch stored {
         case .plain(let password): return constantTimeEqual(Array(offered.utf8), Array(password.utf8))
-        case .crypted(let hash): return SHA512Crypt.verify(password: offered, hash: hash)
+        case .crypted(let hash): return SHA512Crypt.verify(password: Array(offered.utf8), hash: hash)
         }
     }
 
