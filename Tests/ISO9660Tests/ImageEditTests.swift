@@ -60,11 +60,21 @@ struct ImageEditTests {
     /// Every peer reads `output` and agrees with `expected` (path → bytes) and with the source for all other files.
     static func verifyWithPeers(source: String, output: String, result: ImageEditResult, writer: Writer,
                                 expected: [String: [UInt8]], removed: [String] = []) throws {
+        try verifyWithPeers(source: source, output: output, changedSectors: Set(result.changedSectors.map(\.rawValue)),
+                            volumeSpaceSize: result.volumeSpaceSize, joliet: writer.hasJoliet,
+                            rockRidge: writer.hasRockRidge, expected: expected, removed: removed)
+    }
+
+    /// The same checks for an output made elsewhere (e.g. `vmedia remaster`, whose --json reports the
+    /// changed sectors).
+    static func verifyWithPeers(source: String, output: String, changedSectors changed: Set<UInt32>,
+                                volumeSpaceSize: UInt32, joliet: Bool, rockRidge: Bool,
+                                expected: [String: [UInt8]], removed: [String] = []) throws {
         // Our reader: consistent, and every file is what we expect or what the source had.
         let edited = try ISOImage(path: output)
         let problems = try edited.verify()
         #expect(problems.isEmpty, "verify() found problems: \(problems)")
-        #expect(edited.primaryVolumeDescriptor.volumeSpaceSize == result.volumeSpaceSize)
+        #expect(edited.primaryVolumeDescriptor.volumeSpaceSize == volumeSpaceSize)
         let original = try ISOImage(path: source)
         for (path, entry) in original.walk(namespace: .iso9660) where !entry.isDirectory {
             let key = path.uppercased()
@@ -83,14 +93,13 @@ struct ImageEditTests {
         // Sector diff: only the overlay differs inside the source's range.
         let sourceBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source)))
         let outputBytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: output)))
-        let changed = Set(result.changedSectors.map(\.rawValue))
         var differing: Set<UInt32> = []
         for sector in 0..<(sourceBytes.count / 2048) {
             let range = (sector * 2048)..<((sector + 1) * 2048)
             if sourceBytes[range] != outputBytes[range] { differing.insert(UInt32(sector)) }
         }
         #expect(differing == changed, "sectors that differ \(differing.sorted()) ≠ overlay \(changed.sorted())")
-        #expect(outputBytes.count == Int(result.volumeSpaceSize) * 2048)
+        #expect(outputBytes.count == Int(volumeSpaceSize) * 2048)
 
         // isovfy: directory records, path tables and their agreement.
         let isovfy = try Peer.run([try Peer.tool("isovfy", package: "genisoimage"), "-i", output])
@@ -98,16 +107,16 @@ struct ImageEditTests {
         // isoinfo: volume size and listings per tree.
         let isoinfo = try Peer.tool("isoinfo", package: "genisoimage")
         let summary = try Peer.run([isoinfo, "-d", "-i", output])
-        #expect(summary.stdout.contains("Volume size is: \(result.volumeSpaceSize)"), "\(summary.stdout)")
-        #expect(summary.stdout.contains(writer.hasJoliet ? "Joliet with UCS level" : "NO Joliet present"))
-        #expect(summary.stdout.contains(writer.hasRockRidge ? "Rock Ridge signatures version" : "NO Rock Ridge present"))
+        #expect(summary.stdout.contains("Volume size is: \(volumeSpaceSize)"), "\(summary.stdout)")
+        #expect(summary.stdout.contains(joliet ? "Joliet with UCS level" : "NO Joliet present"))
+        #expect(summary.stdout.contains(rockRidge ? "Rock Ridge signatures version" : "NO Rock Ridge present"))
         for (path, bytes) in expected {
             let extracted = try Peer.run([isoinfo, "-i", output, "-x", path.uppercased() + ";1"])
             #expect(Array(extracted.stdoutData) == bytes, "isoinfo -x \(path)")
         }
-        let listing = try Peer.run([isoinfo, "-l", "-i", output] + (writer.hasRockRidge ? ["-R"] : []))
+        let listing = try Peer.run([isoinfo, "-l", "-i", output] + (rockRidge ? ["-R"] : []))
         for path in expected.keys {
-            #expect(listing.stdout.contains((path as NSString).lastPathComponent), "isoinfo -l lacks \(path)")
+            #expect(listing.stdout.uppercased().contains((path as NSString).lastPathComponent.uppercased()), "isoinfo -l lacks \(path)")
         }
         // El Torito: xorriso reports the same boot entries, images and catalog as for the source.
         let xorriso = try Peer.tool("xorriso")
@@ -137,10 +146,21 @@ struct ImageEditTests {
             import sys, io, json, hashlib, pycdlib
             iso = pycdlib.PyCdlib(); iso.open(sys.argv[1])
             out = {}
+            # Joliet and Rock Ridge names may be lower case (genisoimage -J -R keeps the source's case):
+            # find each path case-insensitively by walking that name space.
+            names = {}
+            for kind in ("joliet", "rr"):
+                if (kind == "joliet" and not iso.has_joliet()) or (kind == "rr" and not iso.has_rock_ridge()): continue
+                for top, dirs, files in iso.walk(**{kind + "_path": "/"}):
+                    for f in files:
+                        full = (top.rstrip("/") + "/" + f)
+                        names[(kind, full.upper())] = full
             for path in sys.argv[2:]:
-                for kind, arg in (("iso", path.upper() + ";1"), ("joliet", path), ("rr", path)):
+                for kind, arg in (("iso", path.upper() + ";1"), ("joliet", names.get(("joliet", path.upper()))),
+                                  ("rr", names.get(("rr", path.upper())))):
                     if kind == "joliet" and not iso.has_joliet(): continue
                     if kind == "rr" and not iso.has_rock_ridge(): continue
+                    if arg is None: continue
                     buf = io.BytesIO()
                     iso.get_file_from_iso_fp(buf, **{kind + "_path": arg})
                     out[kind + ":" + path] = hashlib.sha256(buf.getvalue()).hexdigest()
@@ -154,8 +174,8 @@ struct ImageEditTests {
         for (path, bytes) in expected {
             let digest = try Peer.run(["/usr/bin/sha256sum"], stdin: Data(bytes)).stdout.prefix(64)
             #expect(hashes["iso:" + path] == String(digest), "pycdlib iso \(path)")
-            if writer.hasJoliet { #expect(hashes["joliet:" + path] == String(digest), "pycdlib joliet \(path)") }
-            if writer.hasRockRidge { #expect(hashes["rr:" + path] == String(digest), "pycdlib rr \(path)") }
+            if joliet { #expect(hashes["joliet:" + path] == String(digest), "pycdlib joliet \(path)") }
+            if rockRidge { #expect(hashes["rr:" + path] == String(digest), "pycdlib rr \(path)") }
         }
     }
 
@@ -244,6 +264,36 @@ struct ImageEditTests {
         try result.image.write(to: output)
         try Self.verifyWithPeers(source: source, output: output, result: result, writer: .genisoimageJolietRockRidge,
                                  expected: expected)
+    }
+
+    @Test("vmedia remaster on vmedia fixture images of every ESXi release: peers agree, only the overlay differs",
+          arguments: ["6.7", "7.0", "8.0"], [false, true])
+    func remasteredFixtures(release: String, extensions: Bool) throws {
+        let directory = try TemporaryDirectory()
+        let source = directory.file("esxi-\(release).iso")
+        let fixture = try VMediaBinary.run(["fixture", "--esxi", release, "--size", "24MiB", "--timestamp", "1700000000",
+                                            "--output", source] + (extensions ? ["--joliet", "--rock-ridge"] : []))
+        try #require(fixture.status == 0, "\(fixture.stderr)")
+        let config = Peer.packageRoot.appendingPathComponent("Fixtures/hosts/brief-example.yaml").path
+        let remaster = try VMediaBinary.run(["remaster", "--config", config, "--iso", source,
+                                             "--output", directory.file("out"), "--host", "10.172.70.186", "--json"])
+        try #require(remaster.status == 0, "\(remaster.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: remaster.stdoutData) as? [String: Any])
+        let host = try #require((report["hosts"] as? [[String: Any]])?.first)
+        let output = try #require(host["output"] as? String)
+        let changed = Set((host["changedSectors"] as? [Int] ?? []).map(UInt32.init))
+        let kickstart = try VMediaBinary.run(["kickstart", "--config", config, "--host", "10.172.70.186", "--show-secrets"])
+        let golden = Peer.packageRoot.appendingPathComponent("Fixtures/bootcfg/patched").path
+        let expected: [String: [UInt8]] = [
+            "/BOOT.CFG": try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(golden)/esxi-\(release)_BOOT.CFG.small"))),
+            "/EFI/BOOT/BOOT.CFG": try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(golden)/esxi-\(release)_EFI_BOOT_BOOT.CFG.small"))),
+            "/KS.CFG": Array(kickstart.stdoutData),
+        ]
+        let volume = try ISOImage(path: output).primaryVolumeDescriptor.volumeSpaceSize
+        try Self.verifyWithPeers(source: source, output: output, changedSectors: changed, volumeSpaceSize: volume,
+                                 joliet: extensions, rockRidge: extensions, expected: expected)
+        let verify = try VMediaBinary.run(["inspect", output, "--verify"])
+        #expect(verify.status == 0, "vmedia inspect --verify: \(verify.stdout) \(verify.stderr)")
     }
 
     @Test("new directories get path table entries; removed files disappear from every tree", arguments: [Writer.genisoimageJolietRockRidge, .genisoimagePlain])
