@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `vmedia install --until media-read` against three sushy-tools emulators (an independent Redfish service, fake
+/// driver) on distinct 127.0.<n>.1 addresses: each emulator's InsertMedia downloads its host's image from vmedia's
+/// media server, and the boot override and the power-on are seen in the emulator's own state.
+@Suite("vmedia install against sushy-emulator", .serialized)
+struct SushyInstallTests {
+    static let password = "sushy-install-pw"
+
+    final class Emulator: @unchecked Sendable {
+        let process = Process()
+        let address: String
+        let port = 8000
+        let directory: TemporaryDirectory
+        var base: String { "http://\(address):\(port)" }
+
+        init(address: String) throws {
+            self.address = address
+            let sushy = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
+            let venvPython = try Peer.python(module: "bcrypt")
+            directory = try TemporaryDirectory(prefix: "vmedia-sushy-install")
+            for sub in ["state", "tmp"] { try FileManager.default.createDirectory(atPath: directory.file(sub), withIntermediateDirectories: true) }
+            let hash = try Peer.run([venvPython, "-c", "import bcrypt,sys; print('admin:' + bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=4)).decode())", SushyInstallTests.password])
+            try Data(hash.stdout.utf8).write(to: URL(fileURLWithPath: directory.file("htpasswd")))
+            let config = """
+                SUSHY_EMULATOR_LISTEN_IP = '\(address)'
+                SUSHY_EMULATOR_LISTEN_PORT = \(port)
+                SUSHY_EMULATOR_FAKE_DRIVER = True
+                SUSHY_EMULATOR_AUTH_FILE = '\(directory.file("htpasswd"))'
+                SUSHY_EMULATOR_STATE_DIR = '\(directory.file("state"))'
+                SUSHY_EMULATOR_FAKE_SYSTEMS = [{'uuid': '27946b59-9e44-4fa7-8e91-f3527a1ef094', 'name': 'fake', 'power_state': 'Off', 'nics': [{'mac': '00:5c:52:31:3a:9c', 'ip': '127.0.0.2'}]}]
+
+                """
+            try Data(config.utf8).write(to: URL(fileURLWithPath: directory.file("emulator.conf")))
+            process.executableURL = URL(fileURLWithPath: sushy)
+            process.arguments = ["--config", directory.file("emulator.conf")]
+            process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": directory.file("tmp")]) { $1 }
+            _ = FileManager.default.createFile(atPath: directory.file("log"), contents: nil)
+            let logHandle = FileHandle(forWritingAtPath: directory.file("log"))
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let curl = try Peer.tool("curl")
+            for _ in 0..<60 {
+                if try Peer.run([curl, "-sf", "-o", "/dev/null", base + "/redfish/v1/"], timeout: 5).status == 0 { return }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+            stop()
+            throw SushyNotStarted(description: "sushy-emulator did not start on \(base): \(log)")
+        }
+
+        func read(_ uri: String) throws -> [String: Any] {
+            let result = try Peer.run([try Peer.tool("curl"), "-sf", "-u", "admin:\(SushyInstallTests.password)", base + uri], timeout: 10)
+            return (try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]) ?? [:]
+        }
+
+        var log: String { (try? String(contentsOfFile: directory.file("log"), encoding: .utf8)) ?? "" }
+
+        func stop() {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    @Test("three emulators each download their whole host image from vmedia's server are powered on, and have the boot override cleared afterwards")
+    func threeEmulators() async throws {
+        _ = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
+        _ = try Peer.python(module: "bcrypt")
+        let directory = try TemporaryDirectory()
+        let iso = directory.file("esxi.iso")
+        let fixture = try VMediaBinary.run(["fixture", "--esxi", "8.0", "--output", iso, "--size", "8MiB"])
+        try #require(fixture.status == 0, "\(fixture.stderr)")
+        let emulators = try (0..<3).map { try Emulator(address: "127.0.\(151 + $0).1") }
+        defer { emulators.forEach { $0.stop() } }
+        var yaml = "hosts:\n"
+        for (index, emulator) in emulators.enumerated() {
+            yaml += """
+                  - ipmi: {vendor: generic, address: "\(emulator.base)", username: admin, password: \(Self.password)}
+                    esxi: {esxi_disk: "local", password: "Sushy-Root-2026", address: 192.0.2.\(index + 20), gateway: 192.0.2.1, netmask: 255.255.255.0, hostname: esx-sushy-\(index + 1), mgtnic: vmnic0}
+
+                """
+        }
+        let hosts = directory.file("hosts.yaml")
+        try yaml.write(toFile: hosts, atomically: true, encoding: .utf8)
+
+        // The emulator downloads from 127.0.0.1 whatever address it listens on, like a BMC behind NAT: --any-peer.
+        let install = try VMediaBinary.run(["install", "--config", hosts, "--iso", iso, "--listen", "127.0.0.1:0",
+                                            "--until", "media-read", "--any-peer", "--json"], timeout: 300)
+        #expect(install.status == 0, "\(install.stdout)\n\(install.stderr)")
+
+        let remaster = try VMediaBinary.run(["remaster", "--config", hosts, "--iso", iso, "--output", directory.file("out"), "--json"])
+        try #require(remaster.status == 0, "\(remaster.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: remaster.stdoutData) as? [String: Any])
+        let sizes = Dictionary(uniqueKeysWithValues: ((report["hosts"] as? [[String: Any]]) ?? []).map {
+            ($0["bmc"] as? String ?? "", ($0["byteCount"] as? NSNumber)?.int64Value ?? -1)
+        })
+        // sushy deletes its downloaded copy when vmedia ejects at the end, so the check is on what vmedia served:
+        // each emulator fetched at least its whole image (the remastered size), read back from the NDJSON summary.
+        let summaryLine = try #require(install.stdout.split(separator: "\n").last)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
+        let served = Dictionary(uniqueKeysWithValues: ((summary["hosts"] as? [[String: Any]]) ?? []).map {
+            ($0["bmc"] as? String ?? "", ($0["bytesRead"] as? NSNumber)?.int64Value ?? 0)
+        })
+        for emulator in emulators {
+            let size = sizes[emulator.address] ?? -1
+            #expect(size > 0)
+            #expect((served[emulator.base] ?? 0) >= size, "\(emulator.base): served \(served[emulator.base] ?? 0) of \(size)")
+            let system = try emulator.read("/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094")
+            #expect(system["PowerState"] as? String == "On")
+            #expect((system["Boot"] as? [String: Any])?["BootSourceOverrideTarget"] as? String == "None", "\(system["Boot"] ?? "")")
+            #expect(emulator.log.contains("InsertMedia") || emulator.log.contains("VirtualMedia"), "\(emulator.log)")
+        }
+    }
+}
+
+struct SushyNotStarted: Error, CustomStringConvertible {
+    let description: String
+}
