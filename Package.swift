@@ -61,7 +61,7 @@ let package = Package(
         // Per-host install workflow: BMC session, publish, insert, boot, wait for media reads and ESXi, clean up.
         // Not BMCSimulator: the simulators reach the installer only over the network, like real BMCs.
         .target(name: "Installer", dependencies: [
-            "ISO9660", "ESXi", "Redfish", "MediaServer", "Inventory", "CurlHTTP", "Digest", logging,
+            "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "Digest", logging,
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
 

@@ -3,6 +3,7 @@ import ESXi
 import Foundation
 import Inventory
 import Logging
+import LayeredMedia
 import MediaServer
 import Redfish
 

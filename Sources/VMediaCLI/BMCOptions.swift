@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurlHTTP
 import Foundation
+import Installer
 import Logging
 import Redfish
 
@@ -108,8 +109,8 @@ struct BMCOptions: ParsableArguments {
         let store = KnownBMCs(path: knownBMCs)
         let tls = try await BMCTLS.policy(for: address, caFile: tlsCA, pin: tlsPin, knownBMCs: store, http: http,
                                           connectTimeout: connect, logger: logger)
-        let transport = CurlRedfishTransport(http: http, address: address, tls: tls, connectTimeout: connect,
-                                             knownBMCsPath: tlsPin ? store.path : nil)
+        let transport = CurlTransport(http: http, baseURL: address.baseURL, tls: tls, connectTimeout: connect,
+                                      knownBMCsPath: tlsPin ? store.path : nil, knownBMCsEndpoint: address.endpoint)
         var timeouts = RedfishClient.Timeouts()
         timeouts.request = .seconds(timeout)
         timeouts.insert = .seconds(max(timeout, 240))
