@@ -104,7 +104,7 @@ let package = Package(
         ], exclude: ["Scripts"]),
         .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
         .testTarget(name: "InstallerTests", dependencies: [
-            "Installer", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "TestSupport", logging,
+            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "TestSupport", logging,
         ]),
     ]
 )

@@ -4,8 +4,9 @@ import Inventory
 /// One host to install: its validated plan plus what the plan does not carry.
 public struct InstallTarget: Sendable {
     public let plan: HostPlan
-    /// The root password in clear for the readiness probe's `Login`. The plan holds only a crypt hash when the
-    /// hosts file uses `rootpw: crypted` (the default); then the probe stops after `RetrieveServiceContent`.
+    /// The root password in clear for the readiness probe's `Login`: given, or the hosts file's (the kickstart
+    /// itself holds only a crypt hash with `rootpw: crypted`, the default). Without it the probe stops after
+    /// `RetrieveServiceContent`.
     public let rootPassword: String?
     /// How to verify the BMC's certificate (BMCs ship self-signed ones).
     public let bmcTLS: TLSPolicy
@@ -14,6 +15,8 @@ public struct InstallTarget: Sendable {
         self.plan = plan
         if let rootPassword {
             self.rootPassword = rootPassword
+        } else if let secret = plan.rootPassword {
+            self.rootPassword = secret.reveal()
         } else if case .plain(let text) = plan.kickstart.rootPassword {
             self.rootPassword = text
         } else {

@@ -18,8 +18,14 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     /// `systemMediaSize=` for BOOT.CFG's kernelopt line: the old tool's `small` unless the hosts file says otherwise.
     public let systemMediaSize: SystemMediaSize
 
+    /// The root password as the hosts file gives it. The image carries only its SHA-512 crypt hash (by default);
+    /// the installer needs the password itself to prove ESXi accepts it (`Login` over the vSphere API).
+    public let rootPassword: Secret?
+
     public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,
-                kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize) {
+                kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize,
+                rootPassword: Secret? = nil) {
+        self.rootPassword = rootPassword
         self.index = index
         self.vendor = vendor
         self.bmc = bmc

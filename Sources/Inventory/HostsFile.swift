@@ -212,7 +212,8 @@ struct Reader {
             if let vendor = bmc.vendor, let (endpoint, _) = bmc.endpoint, let username = bmc.username, let password = bmc.password,
                let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize {
                 plans.append(HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
-                                      kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize))
+                                      kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
+                                      rootPassword: kickstart.rootPassword))
             }
         }
         return plans
@@ -261,6 +262,8 @@ struct Reader {
         var identity: (IPv4Address, String, Node, Node)?
         var template: KickstartTemplate?
         var systemMediaSize: SystemMediaSize?
+        /// The root password as written, for the installer's ESXi login check (the kickstart may hold only its hash).
+        var rootPassword: Secret?
     }
 
     mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
@@ -334,6 +337,7 @@ struct Reader {
         var password: RootPassword?
         let passwordNode = node("password")
         if let secret = requiredSecret(section, "password", item: item, label: context), let plain {
+            fields.rootPassword = secret
             let text = secret.reveal()
             if let problem = RootPassword.problem(with: text, plain: plain) {
                 report(passwordNode, "\(label): \(problem)",
