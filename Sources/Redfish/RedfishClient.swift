@@ -122,11 +122,24 @@ public actor RedfishClient {
     /// Deletes the session (if any). Errors are logged, never thrown: logout must not hide the real error.
     public func logout() async {
         guard case .session(_, let uri?) = authentication else { authentication = .none; return }
-        do {
-            let response = try await exchange("DELETE", uri, body: nil, timeout: timeouts.request, authenticated: true)
-            if !(200..<300).contains(response.status) { logger.warning("DELETE \(uri) answered HTTP \(response.status); the session will time out on the BMC") }
-        } catch {
-            logger.warning("could not delete session \(uri): \(error)")
+        // A busy BMC may answer the DELETE with a 5xx or drop the connection; sessions are a scarce resource
+        // (iDRAC allows a handful), so try a few times before leaving it to the BMC's session timeout.
+        let attempts = 3
+        for attempt in 1...attempts {
+            do {
+                let response = try await exchange("DELETE", uri, body: nil, timeout: timeouts.request, authenticated: true)
+                if (200..<300).contains(response.status) || response.status == 404 { break }
+                guard response.status >= 500, attempt < attempts else {
+                    logger.warning("DELETE \(uri) answered HTTP \(response.status); the session will time out on the BMC")
+                    break
+                }
+            } catch {
+                guard attempt < attempts else {
+                    logger.warning("could not delete session \(uri): \(error); the session will time out on the BMC")
+                    break
+                }
+            }
+            try? await sleep(.milliseconds(500 * attempt))
         }
         authentication = .none
     }
