@@ -13,12 +13,12 @@ enum FileDescriptorIO {
             let count = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
             if count < 0 {
                 if errno == EINTR { continue }
-                throw LayeredImageError.io(path: path, operation: "read", errno: errno)
+                throw ISO9660Error.io(operation: "read", path: path, errno: errno)
             }
             if count == 0 {
-                throw LayeredImageError.layeredImage(
-                    "\(path) ended at byte \(offset + Int64(done)) while \(buffer.count - done) more bytes were expected: "
-                        + "the file is shorter than when the image was made")
+                throw ISO9660Error.layeredImage(
+                    detail: "\(path) ended at byte \(offset + Int64(done)) while \(buffer.count - done) more bytes were expected",
+                    fix: "the file is shorter than when the image was made; restore it or run the command again")
             }
             done += count
         }
@@ -30,7 +30,7 @@ enum FileDescriptorIO {
             let count = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
             if count < 0 {
                 if errno == EINTR { continue }
-                throw LayeredImageError.io(path: path, operation: "write", errno: errno)
+                throw ISO9660Error.io(operation: "write", path: path, errno: errno)
             }
             done += count
         }
@@ -69,12 +69,12 @@ enum FileDescriptorIO {
                     let code = errno
                     if code == EINTR { continue }
                     if [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF].contains(code) { break }
-                    throw LayeredImageError.io(path: targetPath, operation: "copy_file_range into", errno: code)
+                    throw ISO9660Error.io(operation: "copy_file_range into", path: targetPath, errno: code)
                 }
                 if moved == 0 {
-                    throw LayeredImageError.layeredImage(
-                        "\(sourcePath) ended at byte \(inOffset) while \(remaining) more bytes were expected: "
-                            + "the source file is shorter than when the image was made")
+                    throw ISO9660Error.layeredImage(
+                        detail: "\(sourcePath) ended at byte \(inOffset) while \(remaining) more bytes were expected",
+                        fix: "the source file is shorter than when the image was made; restore it or run the command again")
                 }
                 remaining -= Int64(moved)
                 kernelBytes += Int64(moved)

@@ -15,13 +15,13 @@ public struct FileIdentity: Sendable, Equatable {
 
     public init(path: String) throws {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw LayeredImageError.io(path: path, operation: "stat", errno: errno) }
+        guard stat(path, &info) == 0 else { throw ISO9660Error.io(operation: "stat", path: path, errno: errno) }
         self.init(info)
     }
 
     public init(descriptor: Int32, path: String) throws {
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw LayeredImageError.io(path: path, operation: "fstat", errno: errno) }
+        guard fstat(descriptor, &info) == 0 else { throw ISO9660Error.io(operation: "fstat", path: path, errno: errno) }
         self.init(info)
     }
 

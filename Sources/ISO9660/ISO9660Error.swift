@@ -35,6 +35,10 @@ public enum ISO9660Error: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidBuildInput(detail: String, fix: String)
     /// A system call failed.
     case io(operation: String, path: String, errno: Int32)
+    /// A layered image's source file changed after the image was made; serving or writing it would mix two files.
+    case sourceChanged(path: String, reason: String)
+    /// A layered image cannot be made or written as asked (the message carries the fix).
+    case layeredImage(detail: String, fix: String)
 
     /// The structure the error is about (the type name in this module), for tests and tooling.
     public var structure: String {
@@ -48,6 +52,7 @@ public enum ISO9660Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .overlappingExtents: return "Extent"
         case .notFound: return "DirectoryRecord"
         case .invalidBuildInput: return "ISOBuilder"
+        case .sourceChanged, .layeredImage: return "LayeredImage"
         case .io: return "SectorSource"
         }
     }
@@ -61,7 +66,7 @@ public enum ISO9660Error: Error, Equatable, Sendable, CustomStringConvertible {
              .extentOutsideVolume(_, let s, _), .unsupported(_, let s, _, _):
             return s
         case .notISO9660: return 16
-        case .notFound, .invalidBuildInput, .io: return nil
+        case .notFound, .invalidBuildInput, .io, .sourceChanged, .layeredImage: return nil
         }
     }
 
@@ -116,6 +121,11 @@ public enum ISO9660Error: Error, Equatable, Sendable, CustomStringConvertible {
         case let .io(operation, path, errno):
             return "\(operation) \(path) failed: \(SystemErrorText.describe(errno)) (errno \(errno)). Fix: check "
                 + "that the path exists and is readable (or writable), and that the disk has space."
+        case let .sourceChanged(path, reason):
+            return "The source image \(path) changed after the per-host images were made (\(reason)). Fix: restore "
+                + "the original file, or run the command again so the images are made from the new one."
+        case let .layeredImage(detail, fix):
+            return "\(detail). Fix: \(fix)"
         }
     }
 }

@@ -74,8 +74,9 @@ public struct LayeredImage: Sendable {
         let patchEnd = normalized.last?.end ?? 0
         let length = byteCount ?? max(sourceByteCount, patchEnd)
         guard length >= patchEnd, length >= 0 else {
-            throw LayeredImageError.layeredImage(
-                "a patch ends at byte \(patchEnd), past the image length \(length): the volume space size must cover every patch")
+            throw ISO9660Error.layeredImage(
+                detail: "a patch ends at byte \(patchEnd), past the image length \(length)",
+                fix: "make the image length (the volume space size) cover every patch")
         }
         self.byteCount = length
         self.patches = normalized
@@ -178,14 +179,14 @@ public struct LayeredImage: Sendable {
     public func checkSourceUnchanged() throws {
         let now = try FileIdentity(path: sourcePath)
         if now != sourceIdentity {
-            throw LayeredImageError.sourceChanged(path: sourcePath, reason: sourceIdentity.difference(to: now))
+            throw ISO9660Error.sourceChanged(path: sourcePath, reason: sourceIdentity.difference(to: now))
         }
     }
 
     /// Reads `range` into memory (tests, simulators, small reads; use `segments(in:)` for streaming).
     public func read(_ range: Range<Int64>) throws -> [UInt8] {
         let descriptor = open(sourcePath, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw LayeredImageError.io(path: sourcePath, operation: "open", errno: errno) }
+        guard descriptor >= 0 else { throw ISO9660Error.io(operation: "open", path: sourcePath, errno: errno) }
         defer { close(descriptor) }
         var output: [UInt8] = []
         output.reserveCapacity(Int(max(0, min(range.upperBound, byteCount) - max(0, range.lowerBound))))
@@ -222,15 +223,16 @@ public struct LayeredImage: Sendable {
     public func write(to path: String, progress: ((Int64) -> Void)? = nil) throws -> WriteReport {
         if let target = try? FileIdentity(path: path), target.device == sourceIdentity.device,
            target.inode == sourceIdentity.inode {
-            throw LayeredImageError.layeredImage("refusing to write over the source image \(sourcePath): choose another output path")
+            throw ISO9660Error.layeredImage(detail: "refusing to write over the source image \(sourcePath)",
+                                            fix: "choose another output path; the source is never modified")
         }
         try checkSourceUnchanged()
         let input = open(sourcePath, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw LayeredImageError.io(path: sourcePath, operation: "open", errno: errno) }
+        guard input >= 0 else { throw ISO9660Error.io(operation: "open", path: sourcePath, errno: errno) }
         defer { close(input) }
         let temporary = path + ".partial-\(getpid())"
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard output >= 0 else { throw LayeredImageError.io(path: temporary, operation: "create", errno: errno) }
+        guard output >= 0 else { throw ISO9660Error.io(operation: "create", path: temporary, errno: errno) }
         var committed = false
         defer {
             if !committed {
@@ -266,14 +268,14 @@ public struct LayeredImage: Sendable {
             }
             report()
         }
-        if ftruncate(output, off_t(byteCount)) != 0 { throw LayeredImageError.io(path: temporary, operation: "truncate", errno: errno) }
-        if fsync(output) != 0 { throw LayeredImageError.io(path: temporary, operation: "fsync", errno: errno) }
-        if close(output) != 0 { throw LayeredImageError.io(path: temporary, operation: "close", errno: errno) }
+        if ftruncate(output, off_t(byteCount)) != 0 { throw ISO9660Error.io(operation: "truncate", path: temporary, errno: errno) }
+        if fsync(output) != 0 { throw ISO9660Error.io(operation: "fsync", path: temporary, errno: errno) }
+        if close(output) != 0 { throw ISO9660Error.io(operation: "close", path: temporary, errno: errno) }
         committed = true
         if rename(temporary, path) != 0 {
             let code = errno
             unlink(temporary)
-            throw LayeredImageError.io(path: path, operation: "rename into place", errno: code)
+            throw ISO9660Error.io(operation: "rename into place", path: path, errno: code)
         }
         FileDescriptorIO.syncDirectory(of: path)
         return WriteReport(byteCount: byteCount, kernelCopiedByteCount: kernel, memoryByteCount: memory)

@@ -24,9 +24,9 @@ public struct LayeredServableImage: ServableImage {
     public func checkSourceUnchanged() throws {
         do {
             try layered.checkSourceUnchanged()
-        } catch LayeredImageError.sourceChanged(let path, let reason) {
+        } catch ISO9660Error.sourceChanged(let path, let reason) {
             throw MediaServerError.sourceChanged(path: path, changes: [reason])
-        } catch LayeredImageError.io(let path, _, let code) {
+        } catch ISO9660Error.io(_, let path, let code) {
             throw MediaServerError.sourceUnreadable(path: path, errno: code)
         }
     }

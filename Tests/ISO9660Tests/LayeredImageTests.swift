@@ -90,9 +90,9 @@ struct LayeredImageTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data([1]))
         try handle.close()
-        #expect(throws: LayeredImageError.self) { try image.checkSourceUnchanged() }
+        #expect(throws: ISO9660Error.self) { try image.checkSourceUnchanged() }
         let output = directory.file("out.iso")
-        #expect(throws: LayeredImageError.self) { try image.write(to: output) }
+        #expect(throws: ISO9660Error.self) { try image.write(to: output) }
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
@@ -101,10 +101,10 @@ struct LayeredImageTests {
         let directory = try TemporaryDirectory()
         let (path, source) = try makeSource(directory, count: 8192, seed: 6)
         let image = try LayeredImage(sourcePath: path, patches: [.init(offset: 0, bytes: [7])])
-        #expect(throws: LayeredImageError.self) { try image.write(to: path) }
+        #expect(throws: ISO9660Error.self) { try image.write(to: path) }
         let link = directory.file("link.iso")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
-        #expect(throws: LayeredImageError.self) { try image.write(to: link) }
+        #expect(throws: ISO9660Error.self) { try image.write(to: link) }
         #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == source)
     }
 
@@ -114,7 +114,7 @@ struct LayeredImageTests {
         let (path, _) = try makeSource(directory, count: 8192, seed: 7)
         let image = try LayeredImage(sourcePath: path, patches: [])
         let output = directory.file("missing-dir/out.iso")
-        #expect(throws: LayeredImageError.self) { try image.write(to: output) }
+        #expect(throws: ISO9660Error.self) { try image.write(to: output) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["source.iso"])
     }
 
@@ -122,7 +122,7 @@ struct LayeredImageTests {
     func patchPastEnd() throws {
         let directory = try TemporaryDirectory()
         let (path, _) = try makeSource(directory, count: 4096, seed: 8)
-        #expect(throws: LayeredImageError.self) {
+        #expect(throws: ISO9660Error.self) {
             try LayeredImage(sourcePath: path, patches: [.init(offset: 4096, bytes: [1])], byteCount: 4096)
         }
     }
