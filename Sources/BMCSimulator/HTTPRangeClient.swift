@@ -183,11 +183,27 @@ private final class RangeClientHandler: ChannelDuplexHandler, RemovableChannelHa
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
+        // A server that closes after each answer (python's HTTP/1.0 http.server) may have closed the reused
+        // connection before this write: without this check the request would wait for its timeout instead of
+        // being retried on a new connection.
+        guard context.channel.isActive else {
+            request.promise.fail(ConnectionClosedEarly())
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
         pending = request
         responseHead = nil
         body = []
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
-        context.write(wrapOutboundOut(.end(nil)), promise: promise)
+        let written = promise ?? context.eventLoop.makePromise(of: Void.self)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        written.futureResult.whenFailure { _ in
+            let this = handler.value
+            guard let pending = this.pending, pending.promise.futureResult === request.promise.futureResult else { return }
+            this.pending = nil
+            request.promise.fail(ConnectionClosedEarly())
+        }
+        context.write(wrapOutboundOut(.end(nil)), promise: written)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
