@@ -88,17 +88,26 @@ struct ServedESXiBootTests {
         #expect(image["peers"] as? [String] == ["127.0.0.1"], "\(image)")
     }
 
+    /// The host's kickstart as `vmedia kickstart` prints it: what serve must have put at /KS.CFG.
+    static func expectedKickstart() throws -> String {
+        let expected = try VMediaBinary.run(["kickstart", "--config", hosts, "--host", bmc, "--show-secrets"], timeout: 60)
+        try #require(expected.status == 0, "vmedia kickstart: \(expected.stderr)")
+        #expect(expected.stdout.contains("network --bootproto=static"), "not a kickstart: \(expected.stdout)")
+        return expected.stdout
+    }
+
     @Test("SeaBIOS: isolinux, booted from our URL through QEMU's HTTP block driver, prints the patched kernelopt")
     func bios() async throws {
         let isolinux = try Peer.file(["/usr/lib/ISOLINUX/isolinux.bin"], package: "isolinux")
         _ = try Peer.file(["/usr/lib/syslinux/modules/bios/ldlinux.c32"], package: "syslinux-common")
         let boot = try await Self.boot(firmwareArguments: ["--isolinux", isolinux], firmware: .bios, until: "updated=0",
-                                       extracting: ["/BOOT.CFG"])
+                                       extracting: ["/BOOT.CFG", "/KS.CFG"])
         #expect(boot.sawMarker, "\(boot.serial.suffix(2000))")
         let kernelopt = try #require(boot.servedFiles["/BOOT.CFG"] ?? "".split(whereSeparator: \.isNewline)
             .first { $0.hasPrefix("kernelopt=") }.map(String.init), "the served /BOOT.CFG has no kernelopt line")
         #expect(kernelopt.contains("ks=cdrom:/KS.CFG"), "the served BOOT.CFG is not patched: \(kernelopt)")
         #expect(boot.serial.contains(kernelopt), "isolinux did not print \(kernelopt): \(boot.serial.suffix(2000))")
+        #expect(boot.servedFiles["/KS.CFG"] == (try Self.expectedKickstart()), "the served /KS.CFG is not the host's kickstart")
         Self.expectRangeReads(boot)
         print("SeaBIOS + isolinux from vmedia serve's URL (HTTP block driver): \(String(format: "%.1f", boot.seconds)) s, "
               + "\(boot.image["requests"] ?? 0) requests (\(boot.accessLog.filter { $0.contains(" GET ") }.count) range GETs), \(boot.image["bytesServed"] ?? 0) of \(boot.image["byteCount"] ?? 0) bytes")
@@ -118,11 +127,9 @@ struct ServedESXiBootTests {
         #expect(served.contains("ks=cdrom:/KS.CFG"), "the served EFI BOOT.CFG is not patched: \(served)")
         #expect(flat(config) == flat(served))
 
-        let expected = try VMediaBinary.run(["kickstart", "--config", Self.hosts, "--host", Self.bmc, "--show-secrets"], timeout: 60)
-        try #require(expected.status == 0, "vmedia kickstart: \(expected.stderr)")
-        #expect(expected.stdout.contains("network --bootproto=static"), "not a kickstart: \(expected.stdout)")
+        let expected = try Self.expectedKickstart()
         let kickstart = try #require(GrubEFIImage.printedFile("/KS.CFG", in: boot.serial), "\(boot.serial.suffix(2000))")
-        #expect(flat(kickstart) == flat(expected.stdout))
+        #expect(flat(kickstart) == flat(expected))
         Self.expectRangeReads(boot)
         print("OVMF + GRUB from vmedia serve's URL (HTTP block driver): \(String(format: "%.1f", boot.seconds)) s, "
               + "\(boot.image["requests"] ?? 0) requests (\(boot.accessLog.filter { $0.contains(" GET ") }.count) range GETs), \(boot.image["bytesServed"] ?? 0) of \(boot.image["byteCount"] ?? 0) bytes")
