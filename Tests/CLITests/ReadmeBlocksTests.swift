@@ -211,12 +211,14 @@ struct ReadmeBlocksTests {
         #expect(lines.contains("RUN swift build -c release --product vmedia --static-swift-stdlib"))
         #expect(runtime.contains("COPY --from=build /src/.build/release/vmedia /usr/local/bin/vmedia"))
         #expect(build.contains("WORKDIR /src"))
-        // Whatever the build stage copies must exist in the repository, and the product must be declared.
+        // Whatever the build stage copies must be committed (a fresh clone has no Package.resolved or .build),
+        // and the product must be declared.
+        let git = try Peer.tool("git")
         for copy in lines[..<runtimeStart] where copy.hasPrefix("COPY ") {
             let sources = copy.split(separator: " ").dropFirst().dropLast()
             for source in sources {
-                #expect(FileManager.default.fileExists(atPath: Peer.packageRoot.appendingPathComponent(String(source)).path),
-                        "COPY \(source): not in the repository")
+                let tracked = try Peer.run([git, "-C", Peer.packageRoot.path, "ls-files", "--error-unmatch", String(source)])
+                #expect(tracked.status == 0, "COPY \(source): not committed to the repository")
             }
         }
         let manifest = try String(contentsOfFile: Peer.packageRoot.appendingPathComponent("Package.swift").path, encoding: .utf8)
