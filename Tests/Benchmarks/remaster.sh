@@ -24,10 +24,12 @@ VM="$BIN/vmedia"
 echo "== fixture: ESXi 8.0, $SIZE"
 "$VM" fixture --esxi 8.0 --size "$SIZE" --timestamp 1700000000 --output "$W/src.iso" >/dev/null
 cat "$W/src.iso" > /dev/null
+# Flush the fixture's dirty pages first: otherwise their writeback competes with whichever contender runs first.
+sync
 
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l; }
-median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # A hosts file with HOSTS hosts on documentation-only addresses (never contacted: remaster is offline).
 {
@@ -45,13 +47,14 @@ head -3 "$W/hosts.yaml" > /dev/null
 echo "== per-host images (metadata only)"
 "$BIN/vmedia-bench" remaster "$W/src.iso" --hosts "$HOSTS"
 
-echo "== one host's ISO written to a file, 3 runs each (median)"
+echo "== one host's ISO written to a file, 5 runs each, alternating (median)"
 cp_runs=(); vm_runs=(); xo_runs=()
 awk 'NR<=3' "$W/hosts.yaml" > "$W/one.yaml"
-for run in 1 2 3; do
-  rm -rf "$W/cp.iso" "$W/out1"
+for run in 1 2 3 4 5; do
+  rm -rf "$W/cp.iso" "$W/out1"; sync
   t0=$(now); cp "$W/src.iso" "$W/cp.iso"; sync "$W/cp.iso"; t1=$(now)
   cp_runs+=("$(elapsed "$t0" "$t1")")
+  rm -f "$W/cp.iso"; sync
   t0=$(now); "$VM" remaster --config "$W/one.yaml" --iso "$W/src.iso" --output "$W/out1" >/dev/null; t1=$(now)
   vm_runs+=("$(elapsed "$t0" "$t1")")
   # xorriso's growing/modifying with boot replay, the closest peer to what vmedia does.
@@ -59,14 +62,14 @@ for run in 1 2 3; do
   xorriso -osirrox on -indev "$W/src.iso" -extract /BOOT.CFG "$W/boot.cfg" -extract /EFI/BOOT/BOOT.CFG "$W/efiboot.cfg" >/dev/null 2>&1
   chmod u+w "$W/boot.cfg" "$W/efiboot.cfg"
   sed -i 's/cdromBoot/ks=cdrom:\/KS.CFG/' "$W/boot.cfg" "$W/efiboot.cfg"
-  rm -f "$W/xorriso.iso"
+  rm -f "$W/xorriso.iso"; rm -rf "$W/out1"; sync
   t0=$(now)
   xorriso -indev "$W/src.iso" -outdev "$W/xorriso.iso" -boot_image any replay -rockridge off \
     -map "$W/ks.cfg" /KS.CFG -map "$W/boot.cfg" /BOOT.CFG -map "$W/efiboot.cfg" /EFI/BOOT/BOOT.CFG -commit >/dev/null 2>&1
   sync "$W/xorriso.iso"; t1=$(now)
   xo_runs+=("$(elapsed "$t0" "$t1")")
 done
-cp_t=$(median3 "${cp_runs[@]}"); vm_t=$(median3 "${vm_runs[@]}"); xo_t=$(median3 "${xo_runs[@]}")
+cp_t=$(median "${cp_runs[@]}"); vm_t=$(median "${vm_runs[@]}"); xo_t=$(median "${xo_runs[@]}")
 bytes=$(stat -c %s "$W/src.iso")
 printf 'cp + sync:         %6.3f s  (%4.0f MiB/s)\n' "$cp_t" "$(echo "$bytes / 1048576 / $cp_t" | bc -l)"
 printf 'vmedia remaster:   %6.3f s  (%4.0f MiB/s)  throughput vs cp: %.2fx (target >= 0.9x)\n' "$vm_t" "$(echo "$bytes / 1048576 / $vm_t" | bc -l)" "$(echo "$cp_t / $vm_t" | bc -l)"
