@@ -39,6 +39,8 @@ struct BMCState {
         let slotID: String
         let image: String
         let writeProtected: Bool
+        /// What the task does, as its Name shows it.
+        var name = "Insert virtual media"
     }
 
     var power: Power

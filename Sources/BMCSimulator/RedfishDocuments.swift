@@ -140,7 +140,7 @@ extension RedfishService {
 
     func taskDocument(_ task: BMCState.Task) -> [String: Any] {
         ["@odata.id": Paths.tasks + "/\(task.id)", "@odata.type": "#Task.v1_5_0.Task", "Id": task.id,
-         "Name": "Insert virtual media", "TaskState": task.state,
+         "Name": task.name, "TaskState": task.state,
          "TaskStatus": task.state == "Completed" ? "OK" : "OK",
          "PercentComplete": task.state == "Completed" ? 100 : 50,
          "Messages": [] as [Any]]

@@ -68,6 +68,8 @@ struct RedfishService: Sendable {
             return .done(Handled(response: withETag(json(.ok, systemDocument(state)), path: system, state: state)))
         case (.PATCH, system):
             return .done(patchSystem(request, path: system, state: &state))
+        case (.POST, flavour.managerPath + "/Actions/Oem/EID_674_Manager.ImportSystemConfiguration") where flavour == .dellIDRAC9:
+            return .done(importSystemConfiguration(request, state: &state))
         case (.GET, system + "/Settings") where flavour == .dellIDRAC10:
             return .done(Handled(response: withETag(json(.ok, settingsDocument(state)), path: system, state: state)))
         case (.PATCH, system + "/Settings") where flavour == .dellIDRAC10:
@@ -311,6 +313,41 @@ struct RedfishService: Sendable {
         if flavour == .hpeILO5 { return Handled(response: hpeSuccess()) }
         if flavour == .lenovoXCC || flavour.isDell { return Handled(response: withETag(json(.ok, systemDocument(state)), path: flavour.systemPath, state: state)) }
         return Handled(response: SimulatedResponse(status: .noContent))
+    }
+
+    /// Dell iDRAC9 with Manager-scoped virtual media (and iDRAC8, iDRAC9 < 4.40): "Cd" in the boot override does
+    /// not boot the virtual CD; the one-time boot is a Server Configuration Profile import of
+    /// `ServerBoot.1#BootOnce=Enabled` and `ServerBoot.1#FirstBootDevice=VCD-DVD`, answered 202 with a job
+    /// (redfish-vendors.md §1.1, F5; dell/iDRAC-Redfish-Scripting SetNextOneTimeBootVirtualMediaDeviceOemREDFISH).
+    /// The job is reported already complete.
+    private func importSystemConfiguration(_ request: SimulatedRequest, state: inout BMCState) -> Handled {
+        guard let body = jsonObject(request.body), let buffer = body["ImportBuffer"] as? String,
+              let share = body["ShareParameters"] as? [String: Any] else {
+            return Handled(response: error(.badRequest, "ActionParameterMissing", "The action ImportSystemConfiguration requires the parameters ShareParameters and ImportBuffer to be present in the request body.",
+                                           resolution: "Supply the action with the required parameters in the request body when the request is resubmitted."))
+        }
+        let targets = (share["Target"] as? [String]) ?? (share["Target"] as? String).map { [$0] } ?? []
+        guard targets.contains(where: { ["IDRAC", "ALL"].contains($0.uppercased()) }) else {
+            return Handled(response: error(.badRequest, "SYS405", "The ShareParameters Target does not include the iDRAC component.",
+                                           resolution: "Set ShareParameters.Target to IDRAC or ALL.", registry: "IDRAC.2.8"))
+        }
+        let bootOnce = buffer.contains("<Attribute Name=\"ServerBoot.1#BootOnce\">Enabled</Attribute>")
+        let virtualCD = buffer.contains("<Attribute Name=\"ServerBoot.1#FirstBootDevice\">VCD-DVD</Attribute>")
+        guard bootOnce, virtualCD else {
+            return Handled(response: error(.badRequest, "SYS041", "The import buffer does not set ServerBoot.1#BootOnce=Enabled and ServerBoot.1#FirstBootDevice=VCD-DVD.",
+                                           resolution: "Import both attributes in the iDRAC.Embedded.1 component.", registry: "IDRAC.2.8"))
+        }
+        state.boot.enabled = "Once"
+        state.boot.target = "Cd"
+        state.touch(flavour.systemPath)
+        let id = "JID_\(String(format: "%012d", 7_000_000_000 + state.nextTaskNumber))"
+        state.nextTaskNumber += 1
+        var task = BMCState.Task(id: id, state: "Completed", slotID: "", image: "", writeProtected: true)
+        task.name = "Import Configuration"
+        state.tasks[id] = task
+        var response = json(.accepted, taskDocument(task))
+        response.headers.add(name: "Location", value: Paths.tasks + "/\(id)")
+        return Handled(response: response)
     }
 
     // MARK: Power

@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))
     var hosts: Int = 8
 
-    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour but iDRAC9), or a comma list of: dell (iDRAC9), idrac10, lenovo, hpe, supermicro, generic.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour), or a comma list of: dell (iDRAC9), idrac10, lenovo, hpe, supermicro, generic.", valueName: "list"))
     var vendors: String = "mixed"
 
     @Option(name: .long, help: ArgumentHelp("The third octet of the simulated BMCs' 127.0.N.x addresses (ESXi hosts use N+1).", valueName: "N"))
@@ -59,9 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func flavours() throws -> [VendorFlavor] {
-        // iDRAC9's Manager-scoped slots make BMCDriver set the boot-once through an SCP import, which the simulator
-        // does not implement yet; `--vendors dell` still shows that failure.
-        if vendors == "mixed" { return VendorFlavor.allCases.filter { $0 != .dellIDRAC9 } }
+        if vendors == "mixed" { return VendorFlavor.allCases }
         return try vendors.split(separator: ",").map { name -> VendorFlavor in
             switch name.lowercased() {
             case "dell", "idrac", "idrac9": return .dellIDRAC9
