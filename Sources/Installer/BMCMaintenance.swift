@@ -11,12 +11,55 @@ public enum BMCMaintenance {
         public let succeeded: Bool
         /// What was found or done ("dell iDRAC9, power On, CD slot /redfish/…"), or why it failed.
         public let message: String
+        /// How long this host took, login to logout.
+        public let seconds: Double
     }
 
-    public enum Action: Sendable { case check, eject }
+    /// `vmedia check --json` / `eject --json`: one line per host as it finishes, shaped like install's
+    /// `finished` events.
+    public struct OutcomeLine: Sendable, Encodable {
+        public let kind = "finished"
+        public let action: String
+        public let host: String
+        public let bmc: String
+        public let succeeded: Bool
+        public let message: String
+        public let elapsed: Double
 
+        public init(_ outcome: Outcome, action: Action) {
+            self.action = action.rawValue
+            host = outcome.host
+            bmc = outcome.bmc
+            succeeded = outcome.succeeded
+            message = outcome.message
+            elapsed = outcome.seconds
+        }
+    }
+
+    /// The last line of `check --json` / `eject --json`, with the conventions of install's summary: `summary: true`,
+    /// the counts, and every host's outcome in the hosts file's order.
+    public struct Summary: Sendable, Encodable {
+        public let summary = true
+        public let action: String
+        public let succeeded: Int
+        public let failed: Int
+        public let hosts: [Outcome]
+
+        public init(action: Action, outcomes: [Outcome]) {
+            self.action = action.rawValue
+            succeeded = outcomes.filter(\.succeeded).count
+            failed = outcomes.count - succeeded
+            hosts = outcomes
+        }
+    }
+
+    public enum Action: String, Sendable { case check, eject }
+
+    /// Runs `action` on every target, at most `parallel` at once; `finished` sees each outcome as it arrives (from
+    /// the calling task), the result lists them in the targets' order.
     public static func run(_ action: Action, targets: [InstallTarget], parallel: Int, http: CurlHTTPClient,
-                           logger: Logger = Logger(label: "vmedia.bmc")) async -> [Outcome] {
+                           logger: Logger = Logger(label: "vmedia.bmc"),
+                           finished: (Outcome) -> Void = { _ in }) async -> [Outcome] {
         var outcomes = [Outcome?](repeating: nil, count: targets.count)
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var next = 0
@@ -29,6 +72,7 @@ public enum BMCMaintenance {
             for _ in 0..<max(1, parallel) { start() }
             while let (index, outcome) = await group.next() {
                 outcomes[index] = outcome
+                finished(outcome)
                 start()
             }
         }
@@ -37,6 +81,8 @@ public enum BMCMaintenance {
 
     static func one(_ action: Action, _ target: InstallTarget, http: CurlHTTPClient, logger: Logger) async -> Outcome {
         let plan = target.plan
+        let start = ContinuousClock.now
+        let seconds = { (ContinuousClock.now - start).seconds }
         let client = RedfishClient(transport: CurlTransport(http: http, baseURL: plan.bmc.url, tls: target.bmcTLS,
                                                             connectTimeout: .seconds(15)),
                                    credentials: .init(username: plan.username, password: plan.password.reveal()), logger: logger)
@@ -58,9 +104,9 @@ public enum BMCMaintenance {
                         + "; boot override cleared"
                 }
             }
-            return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: true, message: message)
+            return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: true, message: message, seconds: seconds())
         } catch {
-            return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: false, message: "\(error)")
+            return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: false, message: "\(error)", seconds: seconds())
         }
     }
 }

@@ -16,9 +16,15 @@ import Yams
 ///
 /// Validation happens before anything else and reports every problem of the file at once, each at its
 /// file:line:column, so one run shows everything to fix.
+///
+/// `simulated: true` at the top marks a file for simulated BMCs (`vmedia simulate --hosts-file`, `vmedia demo`):
+/// there, and only there, ESXi addresses and gateways in 127.0.0.0/8 are accepted, because loopback is the only
+/// place a simulated ESXi host may listen. It is never implied: without it a loopback ESXi address is an error
+/// that names this key, and with it every BMC and ESXi address must be a loopback address, so the key cannot
+/// quietly relax the checks of a file for real servers.
 public enum HostsFile {
     /// Keys of each mapping, for the unknown-key check and its "did you mean".
-    static let topLevelKeys = ["hosts", "defaults"]
+    static let topLevelKeys = ["hosts", "defaults", "simulated"]
     static let sectionKeys = ["ipmi", "esxi"]
     static let ipmiKeys = ["vendor", "address", "username", "password"]
     static let esxiKeys = [
@@ -93,6 +99,8 @@ struct Reader {
     let environment: [String: String]
     var diagnostics: [Diagnostic] = []
     var templates: [String: KickstartTemplate?] = [:]
+    /// `simulated: true`: a lab of simulated BMCs on loopback (see `HostsFile`).
+    var simulated = false
 
     init(file: String, baseDirectory: String, environment: [String: String]) {
         self.file = file
@@ -129,6 +137,10 @@ struct Reader {
             return []
         }
         checkKeys(of: top, allowed: HostsFile.topLevelKeys, in: "the top level")
+        if let node = top["simulated"], !isNull(node) {
+            let entry = Entry(key: top.first { scalar($0.key) == "simulated" }?.key ?? node, value: node)
+            simulated = boolean(["simulated": entry], "simulated", default: false, label: "the top level") ?? false
+        }
 
         var defaults: [String: Section] = [:]
         if let node = top["defaults"], !isNull(node) {
@@ -189,6 +201,10 @@ struct Reader {
             func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
             let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
             let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
+            if simulated, let (endpoint, node) = bmc.endpoint, !Self.isLoopback(endpoint.host) {
+                report(node, "\(label): BMC address \(endpoint.host) is not a loopback address, but the file says 'simulated: true'",
+                       fix: "remove 'simulated: true' for real servers (it only serves simulated BMCs on 127.0.0.0/8, from vmedia simulate or vmedia demo)")
+            }
             if let (endpoint, node) = bmc.endpoint {
                 if let first = seenBMC[endpoint.identity] {
                     report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
@@ -349,6 +365,11 @@ struct Reader {
             }
         }
 
+        if simulated, let address, address.0.octets[0] != 127 {
+            report(address.1, "\(label): ESXi address \(address.0) is not a loopback address, but the file says 'simulated: true'",
+                   fix: "remove 'simulated: true' for real servers (simulated ESXi hosts only come up on 127.0.0.0/8)")
+            ok = false
+        }
         if let address {
             let name = hostname?.0 ?? KickstartNetwork.defaultHostname(for: address.0)
             fields.identity = (address.0, name, address.1, hostname?.1 ?? address.1)
@@ -360,7 +381,15 @@ struct Reader {
             let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
                                            hostname: hostname?.0, device: device ?? .vmnic(0), vlanID: vlanID)
             for problem in network.problems {
+                let loopbackValue = problem.field == .address ? address.0 : problem.field == .gateway ? gateway.0 : nil
+                let isLoopbackProblem = loopbackValue.map { $0.octets[0] == 127 && problem.message.contains("loopback") } ?? false
+                if isLoopbackProblem && simulated { continue }
                 clean = false
+                if isLoopbackProblem {
+                    report(problem.field == .address ? address.1 : gateway.1, "\(label): \(problem.message)",
+                           fix: "\(problem.fix); only for simulated BMCs (vmedia simulate, vmedia demo) put 'simulated: true' at the top of the hosts file")
+                    continue
+                }
                 let at: Node? = switch problem.field {
                 case .address: address.1
                 case .netmask: node("netmask")
@@ -603,6 +632,11 @@ struct Reader {
     }
 
     func scalar(_ node: Node) -> String? { node.scalar?.string }
+
+    /// A BMC address in 127.0.0.0/8 (or `localhost`): what `simulated: true` requires of every BMC.
+    static func isLoopback(_ host: String) -> Bool {
+        host.lowercased() == "localhost" || IPv4Address(host).map { $0.octets[0] == 127 } ?? false
+    }
 
     /// `key:` with nothing after it, `~` or `null`: the old tool treated these as "not set" (yq printed null).
     func isNull(_ node: Node) -> Bool {

@@ -13,6 +13,10 @@ struct CheckCommand: AsyncParsableCommand {
             licences while nothing has been touched yet. Every host is checked even when others fail; sessions \
             are always deleted.
 
+            --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
+            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…}), then a \
+            summary object ({"summary":true,"action":"check","succeeded":N,"failed":N,"hosts":[…]}).
+
             Examples:
               vmedia check --config hosts.yaml
               vmedia check --config hosts.yaml --hosts esx01,esx02 --json
@@ -20,7 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: HostSelection
 
-    @Flag(name: .long, help: "Print one JSON array of results.")
+    @Flag(name: .long, help: "NDJSON: one object per host, then a summary object.")
     var json = false
 
     func run() async throws {
@@ -37,14 +41,18 @@ struct EjectCommand: AsyncParsableCommand {
             The clean-up after an interrupted install: each BMC gets a session, all its CD/DVD slots are \
             ejected, the boot override is cleared and the session is deleted.
 
+            --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
+            ({"kind":"finished","action":"eject",…}), then a summary object \
+            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"hosts":[…]}).
+
             Examples:
               vmedia eject --config hosts.yaml
-              vmedia eject --config hosts.yaml --hosts 10.0.0.21
+              vmedia eject --config hosts.yaml --hosts 10.0.0.21 --json
             """)
 
     @OptionGroup var selection: HostSelection
 
-    @Flag(name: .long, help: "Print one JSON array of results.")
+    @Flag(name: .long, help: "NDJSON: one object per host, then a summary object.")
     var json = false
 
     func run() async throws {
@@ -57,9 +65,17 @@ enum MaintenanceRun {
         let targets = try selection.targets()
         let http = CurlHTTPClient(maxConnectionsPerHost: 4)
         defer { http.shutdown() }
-        let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func line(_ value: some Encodable) {
+            if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
+            fflush(nil)
+        }
+        let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http) { outcome in
+            if json { line(BMCMaintenance.OutcomeLine(outcome, action: action)) }
+        }
         if json {
-            try printJSON(outcomes)
+            line(BMCMaintenance.Summary(action: action, outcomes: outcomes))
         } else {
             for outcome in outcomes {
                 print("\(outcome.succeeded ? "ok    " : "FAILED") \(outcome.host) (BMC \(outcome.bmc)): \(outcome.message)")

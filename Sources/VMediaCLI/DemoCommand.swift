@@ -14,11 +14,17 @@ struct DemoCommand: AsyncParsableCommand {
             127.0.<n>.x (Dell iDRAC9/10, Lenovo XCC, HPE iLO 5, Supermicro and generic DMTF with --vendors mixed), \
             and runs the real install flow against them: the BMCs read their per-host image from vmedia's media \
             server over HTTP ranges, check the kickstart, and bring up a simulated ESXi that must accept the root \
-            password. Loopback only; the work folder is deleted afterwards unless --keep.
+            password. Loopback only; the work folder is deleted afterwards unless --keep or --workdir.
+
+            The work folder holds the ISO (esxi-demo.iso) and a real hosts file (hosts.yaml, the old tool's \
+            format with 'simulated: true', the opt-in that allows loopback ESXi addresses). The plans are read \
+            from that file like `vmedia install --config` reads yours, and the summary prints the commands that \
+            rerun the same install by hand with `vmedia simulate` and `vmedia install`.
 
             Examples:
               swift run vmedia demo
               vmedia demo --hosts 24 --vendors dell,lenovo --json
+              vmedia demo --hosts 4 --workdir /tmp/lab    # keeps /tmp/lab/hosts.yaml and /tmp/lab/esxi-demo.iso
             """)
 
     @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))
@@ -88,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
                                           faults: faults)
         if !json {
             print("vmedia demo: \(hosts) simulated BMCs (\(Set(lab.hosts.map { $0.simulator.configuration.flavour.displayName }).sorted().joined(separator: ", "))) "
-                  + "on 127.0.\(subnet).x, image \(lab.isoPath)\n")
+                  + "on 127.0.\(subnet).x, hosts file \(lab.hostsFilePath), image \(lab.isoPath)\n")
         }
         let status: Int32
         do {
@@ -113,6 +119,17 @@ struct DemoCommand: AsyncParsableCommand {
         let open = lab.hosts.reduce(0) { $0 + $1.simulator.liveSessionCount }
         FileHandle.standardError.write(Data("vmedia demo: the simulated BMCs saw \(created) Redfish sessions created, \(open) still open\n".utf8))
         await lab.stop()
+        let kept = keep || workdir != nil
+        let rerun = """
+            Hosts file \(lab.hostsFilePath) and ISO \(lab.isoPath)\(kept ? "" : " (deleted now: keep them with --keep or --workdir DIR)").
+            To rerun this install by hand, start the simulators in one shell (they rewrite the hosts file with their own \
+            ports and password) and install from another:
+              vmedia simulate --count \(hosts) --vendors \(try flavours().map(\.rawValue).joined(separator: ",")) --first-address 127.0.\(subnet).10 --port 0 --esxi-port \(esxiPort) --hostname-prefix \(DemoLab.hostnamePrefix) --hosts-file \(lab.hostsFilePath)
+              vmedia install --config \(lab.hostsFilePath) --iso \(lab.isoPath) --listen 127.0.0.1:0 --esxi-port \(esxiPort) --parallel \(hosts)
+
+            """
+        // stdout carries only NDJSON with --json.
+        if json { FileHandle.standardError.write(Data(rerun.utf8)) } else { print("\n" + rerun, terminator: "") }
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -5,11 +5,11 @@ import Inventory
 import Installer
 
 /// A rack on one machine for `vmedia demo` and the installer's tests: an ESXi-shaped installer ISO, simulated BMCs
-/// of the chosen vendor flavours on their own 127.0.<subnet>.x addresses, and the host plans that point at them
-/// (each host's ESXi comes up on 127.<subnet + 1>.x, distinct from every BMC).
+/// of the chosen vendor flavours on their own 127.0.<subnet>.x addresses, and a hosts file `hosts.yaml` that points
+/// at them (each host's ESXi comes up on 127.0.<subnet + 1>.x, distinct from every BMC).
 ///
-/// The plans are built directly rather than read from a hosts file: the hosts file rightly refuses loopback ESXi
-/// addresses, and loopback is the only place the simulated ESXi hosts may listen.
+/// The plans come from that file through the normal `HostsFile` path; it says `simulated: true`, the explicit
+/// opt-in that lets a hosts file give ESXi hosts loopback addresses (the only place simulated ESXi hosts listen).
 struct DemoLab {
     struct Host {
         let simulator: SimulatedBMC
@@ -17,12 +17,14 @@ struct DemoLab {
     }
 
     let isoPath: String
+    let hostsFilePath: String
     let hosts: [Host]
     let esxiPort: Int
 
     static let bmcUser = "vmedia-demo"
     static let bmcPassword = "demo-bmc-secret"
     static let rootPassword = "Demo-Root-2026"
+    static let hostnamePrefix = "esx-demo"
 
     /// - Parameters:
     ///   - subnet: the second-to-last octet of the BMCs' addresses (ESXi hosts use the next one); distinct labs
@@ -32,7 +34,7 @@ struct DemoLab {
                       faults: [Int: FaultKnobs] = [:], installMilliseconds: Int = 300) async throws -> DemoLab {
         let iso = (directory as NSString).appendingPathComponent("esxi-demo.iso")
         try DemoISO.write(to: iso)
-        var hosts: [Host] = []
+        var simulators: [SimulatedBMC] = []
         do {
             for index in 0..<count {
                 let flavour = flavours[index % flavours.count]
@@ -43,40 +45,25 @@ struct DemoLab {
                                               initialPowerState: index % 3 == 0 ? .on : .off)
                 let simulator = try SimulatedBMC(configuration: config)
                 try await simulator.start()
-                hosts.append(Host(simulator: simulator, target: try plan(index: index, flavour: flavour, simulator: simulator,
-                                                                         subnet: subnet + 1)))
+                simulators.append(simulator)
             }
+            let hostsFile = (directory as NSString).appendingPathComponent("hosts.yaml")
+            let file = SimulatedLabHostsFile(hosts: simulators.enumerated().map { index, simulator in
+                SimulatedLabHostsFile.Host(flavour: simulator.configuration.flavour, bmcAddress: simulator.address,
+                                           bmcPort: simulator.port, useTLS: true, username: bmcUser, passwordReference: bmcPassword,
+                                           hostname: SimulatedLabHostsFile.hostname(prefix: hostnamePrefix, index: index, count: count))
+            }, rootPassword: rootPassword)
+            let plans = try file.write(to: hostsFile)
+            let hosts = zip(simulators, plans).map { Host(simulator: $0, target: InstallTarget(plan: $1)) }
+            return DemoLab(isoPath: iso, hostsFilePath: hostsFile, hosts: hosts, esxiPort: esxiPort)
         } catch {
-            for host in hosts { await host.simulator.stop() }
+            for simulator in simulators { await simulator.stop() }
             throw error
         }
-        return DemoLab(isoPath: iso, hosts: hosts, esxiPort: esxiPort)
     }
 
     func stop() async {
         for host in hosts { await host.simulator.stop() }
-    }
-
-    private static func plan(index: Int, flavour: VendorFlavor, simulator: SimulatedBMC, subnet: Int) throws -> InstallTarget {
-        let vendor: BMCVendor = switch flavour {
-        case .dellIDRAC9, .dellIDRAC10: .dell
-        case .lenovoXCC: .lenovo
-        case .hpeILO5: .hpe
-        case .supermicro: .supermicro
-        case .generic: .generic
-        }
-        guard case .success(let endpoint) = BMCEndpoint.parse("https://\(simulator.address):\(simulator.port)"),
-              let address = IPv4Address("127.0.\(subnet).\(index + 10)"), let netmask = IPv4Netmask(prefixLength: 16),
-              let gateway = IPv4Address("127.0.\(subnet).1") else {
-            throw CommandFailure("demo host \(index + 1): could not form its loopback addresses")
-        }
-        let hostname = "esx-demo-\(String(format: "%02d", index + 1))"
-        let network = KickstartNetwork(address: address, netmask: netmask, gateway: gateway, hostname: hostname, device: .vmnic(0))
-        let kickstart = Kickstart(rootPassword: .crypted(password: rootPassword, saltContext: hostname),
-                                  installDisk: .firstDisk("local"), network: network)
-        let plan = HostPlan(index: index, vendor: vendor, bmc: endpoint, username: bmcUser, password: Secret(bmcPassword),
-                            kickstart: kickstart, template: nil, systemMediaSize: .small)
-        return InstallTarget(plan: plan, rootPassword: rootPassword)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BMCSimulator
+import ESXi
 import Foundation
 
 /// `vmedia simulate`: runs simulated BMCs on loopback until interrupted, for manual testing and for other tests.
@@ -26,6 +27,15 @@ struct SimulateCommand: AsyncParsableCommand {
               VMEDIA_SIMULATOR_PASSWORD=secret vmedia simulate --count 2 --plain-http --port 8080 --json
               vmedia simulate --vendors ilo5 --error-rate 0.2 --latency-ms 300 --duration 60
               curl -k -u root:vmedia-simulator https://127.0.0.10/redfish/v1/Systems
+
+            With --hosts-file FILE it also writes a hosts file for these BMCs (the old tool's format, with \
+            'simulated: true', which lets ESXi hosts have loopback addresses): each BMC at 127.a.b.c gets its ESXi \
+            host at 127.a.(b+1).c. Install against the fleet from another shell with that file; give install the \
+            same --esxi-port. The file names the password as ${VARIABLE} when it comes from the environment, and \
+            holds the public default otherwise.
+              vmedia fixture --esxi 8.0 --size 12MiB --output esxi.iso
+              vmedia simulate --count 8 --port 8443 --esxi-port 9443 --hosts-file hosts.yaml &
+              vmedia install --config hosts.yaml --iso esxi.iso --listen 127.0.0.1:0 --esxi-port 9443
 
             Runs until Ctrl-C (or --duration seconds), then prints each BMC's final state.
             """
@@ -92,6 +102,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Fault: accept connections and never answer.")
     var hung = false
 
+    @Option(name: .customLong("hosts-file"), help: ArgumentHelp("Write a hosts file (simulated: true) for these BMCs once they listen, for vmedia install/check/eject --config.", valueName: "FILE"))
+    var hostsFile: String?
+
+    @Option(help: ArgumentHelp("Host names in --hosts-file: PREFIX-01, PREFIX-02, … (three digits from 100 BMCs on).", valueName: "PREFIX"))
+    var hostnamePrefix = "esx-sim"
+
     @Option(help: "Stop after this many seconds (default: run until interrupted).")
     var duration: Double?
 
@@ -106,6 +122,12 @@ struct SimulateCommand: AsyncParsableCommand {
         guard BMCConfiguration.Firmware(rawValue: firmware) != nil else { throw ValidationError("--firmware must be uefi or bios") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
         guard installSeconds >= 0 else { throw ValidationError("--install-seconds must not be negative") }
+        if hostsFile != nil, SimulatedLabHostsFile.esxiAddress(forBMC: firstAddress) == nil {
+            throw ValidationError("--hosts-file: the ESXi hosts go to 127.a.(b+1).c for the BMC 127.a.b.c, so --first-address needs b below 255")
+        }
+        guard KickstartNetwork.hostnameProblem(hostnamePrefix + "-001") == nil else {
+            throw ValidationError("--hostname-prefix \(hostnamePrefix): use letters, digits and '-'")
+        }
     }
 
     private func flavours() throws -> [VendorFlavor] {
@@ -145,8 +167,25 @@ struct SimulateCommand: AsyncParsableCommand {
             throw CommandFailure("\(error)")
         }
 
+        if let hostsFile {
+            let file = SimulatedLabHostsFile(hosts: fleet.members.enumerated().map { index, bmc in
+                SimulatedLabHostsFile.Host(flavour: bmc.configuration.flavour, bmcAddress: bmc.address, bmcPort: bmc.port,
+                                           useTLS: !plainHTTP, username: username,
+                                           passwordReference: fromEnvironment == nil ? "vmedia-simulator" : "${\(passwordEnv)}",
+                                           hostname: SimulatedLabHostsFile.hostname(prefix: hostnamePrefix, index: index, count: count))
+            }, rootPassword: "Simulated-Root-1")
+            do {
+                _ = try file.write(to: hostsFile)
+            } catch {
+                await fleet.stop()
+                throw error
+            }
+        }
+
         if json {
-            emit(["event": "started", "bmcs": fleet.members.map { describe($0, passwordSource: passwordSource) }])
+            var started: [String: Any] = ["event": "started", "bmcs": fleet.members.map { describe($0, passwordSource: passwordSource) }]
+            if let hostsFile { started["hostsFile"] = hostsFile }
+            emit(started)
         } else {
             print("Running \(fleet.members.count) simulated BMC(s); Ctrl-C stops them.")
             for bmc in fleet.members {
@@ -154,7 +193,12 @@ struct SimulateCommand: AsyncParsableCommand {
                 print("\(c.name)  \(c.flavour.displayName.padding(toLength: 13, withPad: " ", startingAt: 0))  \(bmc.baseURL)  " +
                       "user \(c.username), password from \(passwordSource)  [\(c.inventory.systemModel), serial \(c.inventory.serialNumber)]")
             }
+            if let hostsFile {
+                print("Hosts file: \(hostsFile)  (vmedia install --config \(hostsFile) --iso ISO --listen 127.0.0.1:0 --esxi-port \(esxiPort))")
+            }
         }
+        // Scripts wait for these lines before they start installing; a pipe would otherwise hold them back.
+        fflush(nil)
 
         await waitForStop()
         if json {

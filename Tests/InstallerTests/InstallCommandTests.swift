@@ -24,6 +24,23 @@ struct InstallCommandTests {
         return path
     }
 
+    /// Checks `check --json` / `eject --json` NDJSON (file, action): every line is one JSON object; host lines are
+    /// `finished` objects of that action, the last is the summary whose counts and hosts match them. Prints
+    /// "<host lines> <succeeded> <failed> <all consistent> <sorted hosts>".
+    static let maintenanceNDJSON = """
+        import json, sys
+        path, action = sys.argv[1], sys.argv[2]
+        lines = [json.loads(l) for l in open(path) if l.strip()]
+        summary, outcomes = lines[-1], lines[:-1]
+        assert summary["summary"] is True and summary["action"] == action, summary
+        assert all(o["kind"] == "finished" and o["action"] == action and "summary" not in o for o in outcomes), outcomes
+        assert all(isinstance(o["elapsed"], (int, float)) and o["bmc"].startswith("https://127.") for o in outcomes), outcomes
+        consistent = (summary["succeeded"] == sum(o["succeeded"] for o in outcomes)
+                      and summary["failed"] == sum(not o["succeeded"] for o in outcomes)
+                      and sorted(h["host"] for h in summary["hosts"]) == sorted(o["host"] for o in outcomes))
+        print(len(outcomes), summary["succeeded"], summary["failed"], consistent, sorted(o["host"] for o in outcomes))
+        """
+
     static func python(_ script: String, _ arguments: [String]) throws -> Peer.Result {
         try Peer.run([try Peer.tool("python3"), "-c", script] + arguments)
     }
@@ -39,12 +56,15 @@ struct InstallCommandTests {
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let checkJSON = directory.file("check.json")
         try check.stdout.write(toFile: checkJSON, atomically: true, encoding: .utf8)
-        let checked = try Self.python("""
+        let checked = try Self.python(Self.maintenanceNDJSON, [checkJSON, "check"])
+        #expect(checked.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2 2 0 True ['esx-cli-1', 'esx-cli-2']", "\(checked.stderr)")
+        #expect(checked.stderr.isEmpty, "\(checked.stderr)")
+        let checkMessages = try Self.python("""
             import json, sys
-            d = json.load(open(sys.argv[1]))
-            print(len(d), all(o["succeeded"] for o in d), all("CD slot" in o["message"] for o in d))
+            lines = [json.loads(l) for l in open(sys.argv[1])]
+            print(all("CD slot" in o["message"] for o in lines[:-1]))
             """, [checkJSON])
-        #expect(checked.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2 True True", "\(checked.stderr)")
+        #expect(checkMessages.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "True", "\(checkMessages.stderr)")
 
         let junit = directory.file("results.xml")
         let install = try VMediaBinary.run(["install", "--config", hosts, "--iso", lab.isoPath, "--listen", "127.0.0.1:0",
@@ -83,6 +103,14 @@ struct InstallCommandTests {
         let eject = try VMediaBinary.run(["eject", "--config", hosts])
         #expect(eject.status == 0, "\(eject.stdout)\(eject.stderr)")
         #expect(eject.stdout.contains("boot override cleared"))
+        #expect(lab.hosts.allSatisfy { $0.simulator.liveSessionCount == 0 })
+        let ejectJSON = try VMediaBinary.run(["eject", "--config", hosts, "--hosts", "esx-cli-2", "--json"])
+        #expect(ejectJSON.status == 0, "\(ejectJSON.stdout)\(ejectJSON.stderr)")
+        let ejectFile = directory.file("eject.ndjson")
+        try ejectJSON.stdout.write(toFile: ejectFile, atomically: true, encoding: .utf8)
+        let ejected = try Self.python(Self.maintenanceNDJSON, [ejectFile, "eject"])
+        #expect(ejected.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1 1 0 True ['esx-cli-2']", "\(ejected.stderr)")
+        #expect(!ejectJSON.stdout.contains(DemoLab.bmcPassword) && !check.stdout.contains(DemoLab.bmcPassword))
         #expect(lab.hosts.allSatisfy { $0.simulator.liveSessionCount == 0 })
     }
 
@@ -134,6 +162,61 @@ struct InstallCommandTests {
             print(root.get("tests"), root.get("failures"), failed, "wait-media-read" in ET.tostring(root).decode())
             """, [junit])
         #expect(xml.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "4 1 ['esx-demo-04'] True", "\(xml.stderr)")
+    }
+
+    @Test("vmedia demo writes a real hosts.yaml (simulated: true) and the ISO; the rerun commands its summary prints work by hand")
+    func demoRerunByHand() throws {
+        let directory = try TemporaryDirectory()
+        let demo = try VMediaBinary.run(["demo", "--hosts", "2", "--vendors", "lenovo,hpe", "--subnet", "151",
+                                         "--workdir", directory.path], timeout: 120)
+        #expect(demo.status == 0, "\(demo.stdout)\(demo.stderr)")
+        let hostsFile = directory.file("hosts.yaml"), iso = directory.file("esxi-demo.iso")
+        let yaml = try String(contentsOfFile: hostsFile, encoding: .utf8)
+        #expect(yaml.contains("simulated: true") && yaml.contains("address: 127.0.152.10"), "\(yaml)")
+        #expect(demo.stdout.contains("Hosts file \(hostsFile) and ISO \(iso)."), "\(demo.stdout)")
+        // The demo's BMC password is in its hosts file, and nowhere in what vmedia printed.
+        #expect(yaml.contains(DemoLab.bmcPassword))
+        #expect(!demo.stdout.contains(DemoLab.bmcPassword) && !demo.stderr.contains(DemoLab.bmcPassword))
+
+        // Run exactly the two commands the summary printed: the simulators, then the install.
+        let lines = demo.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let simulateLine = try #require(lines.first { $0.hasPrefix("vmedia simulate ") }, "\(demo.stdout)")
+        let installLine = try #require(lines.first { $0.hasPrefix("vmedia install ") }, "\(demo.stdout)")
+        let simulator = Process()
+        simulator.executableURL = URL(fileURLWithPath: VMediaBinary.path)
+        simulator.arguments = simulateLine.split(separator: " ").dropFirst().map(String.init) + ["--duration", "120"]
+        let out = Pipe()
+        simulator.standardOutput = out
+        simulator.standardError = FileHandle.nullDevice
+        try simulator.run()
+        defer { if simulator.isRunning { simulator.terminate() } }
+        let simulated = OutputCollector(out.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(30)
+        while !simulated.text.contains("Hosts file:"), simulator.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        try #require(simulated.text.contains("Hosts file:"), "\(simulated.text)")
+
+        let install = try VMediaBinary.run(installLine.split(separator: " ").dropFirst().map(String.init) + ["--json"], timeout: 180)
+        #expect(install.status == 0, "\(install.stderr)")
+        let ndjson = directory.file("rerun.ndjson")
+        try install.stdout.write(toFile: ndjson, atomically: true, encoding: .utf8)
+        let parsed = try Self.python("""
+            import json, sys
+            lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+            s = lines[-1]
+            print(s["summary"], s["succeeded"], s["failed"], sorted(h["host"] for h in s["hosts"]), sorted({h["vendor"] for h in s["hosts"]}))
+            """, [ndjson])
+        #expect(parsed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "True 2 0 ['esx-demo-01', 'esx-demo-02'] ['hpe', 'lenovo']",
+                "\(parsed.stderr)\(install.stdout)")
+        // The simulators' password (their public default, now in the rewritten file) is never printed either.
+        #expect(try String(contentsOfFile: hostsFile, encoding: .utf8).contains("vmedia-simulator"))
+        #expect(!install.stdout.contains("vmedia-simulator") && !install.stderr.contains("vmedia-simulator"))
+
+        kill(simulator.processIdentifier, SIGINT)
+        let exitDeadline = Date().addingTimeInterval(20)
+        while simulator.isRunning, Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!simulator.isRunning)
+        #expect(simulated.text.contains("ESXi running on 127.0.152.10:9443; sessions live 0"), "\(simulated.text)")
+        #expect(simulated.text.contains("ESXi running on 127.0.152.11:9443; sessions live 0"), "\(simulated.text)")
     }
 
     @Test("Ctrl-C: the first keeps going and lists what remains, the second ejects, logs out and exits 130")

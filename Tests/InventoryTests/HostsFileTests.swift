@@ -293,3 +293,64 @@ struct DefaultsAndSecretsTests {
         }
     }
 }
+
+@Suite("Hosts file: simulated labs (simulated: true)")
+struct SimulatedLabTests {
+    /// `validHost` moved to loopback, as `vmedia simulate --hosts-file` and `vmedia demo` write it.
+    static let loopbackHost = validHost
+        .replacingOccurrences(of: "address: 10.0.1.5", with: "address: \"https://127.0.90.10:8443\"")
+        .replacingOccurrences(of: "address: 10.0.0.10", with: "address: 127.0.91.10")
+        .replacingOccurrences(of: "gateway: 10.0.0.1", with: "gateway: 127.0.0.1")
+        .replacingOccurrences(of: "netmask: 255.255.255.0", with: "netmask: 255.255.0.0")
+
+    @Test("without the opt-in a loopback ESXi address is refused, and the fix names 'simulated: true'")
+    func refusedWithoutOptIn() throws {
+        for yaml in [Self.loopbackHost, "simulated: false\n" + Self.loopbackHost] {
+            do {
+                _ = try load(yaml)
+                Issue.record("accepted:\n\(yaml)")
+            } catch {
+                let address = error.diagnostics.filter { $0.message.contains("address 127.0.91.10 is a loopback address") }
+                #expect(address.count == 1, "\(error)")
+                #expect(address.first?.fix.contains("put 'simulated: true' at the top of the hosts file") == true, "\(error)")
+                #expect(error.diagnostics.contains { $0.message.contains("gateway 127.0.0.1 is a loopback address") }, "\(error)")
+            }
+        }
+    }
+
+    @Test("with 'simulated: true' loopback BMC, ESXi and gateway addresses are accepted")
+    func acceptedWithOptIn() throws {
+        let plans = try load("simulated: true\n" + Self.loopbackHost)
+        try #require(plans.count == 1)
+        #expect(plans[0].esxiAddress.description == "127.0.91.10")
+        #expect(plans[0].bmc.url == "https://127.0.90.10:8443")
+        #expect(plans[0].renderKickstart().contains("--ip=127.0.91.10"))
+    }
+
+    @Test("'simulated: true' never relaxes a file for real servers: a non-loopback BMC or ESXi address is an error")
+    func realAddressesWithOptIn() throws {
+        let realBMC = "simulated: true\n" + Self.loopbackHost.replacingOccurrences(of: "\"https://127.0.90.10:8443\"", with: "10.0.1.5")
+        let realESXi = "simulated: true\n" + validHost
+        for (yaml, fragment) in [(realBMC, "BMC address 10.0.1.5 is not a loopback address"),
+                                 (realESXi, "ESXi address 10.0.0.10 is not a loopback address")] {
+            do {
+                _ = try load(yaml)
+                Issue.record("accepted:\n\(yaml)")
+            } catch {
+                let matching = error.diagnostics.filter { $0.message.contains(fragment) }
+                #expect(matching.count == 1, "\(error)")
+                #expect(matching.first?.fix.contains("remove 'simulated: true'") == true, "\(error)")
+            }
+        }
+    }
+
+    @Test("'simulated' takes true or false only")
+    func notBoolean() throws {
+        do {
+            _ = try load("simulated: maybe\n" + Self.loopbackHost)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.diagnostics.contains { $0.message.contains("simulated 'maybe' is not true or false") && $0.line == 1 }, "\(error)")
+        }
+    }
+}
