@@ -25,6 +25,52 @@ struct SimulateCommandTests {
         #expect(lines[1]["event"] as? String == "stopped")
     }
 
+    @Test("--hosts-file writes a simulated: true hosts file for the fleet that vmedia check reads; the password stays a ${VARIABLE}")
+    func hostsFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("lab.yaml")
+        let marker = "Pw-\(UUID().uuidString)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
+        process.arguments = ["simulate", "--count", "2", "--vendors", "supermicro,idrac10", "--first-address", "127.0.62.20",
+                             "--port", "0", "--hostname-prefix", "lab", "--hosts-file", path, "--duration", "60", "--json"]
+        process.environment = ["VMEDIA_SIMULATOR_PASSWORD": marker]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The started line comes after the file is written.
+        let reader = out.fileHandleForReading
+        var started = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !started.contains(UInt8(ascii: "\n")), process.isRunning, Date() < deadline { started.append(reader.availableData) }
+        let first = try #require(try JSONSerialization.jsonObject(with: started.split(separator: UInt8(ascii: "\n"))[0]) as? [String: Any])
+        #expect(first["hostsFile"] as? String == path)
+        let bmcs = first["bmcs"] as? [[String: Any]] ?? []
+        let yaml = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(yaml.hasPrefix("# A lab of simulated BMCs") && yaml.contains("\nsimulated: true\nhosts:\n"), "\(yaml)")
+        #expect(yaml.contains("password: \"${VMEDIA_SIMULATOR_PASSWORD}\"") && !yaml.contains(marker), "\(yaml)")
+        for (index, bmc) in bmcs.enumerated() {
+            #expect(yaml.contains("address: \"https://\(bmc["address"] as? String ?? "?"):\(bmc["port"] as? Int ?? 0)\""), "\(yaml)")
+            #expect(yaml.contains("address: 127.0.63.\(20 + index), gateway: 127.0.0.1, netmask: 255.255.0.0, hostname: lab-0\(index + 1)"), "\(yaml)")
+        }
+        #expect(yaml.contains("vendor: supermicro") && yaml.contains("vendor: dell"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0, "the file may hold a password: mode 0600")
+
+        // vmedia check logs in to both simulated BMCs with the file as written (the password from the environment).
+        let check = try VMediaBinary.run(["check", "--config", path, "--json"], environment: ["VMEDIA_SIMULATOR_PASSWORD": marker], timeout: 60)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(!check.stdout.contains(marker) && !check.stderr.contains(marker))
+        let lines = check.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 3 && lines.last?["summary"] as? Bool == true && lines.last?["succeeded"] as? Int == 2, "\(check.stdout)")
+
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("a non-loopback address is refused with exit 1 and a message naming the fix")
     func refusesRealAddresses() throws {
         let result = try VMediaBinary.run(["simulate", "--first-address", "192.0.2.10", "--duration", "0.1"], timeout: 30)
