@@ -233,7 +233,9 @@ public actor RedfishClient {
         }
         if response.status == 202, method != "GET", method != "DELETE" {
             try await waitForTask(startedBy: method, uri, response)
-        } else if !response.body.isEmpty, (try? JSONDecoder().decode(JSONValue.self, from: response.body))?["error"] != nil {
+        } else if logger.logLevel <= .debug, !response.body.isEmpty,
+                  (try? JSONDecoder().decode(JSONValue.self, from: response.body))?["error"] != nil {
+            // Only for the debug line below: decoding every answer twice cost ~7% of an install's CPU.
             // iLO answers 200 with an `error` envelope holding Base.x.Success: the status is authoritative.
             let ids = RedfishMessage.messages(in: response.body).compactMap(\.messageId)
             logger.debug("\(method) \(uri) → HTTP \(response.status) with error envelope: \(ids.joined(separator: ", "))")
