@@ -50,6 +50,26 @@ enum FileDescriptorIO {
         #endif
     }()
 
+    /// sync_file_range(2), looked up like copy_file_range (also behind _GNU_SOURCE; not variadic).
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    private static let syncFileRange: SyncFileRange? = {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: SyncFileRange.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Starts writeback of `length` bytes at `offset` without waiting for it (SYNC_FILE_RANGE_WRITE).
+    /// A large write that ends in fsync otherwise leaves every dirty page to that fsync, which then writes
+    /// the whole file while nothing else happens; started early, the disk writes overlap the copying.
+    /// Best effort: where the call is missing or fails, the final fsync still does all of it.
+    static func startWriteback(_ descriptor: Int32, at offset: Int64, length: Int64) {
+        guard length > 0, let syncFileRange else { return }
+        _ = syncFileRange(descriptor, offset, length, 2 /* SYNC_FILE_RANGE_WRITE */)
+    }
+
     /// Copies `count` bytes from `input` at `inputOffset` to `output` at `outputOffset`, in the kernel
     /// where possible. Falls back to read/write when the file systems refuse (EXDEV on old kernels,
     /// EINVAL/ENOSYS/EOPNOTSUPP). Returns the bytes the kernel moved; `progress` gets each chunk's size.
@@ -61,7 +81,7 @@ enum FileDescriptorIO {
         var inOffset = inputOffset
         var outOffset = outputOffset
         var kernelBytes: Int64 = 0
-        let chunk: Int64 = 64 << 20
+        let chunk: Int64 = 16 << 20
         if let copyFileRange {
             while remaining > 0 {
                 let moved = copyFileRange(input, &inOffset, output, &outOffset, Int(min(chunk, remaining)), 0)
