@@ -36,30 +36,23 @@ enum FileDescriptorIO {
         }
     }
 
-    /// copy_file_range(2) looked up at run time: Swift's Glibc module does not import it (it is behind
-    /// _GNU_SOURCE). It is not variadic, so calling it through a C function pointer is ABI-safe.
+    /// copy_file_range(2) and sync_file_range(2) are looked up at run time: Swift's Glibc module does not import
+    /// them (they are behind _GNU_SOURCE). Neither is variadic, so calling through a C function pointer is ABI-safe.
     private typealias CopyFileRange = @convention(c) (
         Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32
     ) -> Int
-    private static let copyFileRange: CopyFileRange? = {
-        #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: CopyFileRange.self)
-        #else
-        return nil
-        #endif
-    }()
-
-    /// sync_file_range(2), looked up like copy_file_range (also behind _GNU_SOURCE; not variadic).
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
-    private static let syncFileRange: SyncFileRange? = {
+    private static let copyFileRange = libcFunction("copy_file_range", as: CopyFileRange.self)
+    private static let syncFileRange = libcFunction("sync_file_range", as: SyncFileRange.self)
+
+    private static func libcFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: SyncFileRange.self)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
         #else
         return nil
         #endif
-    }()
+    }
 
     /// Starts writeback of `length` bytes at `offset` without waiting for it (SYNC_FILE_RANGE_WRITE).
     /// A large write that ends in fsync otherwise leaves every dirty page to that fsync, which then writes
