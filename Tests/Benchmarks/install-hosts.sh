@@ -4,7 +4,8 @@
 #
 # The simulated BMCs (their Redfish services, their HTTP range reads of the images, the simulated ESXi hosts) run in
 # a separate `vmedia simulate` process, which also writes the hosts file (simulated: true). Then the real
-# `vmedia install --config hosts.yaml` (release build, default poll interval and timeouts, --json) runs under
+# `vmedia install --config hosts.yaml` (release build with the Swift runtime linked statically, as the Dockerfile
+# builds it; default poll interval and timeouts; --json) runs under
 # /usr/bin/time -v. Printed: wall time, CPU seconds (user + system) per host and peak RSS of the install process,
 # and the same figures of the simulator process, labelled separately. Targets for the installer: <= 50 ms CPU per
 # host, <= 256 MiB peak RSS.
@@ -16,8 +17,8 @@ hosts="${1:-200}"
 subnet="${SUBNET:-60}"
 cd "$(dirname "$0")/../.."
 if [ -z "${VMEDIA_BIN:-}" ]; then
-  swift build -c release --product vmedia >/dev/null
-  VMEDIA_BIN=.build/release/vmedia
+  swift build -c release --static-swift-stdlib --product vmedia >/dev/null
+  VMEDIA_BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/vmedia"
 fi
 work="$(mktemp -d)"
 sim=""
