@@ -124,7 +124,7 @@ struct DemoCommand: AsyncParsableCommand {
             Hosts file \(lab.hostsFilePath) and ISO \(lab.isoPath)\(kept ? "" : " (deleted now: keep them with --keep or --workdir DIR)").
             To rerun this install by hand, start the simulators in one shell (they rewrite the hosts file with their own \
             ports and password) and install from another:
-              vmedia simulate --count \(hosts) --vendors \(try flavours().map(\.rawValue).joined(separator: ",")) --first-address 127.0.\(subnet).10 --port 0 --esxi-port \(esxiPort) --hostname-prefix \(DemoLab.hostnamePrefix) --hosts-file \(lab.hostsFilePath)
+              vmedia simulate --count \(hosts) --vendors \(vendors == "mixed" ? "mixed" : try flavours().map(\.rawValue).joined(separator: ",")) --first-address 127.0.\(subnet).10 --port 0 --esxi-port \(esxiPort) --hostname-prefix \(DemoLab.hostnamePrefix) --hosts-file \(lab.hostsFilePath)
               vmedia install --config \(lab.hostsFilePath) --iso \(lab.isoPath) --listen 127.0.0.1:0 --esxi-port \(esxiPort) --parallel \(hosts)
 
             """
