@@ -66,6 +66,19 @@ struct InstallCommandTests {
             """, [checkJSON])
         #expect(checkMessages.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "True", "\(checkMessages.stderr)")
 
+        // One BMC refuses the password: that host fails, the other is still checked, exit 1, same NDJSON shape.
+        let wrong = directory.file("wrong-password.yaml")
+        let original = try String(contentsOfFile: hosts, encoding: .utf8)
+        let lastBMC = try #require(original.range(of: "password: \(DemoLab.bmcPassword)", options: .backwards))
+        try original.replacingCharacters(in: lastBMC, with: "password: not-the-password").write(toFile: wrong, atomically: true, encoding: .utf8)
+        let failing = try VMediaBinary.run(["check", "--config", wrong, "--json"])
+        #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
+        let failingJSON = directory.file("check-failing.json")
+        try failing.stdout.write(toFile: failingJSON, atomically: true, encoding: .utf8)
+        let failed = try Self.python(Self.maintenanceNDJSON, [failingJSON, "check"])
+        #expect(failed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2 1 1 True ['esx-cli-1', 'esx-cli-2']", "\(failed.stderr)")
+        #expect(!failing.stdout.contains("not-the-password"))
+
         let junit = directory.file("results.xml")
         let install = try VMediaBinary.run(["install", "--config", hosts, "--iso", lab.isoPath, "--listen", "127.0.0.1:0",
                                             "--until", "media-read", "--json", "--junit", junit])
