@@ -272,7 +272,7 @@ struct Reader {
         var ok = true
         func node(_ key: String) -> Node? { section[key]?.value }
 
-        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
+        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
             .map { (InstallDisk($0.0), $0.1) }
         let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
         let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
@@ -392,8 +392,11 @@ struct Reader {
             guard let template else { return fields }  // the template itself is broken (already reported)
             // The filled template must still be a kickstart the installer accepts (revealed only for this check:
             // the messages below quote the installer's complaint, never the password).
+            // A serial is mapped to its device id only at install time; check the template with a stand-in id,
+            // which is never written anywhere.
+            let checked = model.installDisk.needsResolution ? model.with(installDisk: model.installDisk.resolved(to: "naa.0")) : model
             do {
-                _ = try KickstartFile.parse(template.render(model, secrets: .reveal)).interpret()
+                _ = try KickstartFile.parse(template.render(checked, secrets: .reveal)).interpret()
             } catch {
                 for problem in error.problems {
                     report(node("template"), "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",

@@ -12,7 +12,12 @@ struct DiscoverCommand: AsyncParsableCommand {
             Reads the BMC's Redfish inventory (Storage/Drives or SimpleStorage,
             EthernetInterfaces) and suggests the hosts-file values:
               esxi_disk  the disk model ESXi's --firstdisk matches; a Dell BOSS
-                         card is "DELLBOSS VD", M.2 boot kits come first
+                         card is "DELLBOSS VD", M.2 boot kits come first;
+                         when several disks share the model, the chosen
+                         one's naa./eui. id (from its NAA/EUI durable name)
+            A drive can also be chosen by serial number with
+            esxi_disk: "serial:SERIAL"; vmedia install then looks the
+            serial up in this same drive list.
               mgtnic     the MAC of the first port with link up
             Boot devices are marked with *. The YAML snippet at the end pastes
             under the host's entry.
