@@ -14,6 +14,10 @@ import Yams
 ///     esxi: {esxi_disk: "ThinkSystem M.2", password: p, address: 10.172.69.86, mgtnic: vmnic4}
 /// ```
 ///
+/// `esxi_disk` is a model/vendor filter (`--firstdisk=`), a device id (`naa.`, `t10.`, `eui.`, `mpx.`, `vml.`:
+/// `--disk=`), or `serial:<drive serial number>`, which `vmedia install` maps to the drive's naa./eui. id through the
+/// BMC (`InstallDiskResolution`) and offline commands refuse.
+///
 /// Validation happens before anything else and reports every problem of the file at once, each at its
 /// file:line:column, so one run shows everything to fix.
 public enum HostsFile {

@@ -70,7 +70,8 @@ public struct SystemInventory: Sendable, Encodable {
             // --firstdisk="<model>" would take whichever of them ESXi lists first; only a device id picks one.
             // (A bare serial is no kickstart value: ESXi would match it against models and miss.)
             if let id = smallest.esxiDeviceID {
-                return (id, "\(sameModel) disks share model \(model): the device id of serial \(smallest.serialNumber ?? "?") picks exactly one")
+                let serial = smallest.serialNumber.map { "; \"serial:\($0)\" selects the same drive" } ?? ""
+                return (id, "\(sameModel) disks share model \(model): this device id picks exactly one, the smallest\(serial)")
             }
             return (model, "\(sameModel) disks share model \(model) and the BMC reports no NAA/EUI name for them: ESXi takes the first it lists; to pick one, write its t10. id from esxcli storage core device list")
         }

@@ -125,7 +125,7 @@ struct DiskSuggestionTests {
         #expect(inventory.disks.filter { $0.model == "MZ7L33T8HBLT" }.count == 2)
         let suggestion = try #require(inventory.suggestedESXiDisk)
         #expect(suggestion.value == "eui.0025384c21000001")
-        #expect(suggestion.reason.contains("S6EWNA0T100001"))
+        #expect(suggestion.reason.contains("\"serial:S6EWNA0T100001\" selects the same drive"), "\(suggestion.reason)")
         #expect(InstallDisk(suggestion.value) == .device("eui.0025384c21000001"))
         #expect(inventory.yamlSnippet.contains("esxi_disk: \"eui.0025384c21000001\""))
         // The same drive reached through its serial gives the same id.
