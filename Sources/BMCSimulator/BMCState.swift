@@ -1,3 +1,4 @@
+import ISO9660
 import NIOCore
 
 /// The mutable state of one simulated BMC and its server. Only touched under `SimulatedBMC`'s lock, so request
@@ -78,19 +79,4 @@ struct BMCState {
     func version(of path: String) -> Int { versions[path, default: 1] }
 
     mutating func touch(_ path: String) { versions[path, default: 1] += 1 }
-}
-
-/// A tiny deterministic generator (SplitMix64) so fault injection with an error rate is reproducible per seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -36,19 +36,32 @@ enum FileDescriptorIO {
         }
     }
 
-    /// copy_file_range(2) looked up at run time: Swift's Glibc module does not import it (it is behind
-    /// _GNU_SOURCE). It is not variadic, so calling it through a C function pointer is ABI-safe.
+    /// copy_file_range(2) and sync_file_range(2) are looked up at run time: Swift's Glibc module does not import
+    /// them (they are behind _GNU_SOURCE). Neither is variadic, so calling through a C function pointer is ABI-safe.
     private typealias CopyFileRange = @convention(c) (
         Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32
     ) -> Int
-    private static let copyFileRange: CopyFileRange? = {
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    private static let copyFileRange = libcFunction("copy_file_range", as: CopyFileRange.self)
+    private static let syncFileRange = libcFunction("sync_file_range", as: SyncFileRange.self)
+
+    private static func libcFunction<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if os(Linux)
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range") else { return nil }
-        return unsafeBitCast(symbol, to: CopyFileRange.self)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
+        return unsafeBitCast(symbol, to: type)
         #else
         return nil
         #endif
-    }()
+    }
+
+    /// Starts writeback of `length` bytes at `offset` without waiting for it (SYNC_FILE_RANGE_WRITE).
+    /// A large write that ends in fsync otherwise leaves every dirty page to that fsync, which then writes
+    /// the whole file while nothing else happens; started early, the disk writes overlap the copying.
+    /// Best effort: where the call is missing or fails, the final fsync still does all of it.
+    static func startWriteback(_ descriptor: Int32, at offset: Int64, length: Int64) {
+        guard length > 0, let syncFileRange else { return }
+        _ = syncFileRange(descriptor, offset, length, 2 /* SYNC_FILE_RANGE_WRITE */)
+    }
 
     /// Copies `count` bytes from `input` at `inputOffset` to `output` at `outputOffset`, in the kernel
     /// where possible. Falls back to read/write when the file systems refuse (EXDEV on old kernels,
@@ -61,7 +74,7 @@ enum FileDescriptorIO {
         var inOffset = inputOffset
         var outOffset = outputOffset
         var kernelBytes: Int64 = 0
-        let chunk: Int64 = 64 << 20
+        let chunk: Int64 = 16 << 20
         if let copyFileRange {
             while remaining > 0 {
                 let moved = copyFileRange(input, &inOffset, output, &outOffset, Int(min(chunk, remaining)), 0)

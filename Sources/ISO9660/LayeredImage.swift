@@ -241,8 +241,12 @@ public struct LayeredImage: Sendable {
             }
         }
         var written: Int64 = 0, kernel: Int64 = 0, memory: Int64 = 0
-        var lastReport: Int64 = 0
+        var lastReport: Int64 = 0, writebackStarted: Int64 = 0
         func report() {
+            if written - writebackStarted >= 16 << 20 {
+                FileDescriptorIO.startWriteback(output, at: writebackStarted, length: written - writebackStarted)
+                writebackStarted = written
+            }
             if let progress, written - lastReport >= 8 << 20 || written == byteCount {
                 lastReport = written
                 progress(written)

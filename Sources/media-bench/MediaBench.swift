@@ -77,7 +77,7 @@ struct MediaBench: AsyncParsableCommand {
     /// The synthetic per-host image: `patches` random sectors spread over the source and an appended extent.
     static func makeImage(source: String, patches count: Int, append: Int, seed: UInt64) throws -> LayeredImage {
         let size = try FileIdentity(path: source).byteCount
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)
         let sectors = max(1, size / 2048)
         var chosen = Set<Int64>()
         while chosen.count < min(count, Int(sectors)) { chosen.insert(Int64.random(in: 0..<sectors, using: &generator)) }
@@ -89,16 +89,5 @@ struct MediaBench: AsyncParsableCommand {
         }
         let end = size + Int64(append)
         return try LayeredImage(sourcePath: source, patches: patches, byteCount: (end + 2047) / 2048 * 2048)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -21,8 +21,8 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 if [ -z "${BENCH:-}" ]; then  # BENCH=path/to/media-bench skips the build (smoke tests of this script)
   echo "== building media-bench (release)"
-  swift build -c release --product media-bench >/dev/null
-  BENCH="$(swift build -c release --show-bin-path)/media-bench"
+  swift build -c release --static-swift-stdlib --product media-bench >/dev/null
+  BENCH="$(swift build -c release --static-swift-stdlib --show-bin-path)/media-bench"
 fi
 
 WORK="$(mktemp -d /tmp/vmedia-bench.XXXXXX)"

@@ -16,9 +16,9 @@ WRITE_HOSTS="${3:-5}"
 W="$(mktemp -d /tmp/vmedia-bench-remaster.XXXXXX)"
 trap 'rm -rf "$W"' EXIT
 
-swift build -c release --product vmedia >/dev/null
-swift build -c release --product vmedia-bench >/dev/null
-BIN="$(swift build -c release --show-bin-path)"
+swift build -c release --static-swift-stdlib --product vmedia >/dev/null
+swift build -c release --static-swift-stdlib --product vmedia-bench >/dev/null
+BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)"
 VM="$BIN/vmedia"
 
 echo "== fixture: ESXi 8.0, $SIZE"

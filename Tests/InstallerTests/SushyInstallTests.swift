@@ -4,7 +4,8 @@ import TestSupport
 
 /// `vmedia install --until media-read` against three sushy-tools emulators (an independent Redfish service, fake
 /// driver) on distinct 127.0.<n>.1 addresses: each emulator's InsertMedia downloads its host's image from vmedia's
-/// media server, and the boot override and the power-on are seen in the emulator's own state.
+/// media server (the file it writes has the sha256 of `vmedia remaster`'s output for that host), and the boot
+/// override and the power-on are seen in the emulator's own state.
 @Suite("vmedia install against sushy-emulator", .serialized)
 struct SushyInstallTests {
     static let password = "sushy-install-pw"
@@ -59,13 +60,38 @@ struct SushyInstallTests {
 
         var log: String { (try? String(contentsOfFile: directory.file("log"), encoding: .utf8)) ?? "" }
 
+        /// sushy-emulator downloads an inserted image into a temporary file under its TMPDIR and unlinks it on eject,
+        /// which vmedia does before it exits. A hard link made while the file exists keeps the inode, so every byte
+        /// the emulator wrote can be hashed afterwards. Called in a loop while the install runs.
+        func keepDownloads() {
+            let tmp = directory.file("tmp"), keep = directory.file("keep")
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            guard let walker = FileManager.default.enumerator(atPath: tmp) else { return }
+            for case let relative as String in walker {
+                var info = stat()
+                let path = tmp + "/" + relative
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+                _ = link(path, keep + "/inode-\(info.st_ino)")  // EEXIST once kept: fine
+            }
+        }
+
+        /// SHA-256 of every file the emulator downloaded.
+        func downloadedDigests() throws -> [String] {
+            let keep = directory.file("keep")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: keep)) ?? []
+            return try names.map { name in
+                let result = try Peer.run([try Peer.tool("sha256sum"), keep + "/" + name], timeout: 30)
+                return String(result.stdout.prefix(64))
+            }
+        }
+
         func stop() {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
     }
 
-    @Test("three emulators each download their whole host image from vmedia's server are powered on, and have the boot override cleared afterwards")
+    @Test("three emulators each download their host's image (sha256 equal to vmedia remaster's file), are powered on, and have the boot override cleared afterwards")
     func threeEmulators() async throws {
         _ = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
         _ = try Peer.python(module: "bcrypt")
@@ -87,8 +113,14 @@ struct SushyInstallTests {
         try yaml.write(toFile: hosts, atomically: true, encoding: .utf8)
 
         // The emulator downloads from 127.0.0.1 whatever address it listens on, like a BMC behind NAT: --any-peer.
+        let watching = Watcher()
+        let watcher = Thread {
+            while !watching.stopped { emulators.forEach { $0.keepDownloads() }; Thread.sleep(forTimeInterval: 0.02) }
+        }
+        watcher.start()
         let install = try VMediaBinary.run(["install", "--config", hosts, "--iso", iso, "--listen", "127.0.0.1:0",
                                             "--until", "media-read", "--any-peer", "--json"], timeout: 300)
+        watching.stop()
         #expect(install.status == 0, "\(install.stdout)\n\(install.stderr)")
 
         let remaster = try VMediaBinary.run(["remaster", "--config", hosts, "--iso", iso, "--output", directory.file("out"), "--json"])
@@ -97,8 +129,10 @@ struct SushyInstallTests {
         let sizes = Dictionary(uniqueKeysWithValues: ((report["hosts"] as? [[String: Any]]) ?? []).map {
             ($0["bmc"] as? String ?? "", ($0["byteCount"] as? NSNumber)?.int64Value ?? -1)
         })
-        // sushy deletes its downloaded copy when vmedia ejects at the end, so the check is on what vmedia served:
-        // each emulator fetched at least its whole image (the remastered size), read back from the NDJSON summary.
+        let digests = Dictionary(uniqueKeysWithValues: ((report["hosts"] as? [[String: Any]]) ?? []).map {
+            ($0["bmc"] as? String ?? "", $0["sha256"] as? String ?? "")
+        })
+        // Each emulator fetched at least its whole image (the remastered size), read back from the NDJSON summary.
         let summaryLine = try #require(install.stdout.split(separator: "\n").last)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
         let served = Dictionary(uniqueKeysWithValues: ((summary["hosts"] as? [[String: Any]]) ?? []).map {
@@ -108,12 +142,25 @@ struct SushyInstallTests {
             let size = sizes[emulator.address] ?? -1
             #expect(size > 0)
             #expect((served[emulator.base] ?? 0) >= size, "\(emulator.base): served \(served[emulator.base] ?? 0) of \(size)")
+            // What the emulator itself wrote to disk is byte for byte its host's `vmedia remaster` output.
+            let expected = try #require(digests[emulator.address], "no remaster digest for \(emulator.address)")
+            #expect(expected.count == 64)
+            let downloaded = try emulator.downloadedDigests()
+            #expect(downloaded == [expected], "\(emulator.base): downloaded \(downloaded), remaster \(expected)")
             let system = try emulator.read("/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094")
             #expect(system["PowerState"] as? String == "On")
             #expect((system["Boot"] as? [String: Any])?["BootSourceOverrideTarget"] as? String == "None", "\(system["Boot"] ?? "")")
             #expect(emulator.log.contains("InsertMedia") || emulator.log.contains("VirtualMedia"), "\(emulator.log)")
         }
     }
+}
+
+/// Tells the download watcher thread to stop.
+final class Watcher: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    var stopped: Bool { lock.withLock { done } }
+    func stop() { lock.withLock { done = true } }
 }
 
 struct SushyNotStarted: Error, CustomStringConvertible {

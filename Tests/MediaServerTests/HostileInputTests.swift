@@ -1,6 +1,7 @@
 import Foundation
-import Testing
+import ISO9660
 import TestSupport
+import Testing
 
 /// The server in its own process (`media-bench`) under hostile input, so its file descriptors and memory are its
 /// own and can be compared before and after.

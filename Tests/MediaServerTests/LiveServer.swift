@@ -1,4 +1,5 @@
 import Foundation
+import ISO9660
 import Logging
 import MediaServer
 import NIOCore

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
+import ISO9660
 import TestSupport
+import Testing
 
 /// `vmedia serve` end to end: the old tool's config.yaml, an ESXi-shaped ISO, URLs checked against the files
 /// `vmedia remaster` writes for the same hosts.

@@ -1,4 +1,5 @@
 import Foundation
+import ISO9660
 import MediaServer
 import NIOCore
 import TestSupport
@@ -105,17 +106,8 @@ final class TestImage: ServableImage, @unchecked Sendable {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so failures reproduce from the seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// ISO9660's SplitMix64, so failures reproduce from the seed.
+extension SplitMix64 {
     mutating func bytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         var index = 0
