@@ -11,7 +11,8 @@ import Redfish
 /// Limit: the id is built from the drive's NAA/EUI durable name, which is how ESXi names SAS drives, SATA drives
 /// behind a SAS HBA and NVMe namespaces. A SATA drive on a plain AHCI port appears as `t10.ATA_…` instead; the
 /// installer then stops with "disk not found" (it never picks another disk), and the t10. id from
-/// `esxcli storage core device list` is the value to write.
+/// `esxcli storage core device list` is the value to write. A drive that belongs to a logical volume (RAID virtual
+/// disk, Dell BOSS mirror) is refused: ESXi sees the volume, and Redfish does not say how ESXi names it.
 public enum InstallDiskResolution {
     /// The `naa.`/`eui.` id of the one drive whose serial number is `serial` (compared ignoring case and surrounding
     /// spaces, as BMCs pad serials). `host` only names the host in errors.
@@ -29,6 +30,13 @@ public enum InstallDiskResolution {
             throw .diskNotFound(host: host, serial: serial, problem: problem,
                                 fix: "check the serial with vmedia discover, or write the disk's model or naa./eui./t10. id as esxi_disk")
         case 1:
+            // A RAID member (PERC/MR virtual disk, Dell BOSS mirror, HPE MR "non-RAID" volume) is hidden from ESXi
+            // behind its volume: the drive's own name would make the installer stop with "disk not found".
+            if !matches[0].volumes.isEmpty {
+                throw .diskNotFound(host: host, serial: serial,
+                                    problem: "the drive \(matches[0].uri) with this serial belongs to the volume \(matches[0].volumes.joined(separator: ", ")), and ESXi sees the volume, not the drive",
+                                    fix: "write the volume's model (a Dell BOSS card is \"DELLBOSS VD\") or its naa. id from esxcli storage core device list as esxi_disk")
+            }
             guard let id = matches[0].esxiDeviceID else {
                 let names = matches[0].identifiers.isEmpty ? "none" : matches[0].identifiers.joined(separator: ", ")
                 throw .diskNotFound(host: host, serial: serial,

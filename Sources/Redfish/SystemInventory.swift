@@ -14,11 +14,16 @@ public struct SystemInventory: Sendable, Encodable {
         public let identifiers: [String]
         /// A dedicated boot device (Dell BOSS, M.2 boot kits, HPE NS204i): where ESXi belongs.
         public let isBootDevice: Bool
+        /// The logical volumes the drive belongs to (`Links.Volumes`). ESXi sees a volume, never its member drives,
+        /// so a member's own NAA/EUI name is no ESXi device id.
+        public let volumes: [String]
 
         /// The ESXi device name built from the drive's first NAA or EUI durable name: `naa.`/`eui.` followed by the
         /// lower-case hex digits, as in `esxcli storage core device list` (`naa.5000c500d1234567`,
         /// `eui.00a075013650aa01`). Redfish writes the hex with or without a `0x` prefix and sometimes with `:`
-        /// or `-` between bytes (DMTF Resource.DurableNameFormat only says "hexadecimal"), so those are dropped.
+        /// between bytes (HPE iLO 6, Gen11 MR416i-p NVMe drive: `"DurableName": "01:CF:53:21:E2:8E:E3:8C"` in HPE's
+        /// iLOrest user guide, storage commands), so those are dropped; DMTF Resource.DurableNameFormat only says
+        /// "hexadecimal". Generic, not a vendor override: the forms never conflict.
         /// Nil when the BMC reports no NAA/EUI name or one that is not hex (ESXi then names the disk `t10.…`/`mpx.…`,
         /// which Redfish does not tell).
         public var esxiDeviceID: String? {
@@ -69,9 +74,12 @@ public struct SystemInventory: Sendable, Encodable {
         if sameModel > 1 {
             // --firstdisk="<model>" would take whichever of them ESXi lists first; only a device id picks one.
             // (A bare serial is no kickstart value: ESXi would match it against models and miss.)
-            if let id = smallest.esxiDeviceID {
+            if let id = smallest.esxiDeviceID, smallest.volumes.isEmpty {
                 let serial = smallest.serialNumber.map { "; \"serial:\($0)\" selects the same drive" } ?? ""
                 return (id, "\(sameModel) disks share model \(model): this device id picks exactly one, the smallest\(serial)")
+            }
+            if !smallest.volumes.isEmpty {
+                return (model, "\(sameModel) disks share model \(model), and the smallest belongs to a RAID volume that ESXi shows instead of it: to pick one, write the volume's naa. id from esxcli storage core device list")
             }
             return (model, "\(sameModel) disks share model \(model) and the BMC reports no NAA/EUI name for them: ESXi takes the first it lists; to pick one, write its t10. id from esxcli storage core device list")
         }
@@ -140,7 +148,8 @@ extension BMCDriver {
                                 guard let name = id.durableName, !name.isEmpty else { return nil }
                                 return "\(id.durableNameFormat ?? "ID"):\(name)"
                             },
-                            isBootDevice: SystemInventory.isBootDevice(controller: name, drive: drive)))
+                            isBootDevice: SystemInventory.isBootDevice(controller: name, drive: drive),
+                            volumes: (drive.links?.volumes ?? []).map(\.id)))
                     }
                 }
             } catch let error as RedfishError {
@@ -154,7 +163,8 @@ extension BMCDriver {
                         disks.append(SystemInventory.Disk(
                             uri: "\(group.odataID ?? simple)#Devices/\(index)", controller: group.name, model: device.model,
                             serialNumber: nil, sizeBytes: device.capacityBytes, mediaType: nil, driveProtocol: nil,
-                            identifiers: [], isBootDevice: (device.model ?? device.name ?? "").uppercased().contains("M.2")))
+                            identifiers: [], isBootDevice: (device.model ?? device.name ?? "").uppercased().contains("M.2"),
+                            volumes: []))
                     }
                 }
             } catch let error as RedfishError {

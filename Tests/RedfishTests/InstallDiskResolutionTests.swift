@@ -140,4 +140,44 @@ struct DiskSuggestionTests {
         #expect(suggestion.reason.contains("no NAA/EUI name"))
         #expect(!inventory.disks.compactMap(\.serialNumber).contains(suggestion.value))
     }
+
+    @Test("several disks of one model, the smallest inside a RAID volume: the model, not the member's own id")
+    func sharedModelRAIDMember() async throws {
+        let inventory = try await Self.twoOfAModel {
+            mutate($0, InstallDiskResolutionTests.lenovoDisk0, ["Links": ["Volumes": [["@odata.id": "/redfish/v1/Systems/1/Storage/RAID_M2/Volumes/1"]]]])
+        }
+        let suggestion = try #require(inventory.suggestedESXiDisk)
+        #expect(suggestion.value == "MZ7L33T8HBLT")
+        #expect(suggestion.reason.contains("belongs to a RAID volume"), "\(suggestion.reason)")
+    }
+}
+
+@Suite("Install disk by serial: RAID members")
+struct RAIDMemberTests {
+    /// As HPE's iLOrest guide shows a Gen11 MR416i-p NVMe drive: colon-separated EUI and `Links.Volumes`.
+    static func memberOfVolume() async throws -> SystemInventory {
+        try await InstallDiskResolutionTests.inventory("dell-idrac9-6x") {
+            mutate($0, InstallDiskResolutionTests.dellBay0, [
+                "Identifiers": [["DurableNameFormat": "EUI", "DurableName": "01:CF:53:21:E2:8E:E3:8C"]],
+                "Links": ["Volumes": [["@odata.id": "/redfish/v1/Systems/System.Embedded.1/Storage/RAID.SL.3-1/Volumes/Disk.Virtual.0:RAID.SL.3-1"]]],
+            ])
+        }
+    }
+
+    @Test("a drive inside a RAID volume is refused: ESXi sees the volume, so the drive's own id would be a wrong kickstart")
+    func volumeMember() async throws {
+        let inventory = try await Self.memberOfVolume()
+        let disk = try #require(inventory.disks.first { $0.serialNumber == "WBN0AB12" })
+        #expect(disk.esxiDeviceID == "eui.01cf5321e28ee38c")
+        #expect(disk.volumes == ["/redfish/v1/Systems/System.Embedded.1/Storage/RAID.SL.3-1/Volumes/Disk.Virtual.0:RAID.SL.3-1"])
+        do {
+            _ = try InstallDiskResolution.deviceID(forSerial: "WBN0AB12", in: inventory, host: "esx-01")
+            Issue.record("resolved a RAID member")
+        } catch {
+            #expect(error.description.contains("belongs to the volume /redfish/v1/Systems/System.Embedded.1/Storage/RAID.SL.3-1/Volumes/Disk.Virtual.0:RAID.SL.3-1"), "\(error)")
+            #expect(error.description.contains("ESXi sees the volume, not the drive"), "\(error)")
+        }
+        // Drives of the same host outside any volume still resolve.
+        #expect(try InstallDiskResolution.deviceID(forSerial: "2210365AAA01", in: inventory, host: "esx-01") == "eui.00a075013650aa01")
+    }
 }
