@@ -50,7 +50,9 @@ public struct HostInventory: Sendable, Equatable, Codable {
 
     /// A plausible inventory for `flavour`, unique per `index` (serials, NAA ids and MACs derive from it) so a
     /// fleet of simulators never shares identifiers. Dell boots from a BOSS card, Lenovo from a ThinkSystem M.2
-    /// mirror, the others from a SATA SSD; each also has a data disk that must not be picked by mistake.
+    /// mirror, the others from a SATA SSD; each also has two data disks of one model that must not be picked by
+    /// mistake, told apart only by serial number and NAA id (the case `esxi_disk: "serial:…"` is for). NAA ids are
+    /// 16 hex digits (NAA type 5: `5` + 24-bit OUI + 36-bit serial), as SAS drives report them.
     public static func standard(for flavour: VendorFlavor, index: Int) -> HostInventory {
         let tag = String(index, radix: 16, uppercase: true)
         let padded = String(repeating: "0", count: max(0, 6 - tag.count)) + tag
@@ -66,13 +68,15 @@ public struct HostInventory: Sendable, Equatable, Codable {
             boot = Disk(deviceName: "t10.ATA_____MICRON_5300_MTFDDAV480TDS__________\(padded)",
                         vendor: "ATA", model: "MICRON 5300 MTFDDAV480TDS", serialNumber: "MTF\(padded)", capacityBytes: 480_103_981_056)
         }
-        let data = Disk(deviceName: "naa.5000c500\(padded.lowercased())a1b2",
-                        vendor: "SEAGATE", model: "ST2400MM0129", serialNumber: "WFK\(padded)", capacityBytes: 2_400_476_553_216)
+        let data = ["a1", "a2"].enumerated().map { number, suffix in
+            Disk(deviceName: "naa.5000c500\(padded.lowercased())\(suffix)", vendor: "SEAGATE", model: "ST2400MM0129",
+                 serialNumber: "WF\(["K", "L"][number])\(padded)", capacityBytes: 2_400_476_553_216)
+        }
         let macBase = macOctets(index)
         return HostInventory(
             systemModel: flavour.defaultSystemModel,
             serialNumber: "SIM\(padded)",
-            disks: [boot, data],
+            disks: [boot] + data,
             nics: (0..<4).map { NIC(macAddress: "02:5a:\(macBase):\(hexByte($0))") })
     }
 }

@@ -56,6 +56,8 @@ struct CrossCheckedKickstartInterpreter: KickstartInterpreter {
         switch esxi.installDisk {
         case .device(let name)?: theirDisk = "--disk=\(name)"
         case .firstDisk(let filter)?: theirDisk = "--firstdisk=\(filter)"
+        // KickstartFile reads --disk= as a device id; a serial only exists in hosts files, never in a KS.CFG.
+        case .serial(let serial)?: theirDisk = InstallDisk.serialPrefix + serial
         case nil: theirDisk = "(none)"
         }
         if ourDisk.lowercased() != theirDisk.lowercased() { throw disagreement("install", ourDisk, theirDisk) }

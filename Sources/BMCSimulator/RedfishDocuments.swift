@@ -165,9 +165,14 @@ extension RedfishService {
     func driveDocument(_ index: Int) -> [String: Any] {
         let disk = configuration.inventory.disks[index]
         let path = flavour.systemPath + "/Storage/1/Drives/\(index)"
+        // Identifiers as the recorded iDRAC9 6.x drives write them (Fixtures/redfish/dell-idrac9-6x): NAA in upper-case
+        // hex without prefix, EUI with a 0x prefix. ESXi's t10./mpx. names have no Redfish durable name.
         var identifiers: [[String: Any]] = []
-        if disk.deviceName.hasPrefix("naa.") {
+        let lower = disk.deviceName.lowercased()
+        if lower.hasPrefix("naa.") {
             identifiers.append(["DurableNameFormat": "NAA", "DurableName": String(disk.deviceName.dropFirst(4)).uppercased()])
+        } else if lower.hasPrefix("eui.") {
+            identifiers.append(["DurableNameFormat": "EUI", "DurableName": "0x" + String(disk.deviceName.dropFirst(4)).lowercased()])
         }
         return ["@odata.id": path, "@odata.type": "#Drive.v1_9_0.Drive", "Id": String(index), "Name": disk.model,
                 "Manufacturer": disk.vendor, "Model": disk.model, "SerialNumber": disk.serialNumber,

@@ -51,9 +51,10 @@ public struct KickstartTemplate: Sendable, Equatable {
         if !problems.isEmpty { throw KickstartError(problems) }
     }
 
-    /// The template with every placeholder replaced by `kickstart`'s values.
-    public func render(_ kickstart: Kickstart, secrets: SecretRendering = .reveal) -> String {
-        let values = KickstartTemplate.values(of: kickstart, secrets: secrets)
+    /// The template with every placeholder replaced by `kickstart`'s values. Throws while the install disk is an
+    /// unresolved serial number, whichever placeholders the template uses (`{{disk}}` would otherwise be the serial).
+    public func render(_ kickstart: Kickstart, secrets: SecretRendering = .reveal) throws(KickstartError) -> String {
+        let values = try KickstartTemplate.values(of: kickstart, secrets: secrets)
         var out = ""
         for piece in KickstartTemplate.pieces(of: text) {
             switch piece {
@@ -65,7 +66,7 @@ public struct KickstartTemplate: Sendable, Equatable {
         return out
     }
 
-    static func values(of kickstart: Kickstart, secrets: SecretRendering) -> [String: String] {
+    static func values(of kickstart: Kickstart, secrets: SecretRendering) throws(KickstartError) -> [String: String] {
         let hash: String
         switch (kickstart.rootPassword, secrets) {
         case (.crypted(let value), .reveal): hash = value
@@ -77,9 +78,9 @@ public struct KickstartTemplate: Sendable, Equatable {
             "password_hash": hash,
             "keyboard": kickstart.keyboard,
             "clearpart": kickstart.clearpartLine ?? "",
-            "install": kickstart.installLine,
+            "install": try kickstart.installLine,
             "disk": kickstart.installDisk.value,
-            "disk_option": kickstart.installDisk.option,
+            "disk_option": try kickstart.installDisk.option,
             "network": kickstart.networkLine,
             "hostname": network.hostname,
             "ip": network.address.description,

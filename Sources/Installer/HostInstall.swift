@@ -89,8 +89,8 @@ struct HostInstall: Sendable {
             throw InstallError.source(path: context.sourcePath,
                                       reason: "the BMC address \(peer) is a name, but the image allowlist needs the address the BMC reads from; write the BMC's IP address in the hosts file or use --any-peer")
         }
-        let kickstart = Array(plan.renderKickstart(secrets: .reveal).utf8)
-        let hostImage = try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+        // A serial-number install disk is built after the BMC check, once the BMC's drives have named its device id.
+        let hostImage = plan.kickstart.installDisk.needsResolution ? nil : try image(for: plan)
 
         enter(.checkBMC, "logging in to \(plan.bmc.url)")
         let transport = CurlTransport(http: context.http, baseURL: plan.bmc.url, tls: target.bmcTLS, connectTimeout: .seconds(15))
@@ -101,7 +101,7 @@ struct HostInstall: Sendable {
                                    timeouts: timeouts, logger: context.logger, sleep: context.clock.sleep)
         try await client.withSession { client in
             do {
-                try await body(client: client, hostImage: hostImage, peer: peer, progress: progress, enter: enter, elapsed: elapsed)
+                try await body(client: client, builtImage: hostImage, peer: peer, progress: progress, enter: enter, elapsed: elapsed)
             } catch {
                 // Clean up on any failure after the insert, even when cancelled: a fresh task is not cancelled.
                 if progress.inserted {
@@ -113,7 +113,12 @@ struct HostInstall: Sendable {
         }
     }
 
-    private func body(client: RedfishClient, hostImage: ESXiHostImage, peer: String?, progress: Progress,
+    private func image(for plan: HostPlan) throws -> ESXiHostImage {
+        let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
+        return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+    }
+
+    private func body(client: RedfishClient, builtImage: ESXiHostImage?, peer: String?, progress: Progress,
                       enter: @escaping @Sendable (InstallPhase, String) -> Void, elapsed: @escaping @Sendable () -> Double) async throws {
         let options = context.options
         let limits = options.timeouts
@@ -130,6 +135,8 @@ struct HostInstall: Sendable {
         }
         emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
                           message: "\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power)", elapsed: elapsed()))
+        let hostImage: ESXiHostImage
+        if let built = builtImage { hostImage = built } else { hostImage = try await resolvedImage(driver: driver, elapsed: elapsed) }
 
         enter(.publish, "publishing the image")
         let image = LayeredServableImage(hostImage.image)
@@ -226,6 +233,15 @@ struct HostInstall: Sendable {
     }
 
     /// Runs `body`, failing with `InstallError.timeout` when it takes longer than `limit` on the installer's clock.
+    /// `esxi_disk: "serial:…"`: the BMC's drive inventory names the drive's naa./eui. id, which the kickstart gets.
+    private func resolvedImage(driver: BMCDriver, elapsed: @escaping @Sendable () -> Double) async throws -> ESXiHostImage {
+        let inventory = try await phase(.checkBMC, context.options.timeouts.checkBMC) { try await driver.inventory() }
+        let resolved = try plan.resolvingInstallDisk(with: inventory)
+        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
+                          message: "install disk \(plan.kickstart.installDisk) is \(resolved.kickstart.installDisk) on this BMC", elapsed: elapsed()))
+        return try image(for: resolved)
+    }
+
     private func phase<T: Sendable>(_ phase: InstallPhase, _ limit: Duration,
                                     _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let sleep = context.clock.sleep

@@ -40,9 +40,11 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     public var hostname: String { kickstart.network.hostname }
     public var esxiAddress: IPv4Address { kickstart.network.address }
 
-    /// The KS.CFG text for this host, from the template when there is one.
-    public func renderKickstart(secrets: SecretRendering = .reveal) -> String {
-        template?.render(kickstart, secrets: secrets) ?? kickstart.render(secrets: secrets)
+    /// The KS.CFG text for this host, from the template when there is one. Throws while the install disk is a
+    /// serial number not yet mapped through the BMC (`resolvingInstallDisk(with:)`).
+    public func renderKickstart(secrets: SecretRendering = .reveal) throws(KickstartError) -> String {
+        if let template { return try template.render(kickstart, secrets: secrets) }
+        return try kickstart.render(secrets: secrets)
     }
 
     /// Whether `name` designates this host: its BMC address (as written or as URL), ESXi address or host name.
@@ -66,7 +68,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
         try container.encode(password, forKey: .password)
         try container.encode(hostname, forKey: .hostname)
         try container.encode(esxiAddress.description, forKey: .esxiAddress)
-        try container.encode(kickstart.installDisk.option, forKey: .installDisk)
+        try container.encode(kickstart.installDisk.description, forKey: .installDisk)
         try container.encode(kickstart.network.device.description, forKey: .device)
         try container.encode(systemMediaSize, forKey: .systemMediaSize)
         try container.encodeIfPresent(template?.origin, forKey: .template)

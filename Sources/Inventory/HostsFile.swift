@@ -14,6 +14,10 @@ import Yams
 ///     esxi: {esxi_disk: "ThinkSystem M.2", password: p, address: 10.172.69.86, mgtnic: vmnic4}
 /// ```
 ///
+/// `esxi_disk` is a model/vendor filter (`--firstdisk=`), a device id (`naa.`, `t10.`, `eui.`, `mpx.`, `vml.`:
+/// `--disk=`), or `serial:<drive serial number>`, which `vmedia install` maps to the drive's naa./eui. id through the
+/// BMC (`InstallDiskResolution`) and offline commands refuse.
+///
 /// Validation happens before anything else and reports every problem of the file at once, each at its
 /// file:line:column, so one run shows everything to fix.
 ///
@@ -288,7 +292,7 @@ struct Reader {
         var ok = true
         func node(_ key: String) -> Node? { section[key]?.value }
 
-        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\" or naa.5000cca291e10521")
+        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
             .map { (InstallDisk($0.0), $0.1) }
         let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
         let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
@@ -421,8 +425,11 @@ struct Reader {
             guard let template else { return fields }  // the template itself is broken (already reported)
             // The filled template must still be a kickstart the installer accepts (revealed only for this check:
             // the messages below quote the installer's complaint, never the password).
+            // A serial is mapped to its device id only at install time; check the template with a stand-in id,
+            // which is never written anywhere.
+            let checked = model.installDisk.needsResolution ? model.with(installDisk: model.installDisk.resolved(to: "naa.0")) : model
             do {
-                _ = try KickstartFile.parse(template.render(model, secrets: .reveal)).interpret()
+                _ = try KickstartFile.parse(template.render(checked, secrets: .reveal)).interpret()
             } catch {
                 for problem in error.problems {
                     report(node("template"), "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",

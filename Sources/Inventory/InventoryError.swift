@@ -5,6 +5,8 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
     case unreadable(path: String, reason: String)
     /// The file was read; these are all its problems, in file order.
     case invalid([Diagnostic])
+    /// A host's `esxi_disk: "serial:…"` could not be mapped to one device id with the BMC's drive inventory.
+    case diskNotFound(host: String, serial: String, problem: String, fix: String)
 
     public var diagnostics: [Diagnostic] {
         switch self {
@@ -12,6 +14,8 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
             [Diagnostic(file: path, line: nil, column: nil, message: "cannot read the hosts file: \(reason)",
                         fix: "check the path given to --config")]
         case .invalid(let list): list
+        case .diskNotFound(let host, let serial, let problem, let fix):
+            [Diagnostic(file: host, line: nil, column: nil, message: "install disk serial:\(serial): \(problem)", fix: fix)]
         }
     }
 

@@ -14,6 +14,36 @@ public struct SystemInventory: Sendable, Encodable {
         public let identifiers: [String]
         /// A dedicated boot device (Dell BOSS, M.2 boot kits, HPE NS204i): where ESXi belongs.
         public let isBootDevice: Bool
+        /// The logical volumes the drive belongs to (`Links.Volumes`). ESXi sees a volume, never its member drives,
+        /// so a member's own NAA/EUI name is no ESXi device id.
+        public let volumes: [String]
+
+        /// The ESXi device name built from the drive's first NAA or EUI durable name: `naa.`/`eui.` followed by the
+        /// lower-case hex digits, as in `esxcli storage core device list` (`naa.5000c500d1234567`,
+        /// `eui.00a075013650aa01`). Redfish writes the hex with or without a `0x` prefix and sometimes with `:`
+        /// between bytes (HPE iLO 6, Gen11 MR416i-p NVMe drive: `"DurableName": "01:CF:53:21:E2:8E:E3:8C"` in HPE's
+        /// iLOrest user guide, storage commands), so those are dropped; DMTF Resource.DurableNameFormat only says
+        /// "hexadecimal". Generic, not a vendor override: the forms never conflict.
+        /// Nil when the BMC reports no NAA/EUI name or one that is not hex (ESXi then names the disk `t10.…`/`mpx.…`,
+        /// which Redfish does not tell).
+        public var esxiDeviceID: String? {
+            for identifier in identifiers {
+                guard let colon = identifier.firstIndex(of: ":") else { continue }
+                let prefix: String
+                switch identifier[..<colon].uppercased() {
+                case "NAA": prefix = "naa."
+                case "EUI": prefix = "eui."
+                default: continue
+                }
+                var hex = identifier[identifier.index(after: colon)...].lowercased()
+                if hex.hasPrefix("0x") { hex.removeFirst(2) }
+                hex.removeAll { $0 == ":" || $0 == "-" }
+                // NAA names are 8 or 16 bytes, EUI-64 8 bytes and NVMe NGUIDs 16.
+                guard [16, 32].contains(hex.count), hex.allSatisfy(\.isHexDigit) else { continue }
+                return prefix + hex
+            }
+            return nil
+        }
     }
 
     public struct NIC: Sendable, Encodable, Equatable {
@@ -41,8 +71,17 @@ public struct SystemInventory: Sendable, Encodable {
         let sorted = disks.filter { $0.model != nil }.sorted { ($0.sizeBytes ?? .max) < ($1.sizeBytes ?? .max) }
         guard let smallest = sorted.first, let model = smallest.model else { return nil }
         let sameModel = disks.filter { $0.model == model }.count
-        if sameModel > 1, let serial = smallest.serialNumber {
-            return (serial, "\(sameModel) disks share model \(model): the serial number picks exactly one")
+        if sameModel > 1 {
+            // --firstdisk="<model>" would take whichever of them ESXi lists first; only a device id picks one.
+            // (A bare serial is no kickstart value: ESXi would match it against models and miss.)
+            if let id = smallest.esxiDeviceID, smallest.volumes.isEmpty {
+                let serial = smallest.serialNumber.map { "; \"serial:\($0)\" selects the same drive" } ?? ""
+                return (id, "\(sameModel) disks share model \(model): this device id picks exactly one, the smallest\(serial)")
+            }
+            if !smallest.volumes.isEmpty {
+                return (model, "\(sameModel) disks share model \(model), and the smallest belongs to a RAID volume that ESXi shows instead of it: to pick one, write the volume's naa. id from esxcli storage core device list")
+            }
+            return (model, "\(sameModel) disks share model \(model) and the BMC reports no NAA/EUI name for them: ESXi takes the first it lists; to pick one, write its t10. id from esxcli storage core device list")
         }
         return (model, "smallest disk, no dedicated boot device found")
     }
@@ -109,7 +148,8 @@ extension BMCDriver {
                                 guard let name = id.durableName, !name.isEmpty else { return nil }
                                 return "\(id.durableNameFormat ?? "ID"):\(name)"
                             },
-                            isBootDevice: SystemInventory.isBootDevice(controller: name, drive: drive)))
+                            isBootDevice: SystemInventory.isBootDevice(controller: name, drive: drive),
+                            volumes: (drive.links?.volumes ?? []).map(\.id)))
                     }
                 }
             } catch let error as RedfishError {
@@ -123,7 +163,8 @@ extension BMCDriver {
                         disks.append(SystemInventory.Disk(
                             uri: "\(group.odataID ?? simple)#Devices/\(index)", controller: group.name, model: device.model,
                             serialNumber: nil, sizeBytes: device.capacityBytes, mediaType: nil, driveProtocol: nil,
-                            identifiers: [], isBootDevice: (device.model ?? device.name ?? "").uppercased().contains("M.2")))
+                            identifiers: [], isBootDevice: (device.model ?? device.name ?? "").uppercased().contains("M.2"),
+                            volumes: []))
                     }
                 }
             } catch let error as RedfishError {

@@ -12,10 +12,18 @@ struct DiscoverCommand: AsyncParsableCommand {
             Reads the BMC's Redfish inventory (Storage/Drives or SimpleStorage,
             EthernetInterfaces) and suggests the hosts-file values:
               esxi_disk  the disk model ESXi's --firstdisk matches; a Dell BOSS
-                         card is "DELLBOSS VD", M.2 boot kits come first
+                         card is "DELLBOSS VD", M.2 boot kits come first;
+                         when several disks share the model, the chosen
+                         one's naa./eui. id (from its NAA/EUI durable name)
               mgtnic     the MAC of the first port with link up
             Boot devices are marked with *. The YAML snippet at the end pastes
             under the host's entry.
+
+            A drive can also be chosen by its serial number:
+            esxi_disk: "serial:SERIAL". vmedia install then looks the serial
+            up in this same drive list and writes the drive's naa./eui. id
+            into the kickstart (a drive without an NAA/EUI name cannot be
+            chosen that way: write its model or its t10. id instead).
 
             With --config, every host of the hosts file (or those named by
             --host) is discovered with the BMC address, user, password and

@@ -49,6 +49,10 @@ struct InstallCommand: AsyncParsableCommand {
             twice. Ctrl-C once: no new hosts are started, hosts already booting keep being served, and what \
             remains is printed. Ctrl-C again: vmedia ejects what it inserted, logs out of every BMC and exits.
 
+            esxi_disk: "serial:SERIAL" (a drive serial number) is mapped while checking the BMC: its Redfish \
+            drive list must show exactly one drive with that serial and an NAA or EUI durable name, which becomes \
+            install --disk="naa.…" (or eui.…) in the host's KS.CFG; otherwise that host fails with the serials seen.
+
             The readiness probe logs in as root only when the hosts file keeps the root password in clear \
             (rootpw: plain); with crypted passwords (the default) it stops at RetrieveServiceContent.
 
@@ -146,7 +150,9 @@ enum DryRun {
                 flow: \(flow(plan.vendor))
                 KS.CFG:
                 """)
-            Swift.print(plan.renderKickstart(secrets: .mask).split(separator: "\n", omittingEmptySubsequences: false)
+            let kickstart = (try? plan.renderKickstart(secrets: .mask))
+                ?? "(written at install time: esxi_disk \(plan.kickstart.installDisk) becomes --disk=\"<naa./eui. id>\" from the BMC's drive list)"
+            Swift.print(kickstart.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  " + $0 }.joined(separator: "\n"))
         }
     }

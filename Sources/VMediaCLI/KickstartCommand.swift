@@ -15,6 +15,10 @@ struct KickstartCommand: ParsableCommand {
             The root password line is masked (rootpw --iscrypted ********) unless --show-secrets is given. \
             By default vmedia writes a SHA-512 crypt hash, never the plaintext, into the image.
 
+            A host whose esxi_disk is a drive serial number (esxi_disk: "serial:5PJAMUHD") has no \
+            kickstart until its BMC has named the drive's naa./eui. id: vmedia install does that; \
+            here it is an error. Write the id that vmedia discover prints to render it offline.
+
             Examples:
               vmedia kickstart --config hosts.yaml --host 10.172.70.186   (BMC address)
               vmedia kickstart --config hosts.yaml --host esxi-69-86      (ESXi hostname)
@@ -33,7 +37,8 @@ struct KickstartCommand: ParsableCommand {
     func run() throws {
         let plans = try HostsFileLoading.load(config)
         let plan = try HostsFileLoading.select(host, from: plans, config: config)
-        print(plan.renderKickstart(secrets: showSecrets ? .reveal : .mask), terminator: "")
+        try HostsFileLoading.requireResolvedDisks([plan], config: config, command: "kickstart")
+        print(try plan.renderKickstart(secrets: showSecrets ? .reveal : .mask), terminator: "")
     }
 }
 
@@ -61,5 +66,16 @@ enum HostsFileLoading {
                 : "'\(name)' matches \(matching.count) hosts in \(config); use the BMC address")
         }
         return matching[0]
+    }
+
+    /// Commands without a BMC connection stop here when a host's esxi_disk is `serial:…`: only the BMC can map it
+    /// to the device id the kickstart needs (see `HostPlan.requireResolvedInstallDisks`).
+    static func requireResolvedDisks(_ plans: [HostPlan], config: String, command: String) throws {
+        do {
+            try HostPlan.requireResolvedInstallDisks(plans, file: config, command: command)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode.failure
+        }
     }
 }

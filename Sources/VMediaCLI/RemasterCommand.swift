@@ -21,6 +21,10 @@ struct RemasterCommand: ParsableCommand {
             `vmedia install` and `vmedia serve` do not need these files: they serve the same bytes straight from \
             the source ISO. Use remaster to inspect an image, to boot it elsewhere, or for air-gapped hand-offs.
 
+            remaster does not contact BMCs, so a host whose esxi_disk is a drive serial number \
+            (esxi_disk: "serial:5PJAMUHD") is an error here: write the naa./eui. id that \
+            `vmedia discover --config hosts.yaml --host NAME` prints instead, or let `vmedia install` map it.
+
             Examples:
               vmedia remaster --config hosts.yaml --iso esxi.iso --output out/
               vmedia remaster --config hosts.yaml --iso esxi.iso \\
@@ -51,6 +55,7 @@ struct RemasterCommand: ParsableCommand {
     func run() throws {
         let plans = try HostsFileLoading.load(config)
         let selected = try host.isEmpty ? plans : host.map { try HostsFileLoading.select($0, from: plans, config: config) }
+        try HostsFileLoading.requireResolvedDisks(selected, config: config, command: "remaster")
         let remaster: ESXiRemaster
         do {
             remaster = try ESXiRemaster(sourcePath: iso)
@@ -66,7 +71,7 @@ struct RemasterCommand: ParsableCommand {
             let path = (directory as NSString).appendingPathComponent(sourceName)
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                let kickstart = Array(plan.renderKickstart(secrets: .reveal).utf8)
+                let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
                 let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
                 let total = host.image.byteCount
                 let written = try host.image.write(to: path) { done in

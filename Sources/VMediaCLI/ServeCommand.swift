@@ -27,6 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
 
             --advertise defaults to this machine's address on the route towards the first BMC (no packet is sent).
 
+            serve does not contact BMCs, so a host whose esxi_disk is a drive serial number \
+            (esxi_disk: "serial:5PJAMUHD") is an error here: write the naa./eui. id that \
+            `vmedia discover --config hosts.yaml --host NAME` prints instead, or use `vmedia install`.
+
             Examples:
               vmedia serve --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso
               vmedia serve --config hosts.yaml --iso esxi.iso --listen 10.0.0.5:8080 --allow-bmc-only
@@ -76,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let plans = try HostsFileLoading.load(config)
         guard !plans.isEmpty else { throw CommandFailure("\(config) lists no hosts: nothing to serve") }
+        try HostsFileLoading.requireResolvedDisks(plans, config: config, command: "serve")
         let remaster: ESXiRemaster
         do {
             remaster = try ESXiRemaster(sourcePath: iso)
@@ -105,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
         var entries: [Entry] = []
         for plan in plans {
             do {
-                let kickstart = Array(plan.renderKickstart(secrets: .reveal).utf8)
+                let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
                 let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
                 let published = try registry.publish(LayeredServableImage(host.image), host: plan.hostname, name: name,
                                                      allowedPeers: allowBMCOnly ? [plan.bmc.host] : nil)

@@ -19,7 +19,9 @@ struct ValidateCommand: ParsableCommand {
             ipmi:      vendor (dell, lenovo, hpe, supermicro, generic),
                        address (HOST, HOST:PORT, https://HOST[:PORT]),
                        username, password
-            esxi:      esxi_disk (model, or naa./t10./eui. id), password,
+            esxi:      esxi_disk (model, naa./t10./eui. id, or
+                       "serial:SERIAL": vmedia install maps a drive serial
+                       number to its naa./eui. id through the BMC), password,
                        address, gateway, netmask, mgtnic (vmnicN or MAC),
                        hostname (default esxi-A-B-C-D),
                        nameservers (up to two; default the gateway),
@@ -63,7 +65,7 @@ struct ValidateCommand: ParsableCommand {
         } else if report.ok {
             print("\(config): \(report.hosts.count) host\(report.hosts.count == 1 ? "" : "s"), no problems")
             for plan in report.hosts {
-                print("  \(plan.bmc.url) (\(plan.vendor.rawValue))  →  \(plan.hostname) \(plan.esxiAddress)  disk \(plan.kickstart.installDisk.option)  nic \(plan.kickstart.network.device)")
+                print("  \(plan.bmc.url) (\(plan.vendor.rawValue))  →  \(plan.hostname) \(plan.esxiAddress)  disk \(plan.kickstart.installDisk)  nic \(plan.kickstart.network.device)")
             }
         }
         if !report.ok { throw ExitCode.failure }

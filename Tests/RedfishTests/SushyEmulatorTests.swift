@@ -69,7 +69,8 @@ final class SushyEmulator: @unchecked Sendable {
         _ = try Peer.tool("curl")
     }
 
-    init(certificate: (cert: String, key: String)? = nil) throws {
+    /// `extraConfig`: more emulator.conf lines (Python), e.g. SUSHY_EMULATOR_STORAGE / _DRIVES.
+    init(certificate: (cert: String, key: String)? = nil, extraConfig: String = "") throws {
         let sushy = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
         let venvPython = try Peer.python(module: "bcrypt")
         let python = try Peer.tool("python3")
@@ -90,6 +91,7 @@ final class SushyEmulator: @unchecked Sendable {
             SUSHY_EMULATOR_FAKE_SYSTEMS = [{'uuid': '27946b59-9e44-4fa7-8e91-f3527a1ef094', 'name': 'fake', 'power_state': 'Off', 'nics': [{'mac': '00:5c:52:31:3a:9c', 'ip': '127.0.0.2'}]}]
 
             """
+        config += extraConfig
         if let certificate { config += "SUSHY_EMULATOR_SSL_CERT = '\(certificate.cert)'\nSUSHY_EMULATOR_SSL_KEY = '\(certificate.key)'\n" }
         try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("emulator.conf")))
         try Data(repeating: 0x45, count: 1 << 20).write(to: URL(fileURLWithPath: dir.file("iso/esx-01/esxi.iso")))

@@ -29,6 +29,14 @@ public struct Drive: Decodable, Sendable {
     public let mediaType: String?
     public let driveProtocol: String?
     public let identifiers: [Identifier]?
+    /// `Links.Volumes`: the logical volumes (RAID virtual disks, BOSS mirrors) this drive belongs to. The host's OS
+    /// sees those volumes, not the drive.
+    public let links: Links?
+
+    public struct Links: Decodable, Sendable {
+        public let volumes: [ODataLink]?
+        enum CodingKeys: String, CodingKey { case volumes = "Volumes" }
+    }
 
     public struct Identifier: Decodable, Sendable {
         public let durableName: String?
@@ -39,7 +47,7 @@ public struct Drive: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case odataID = "@odata.id", id = "Id", name = "Name", model = "Model", manufacturer = "Manufacturer",
              serialNumber = "SerialNumber", capacityBytes = "CapacityBytes", mediaType = "MediaType",
-             driveProtocol = "Protocol", identifiers = "Identifiers"
+             driveProtocol = "Protocol", identifiers = "Identifiers", links = "Links"
     }
 }
 
