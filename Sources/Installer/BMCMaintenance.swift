@@ -1,9 +1,12 @@
 import CurlHTTP
+import ESXi
+import Inventory
 import Logging
 import Redfish
 
 /// The BMC-only operations of `vmedia check` (the old tool's pre-check) and `vmedia eject`: one session per host,
-/// always deleted, every host answered even when others fail.
+/// always deleted, every host answered even when others fail. `check` also maps an `esxi_disk: "serial:…"` to its
+/// device id through the BMC's drives, as install will.
 public enum BMCMaintenance {
     public struct Outcome: Sendable, Encodable {
         public let host: String
@@ -95,8 +98,14 @@ public enum BMCMaintenance {
                     let slots = try await driver.mediaSlots().filter(\.isOpticalDrive)
                     guard let slot = slots.first else { throw InstallError.noCDSlot(bmc: plan.bmc.url) }
                     let power = try await driver.powerState()
-                    return (["\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power), CD slot \(slot.odataID ?? "?")"]
-                            + driver.warnings).joined(separator: "; ")
+                    var found = ["\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power), CD slot \(slot.odataID ?? "?")"]
+                    // A serial install disk is only usable if this BMC maps it to exactly one device id: the
+                    // pre-check says so now rather than letting install fail on it later.
+                    if case .serial = plan.kickstart.installDisk {
+                        let resolved = try plan.resolvingInstallDisk(with: try await driver.inventory())
+                        found.append("install disk \(plan.kickstart.installDisk) is \(resolved.kickstart.installDisk)")
+                    }
+                    return (found + driver.warnings).joined(separator: "; ")
                 case .eject:
                     let ejected = try await driver.ejectAll()
                     try await driver.clearBootOverride()

@@ -11,7 +11,8 @@ struct CheckCommand: AsyncParsableCommand {
         discussion: """
             Run it before `vmedia install`: it finds wrong passwords, unreachable BMCs and missing virtual media \
             licences while nothing has been touched yet. Every host is checked even when others fail; sessions \
-            are always deleted.
+            are always deleted. A host whose esxi_disk is "serial:…" also has its serial mapped to a device id \
+            through the BMC's drives, exactly as install will do it, and fails here if that is impossible.
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
             ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…}), then a \

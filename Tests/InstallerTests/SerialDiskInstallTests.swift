@@ -71,4 +71,39 @@ struct SerialDiskInstallTests {
         #expect(bad.mediaBytesRead == 0 && bad.insertedMedia.isEmpty)
         #expect(bad.liveSessionCount == 0 && good.liveSessionCount == 0)
     }
+
+    @Test("vmedia check maps a serial install disk through the BMC: the device id for a serial it has, a failure listing the serials for one it lacks, nothing inserted")
+    func checkBySerial() async throws {
+        let directory = try TemporaryDirectory()
+        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.lenovoXCC, .hpeILO5], subnet: 183,
+                                          esxiPort: 9443, installMilliseconds: 100)
+        defer { Task { await lab.stop() } }
+        let wanted = lab.hosts[0].simulator.configuration.inventory.disks[2]
+        let targets = zip(lab.hosts, [wanted.serialNumber, "5PJAMUHD"]).map { host, serial in
+            let plan = host.target.plan
+            let bySerial = HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username, password: plan.password,
+                                    kickstart: plan.kickstart.with(installDisk: InstallDisk("serial:\(serial)")), template: nil,
+                                    systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword)
+            return InstallTarget(plan: bySerial, rootPassword: host.target.rootPassword)
+        }
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: quiet)
+        let outcomes = await BMCMaintenance.run(.check, targets: targets, parallel: 2, http: http, logger: quiet)
+        http.shutdown()
+
+        #expect(outcomes.count == 2)
+        #expect(outcomes[0].succeeded, "\(outcomes[0].message)")
+        #expect(outcomes[0].message.contains("install disk serial:\(wanted.serialNumber) is --disk=\"\(wanted.deviceName)\""),
+                "\(outcomes[0].message)")
+        #expect(!outcomes[1].succeeded)
+        #expect(outcomes[1].message.contains("install disk serial:5PJAMUHD: no drive of this host has this serial number"),
+                "\(outcomes[1].message)")
+        for disk in lab.hosts[1].simulator.configuration.inventory.disks {
+            #expect(outcomes[1].message.contains(disk.serialNumber), "\(outcomes[1].message)")
+        }
+        for host in lab.hosts {
+            #expect(host.simulator.insertedMedia.isEmpty && host.simulator.liveSessionCount == 0)
+        }
+    }
 }
