@@ -25,13 +25,7 @@ struct SerialDiskInstallTests {
         let twin = lab.hosts[0].simulator.configuration.inventory.disks[1]
         try #require(wanted.model == twin.model && wanted.serialNumber != twin.serialNumber)
         let serials = [wanted.serialNumber, "5PJAMUHD"]
-        let targets = zip(lab.hosts, serials).map { host, serial in
-            let plan = host.target.plan
-            let bySerial = HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username, password: plan.password,
-                                    kickstart: plan.kickstart.with(installDisk: InstallDisk("serial:\(serial)")), template: nil,
-                                    systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword)
-            return InstallTarget(plan: bySerial, rootPassword: host.target.rootPassword)
-        }
+        let targets = Self.targets(of: lab, serials: serials)
 
         let remaster = try ESXiRemaster(sourcePath: lab.isoPath)
         var quiet = Logger(label: "test")
@@ -79,13 +73,7 @@ struct SerialDiskInstallTests {
                                           esxiPort: 9443, installMilliseconds: 100)
         defer { Task { await lab.stop() } }
         let wanted = lab.hosts[0].simulator.configuration.inventory.disks[2]
-        let targets = zip(lab.hosts, [wanted.serialNumber, "5PJAMUHD"]).map { host, serial in
-            let plan = host.target.plan
-            let bySerial = HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username, password: plan.password,
-                                    kickstart: plan.kickstart.with(installDisk: InstallDisk("serial:\(serial)")), template: nil,
-                                    systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword)
-            return InstallTarget(plan: bySerial, rootPassword: host.target.rootPassword)
-        }
+        let targets = Self.targets(of: lab, serials: [wanted.serialNumber, "5PJAMUHD"])
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: quiet)
@@ -104,6 +92,17 @@ struct SerialDiskInstallTests {
         }
         for host in lab.hosts {
             #expect(host.simulator.insertedMedia.isEmpty && host.simulator.liveSessionCount == 0)
+        }
+    }
+
+    /// The lab's hosts with `esxi_disk: "serial:<serial>"`, one serial per host in order.
+    static func targets(of lab: DemoLab, serials: [String]) -> [InstallTarget] {
+        zip(lab.hosts, serials).map { host, serial in
+            let plan = host.target.plan
+            let bySerial = HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username, password: plan.password,
+                                    kickstart: plan.kickstart.with(installDisk: InstallDisk("serial:\(serial)")), template: nil,
+                                    systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword)
+            return InstallTarget(plan: bySerial, rootPassword: host.target.rootPassword)
         }
     }
 }
