@@ -7,16 +7,23 @@ import NIOHTTP1
 struct DrainEvent: Sendable {}
 
 /// Answers the requests of one connection: plans each response with `MediaResponder`, then writes it under
-/// backpressure (image bytes as `FileRegion`s and memory slices, one piece at a time while the channel is writable).
+/// backpressure (the encoded head, then image bytes as `FileRegion`s and memory slices, one piece at a time while
+/// the channel is writable).
 ///
-/// It sits behind NIO's `HTTPServerPipelineHandler`, which hands over one request at a time, so at most one
-/// response is in flight per connection. It also enforces the idle timeout (no complete request head within
-/// `idleTimeout`, which also bounds slowloris-style header trickling) and the slow-client timeout (a response making
-/// no progress for `slowClientTimeout`).
+/// The pipeline is NIO's request decoder and this handler, nothing else (`MediaServer.configureConnection`). The
+/// handler does itself what NIO's server pipeline handler, protocol error handler, header validator and response
+/// encoder would: it answers pipelined requests one at a time in order (holding reads while one is queued), answers
+/// unparsable requests with 400 and closes, and encodes its own heads. Those four handlers cost more user-space
+/// CPU per 1 MiB range than all of our own code (perf, Tests/Benchmarks/media-server.sh), and none of their
+/// generality is needed for a server that only answers GET and HEAD with headers it generates itself.
+///
+/// One timer per connection (a watchdog, re-armed lazily) enforces the idle timeout (no complete request head
+/// within `idleTimeout`, which also bounds slowloris-style header trickling) and the slow-client timeout (a response
+/// making no progress for `slowClientTimeout`), without scheduling and cancelling timers on every request.
 final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = Never
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = IOData
 
     struct Limits: Sendable {
         var idleTimeout: TimeAmount
@@ -40,8 +47,18 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var state = State.idle
     private var draining = false
     private var peer = "unknown"
-    private var idleTimer: Scheduled<Void>?
-    private var progressTimer: Scheduled<Void>?
+    /// Request parts that arrived while a response was being written (pipelining), handled in order after it.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    /// The request decoder failed on bytes behind the queued requests: answer 400 once they are answered.
+    private var queuedParseError = false
+    /// A `read` held back while a request waits in `queued` (backpressure on pipelining clients).
+    private var readHeld = false
+    private var processingQueue = false
+    private var files = ConnectionFiles()
+    /// When the connection last became idle, on the event loop's clock.
+    private var idleSince = NIODeadline.uptimeNanoseconds(0)
+    private var watchdog: Scheduled<Void>?
+    private var watchdogDeadline = NIODeadline.distantFuture
 
     init(responder: MediaResponder, limits: Limits, logger: Logger, draining: Bool) {
         self.responder = responder
@@ -64,33 +81,66 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func connectionStarted(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress?.ipAddress.map(PeerAddress.normalize) ?? "unknown"
-        armIdleTimer(context: context)
+        idleSince = context.eventLoop.now
+        armWatchdog(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         // NIO has failed every pending write before this event, so no FileRegion still uses the handles.
-        if case .responding(let response) = state { finish(response, completed: false, context: context, reason: response.cutReason ?? "connection closed") }
-        state = .closed
-        cancelTimers()
+        if case .responding(let response) = state {
+            finish(response, completed: false, context: context, reason: response.cutReason ?? "connection closed")
+        }
+        connectionEnded()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        if case .responding(let response) = state { response.closeFiles() }
+        if case .responding(let response) = state { response.discard() }
+        connectionEnded()
+    }
+
+    private func connectionEnded() {
         state = .closed
-        cancelTimers()
+        queued.removeAll()
+        files.closeAll()
+        watchdog?.cancel()
+        watchdog = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // Resets and broken pipes are a client leaving; anything else is logged. Either way the connection is done.
-        logger.debug("connection error", metadata: ["peer": "\(peer)", "error": "\(error)"])
-        context.close(promise: nil)
+        if case ByteToMessageDecoderError.dataReceivedInErrorState = error, queuedParseError {
+            return  // more bytes after the unparsable ones: the 400 is already decided, they are dropped
+        }
+        guard error is HTTPParserError else {
+            // Resets and broken pipes are a client leaving; anything else is logged. Either way the connection is done.
+            logger.debug("connection error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
+        // Garbage request lines, oversized or malformed headers: the decoder gives up on the connection. Requests
+        // decoded before the bad bytes are still answered, then a 400 (what NIO's protocol error handler sends).
+        logger.debug("unparsable request", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        queuedParseError = true
+        switch state {
+        case .idle, .receiving: if queued.isEmpty { answerBadRequest(context: context) }
+        case .responding, .closed: break
+        }
+    }
+
+    private func answerBadRequest(context: ChannelHandlerContext) {
+        state = .closed
+        queued.removeAll()
+        let text = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(ByteBuffer(string: text)))).assumeIsolated().whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is DrainEvent {
             draining = true
-            if case .idle = state { context.close(promise: nil) }
+            if case .idle = state, queued.isEmpty { context.close(promise: nil) }
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -98,7 +148,7 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable, case .responding(let response) = state {
-            response.lastProgress = .now()
+            response.lastProgress = context.eventLoop.now
             pump(response, context: context)
         }
         context.fireChannelWritabilityChanged()
@@ -107,10 +157,28 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        switch state {
+        case .closed: return
+        case .responding: queued.append(part)
+        case .idle, .receiving:
+            if queued.isEmpty { handle(part, context: context) } else { queued.append(part) }
+        }
+    }
+
+    /// Holds reads while a complete pipelined request waits, so a client cannot make the server buffer an endless
+    /// stream of requests it has not answered yet.
+    func read(context: ChannelHandlerContext) {
+        if case .responding = state, !queued.isEmpty {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
-            idleTimer?.cancel()
-            idleTimer = nil
             state = .receiving(head, start: .now(), wallStart: WallClock.now())
         case .body:
             break  // GET and HEAD bodies carry no meaning; they are read and dropped.
@@ -120,25 +188,55 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Handles queued parts once the response before them is finished.
+    private func processQueue(context: ChannelHandlerContext) {
+        guard !processingQueue else { return }  // finish() ran inside handle() below: the loop goes on by itself
+        processingQueue = true
+        defer { processingQueue = false }
+        while let part = queued.first {
+            switch state {
+            case .responding, .closed: return
+            case .idle, .receiving: break
+            }
+            queued.removeFirst()
+            handle(part, context: context)
+        }
+        switch state {
+        case .idle, .receiving:
+            if queuedParseError {
+                answerBadRequest(context: context)
+                return
+            }
+            if draining, case .idle = state {
+                context.close(promise: nil)
+                return
+            }
+        case .responding, .closed: break
+        }
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
     private func respond(to request: HTTPRequestHead, start: NIODeadline, wallStart: Double, context: ChannelHandlerContext) {
         var plan = responder.plan(request, peer: peer, now: .now())
         let keepAlive = request.isKeepAlive && !draining
         var segments: [ImageSegment] = []
-        var files: [String: NIOFileHandle] = [:]
+        var handles: [String: NIOFileHandle] = [:]
         if case .image(let range) = plan.body, let published = plan.image {
             segments = published.image.segments(in: range)
-            // Open every file before the head goes out, so a vanished file still gets a clean 503 instead of a
-            // truncated body. One handle per response: NIO forbids sharing a handle between channels.
+            // Every file is opened (or found open) before the head goes out, so a vanished file still gets a clean
+            // 503 instead of a truncated body.
             do {
-                for case .file(let path, _, _) in segments where files[path] == nil {
-                    files[path] = try NIOFileHandle(_deprecatedPath: path)
+                for case .file(let path, _, _) in segments where handles[path] == nil {
+                    handles[path] = try files.handle(path: path, etag: published.image.etag)
                 }
             } catch {
-                for handle in files.values { try? handle.close() }
                 let path = segments.lazy.compactMap { segment -> String? in
-                    if case .file(let path, _, _) = segment, files[path] == nil { return path } else { return nil }
+                    if case .file(let path, _, _) = segment, handles[path] == nil { return path } else { return nil }
                 }.first ?? published.name
-                files = [:]
+                handles = [:]
                 segments = []
                 let failure = MediaServerError.sourceUnreadable(path: path, errno: (error as? IOError)?.errnoCode ?? 5)
                 plan = responder.refuse(.failed(failure), image: published, isHead: request.method == .HEAD, now: .now())
@@ -147,59 +245,64 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let refusal = plan.refusal, case .failed(let error) = refusal {
             logger.error("\(error)", metadata: ["host": "\(plan.image?.host ?? "-")"])
         }
-        // HTTP/1.0 keeps a connection only when the response says so, HTTP/1.1 closes only when it says so; saying
-        // it in both cases costs a few bytes and leaves no client guessing.
-        plan.headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let response = ResponseInProgress(request: request, plan: plan, segments: segments, files: files,
-                                          keepAlive: keepAlive, start: start, wallStart: wallStart,
-                                          chunk: limits.fileChunkBytes)
-        state = .responding(response)
-        if !segments.isEmpty { setCork(true, context: context) }
-        response.corked = !segments.isEmpty
-        let head = HTTPResponseHead(version: request.version, status: plan.status, headers: plan.headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if case .buffer(let buffer) = plan.body {
-            response.pending = [.byteBuffer(buffer)]
+        var head: ByteBuffer
+        var bodyInHead = 0
+        if case .buffer(let body) = plan.body {
+            head = plan.encodedHead(version: request.version, keepAlive: keepAlive, allocator: context.channel.allocator,
+                                    extraCapacity: body.readableBytes)
+            bodyInHead = body.readableBytes
+            var body = body
+            head.writeBuffer(&body)
+        } else {
+            head = plan.encodedHead(version: request.version, keepAlive: keepAlive, allocator: context.channel.allocator)
         }
-        armProgressTimer(for: response, context: context)
+        let response = ResponseInProgress(request: request, plan: plan, head: head, bodyInHead: bodyInHead,
+                                          segments: segments, files: handles, keepAlive: keepAlive, start: start,
+                                          wallStart: wallStart, now: context.eventLoop.now, chunk: limits.fileChunkBytes)
+        state = .responding(response)
+        if !segments.isEmpty {
+            setCork(true, context: context)
+            response.corked = true
+        }
+        armWatchdog(context: context)
         pump(response, context: context)
     }
 
-    /// Writes the next pieces while the channel is writable; `channelWritabilityChanged` resumes it.
+    /// Writes the next pieces while the channel is writable; `channelWritabilityChanged` resumes it. Each piece
+    /// that carries body bytes gets a promise that counts them and marks progress; the last piece's promise ends
+    /// the response.
     private func pump(_ response: ResponseInProgress, context: ChannelHandlerContext) {
-        guard !response.endWritten else { return }
+        guard !response.lastPartWritten else { return }
         let loop = context.eventLoop
-        while context.channel.isWritable, let part = response.nextPart() {
-            let promise = loop.makePromise(of: Void.self)
-            let length = Int64(part.readableBytes)
-            promise.futureResult.assumeIsolated().whenSuccess {
-                response.bytesSent += length
-                response.lastProgress = .now()
+        while context.channel.isWritable, let (part, bodyBytes) = response.nextPart() {
+            let isLast = response.isExhausted
+            if isLast { response.lastPartWritten = true }
+            guard isLast || bodyBytes > 0 else {
+                context.write(wrapOutboundOut(part), promise: nil)  // the head of a response with a body to come
+                continue
             }
-            context.write(wrapOutboundOut(.body(part)), promise: promise)
+            let promise = loop.makePromise(of: Void.self)
+            promise.futureResult.assumeIsolated().whenComplete { result in
+                guard case .success = result else {
+                    if isLast { self.finish(response, completed: false, context: context, reason: response.cutReason ?? "write failed") }
+                    return
+                }
+                response.bytesSent += bodyBytes
+                response.lastProgress = loop.now
+                if isLast { self.finish(response, completed: true, context: context, reason: nil) }
+            }
+            context.write(wrapOutboundOut(part), promise: promise)
+            if isLast { break }
         }
-        guard response.isExhausted else {
-            context.flush()
-            return
-        }
-        response.endWritten = true
-        let promise = loop.makePromise(of: Void.self)
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            let completed: Bool
-            if case .success = result { completed = true } else { completed = false }
-            self.finish(response, completed: completed, context: context, reason: completed ? nil : "write failed")
-        }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        context.flush()
     }
 
-    /// Ends a response exactly once: closes its files, records and logs it, then keeps or closes the connection.
+    /// Ends a response exactly once: records and logs it, then keeps or closes the connection.
     private func finish(_ response: ResponseInProgress, completed: Bool, context: ChannelHandlerContext, reason: String?) {
         guard !response.finished else { return }
         response.finished = true
         if response.corked, context.channel.isActive { setCork(false, context: context) }
-        response.closeFiles()
-        progressTimer?.cancel()
-        progressTimer = nil
+        response.discard()
         let plan = response.plan
         let servedRange: Range<Int64>? = if case .image(let range) = plan.body { range } else { nil }
         let event = AccessEvent(
@@ -212,11 +315,12 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         registry.record(event, for: plan.image)
         logAccess(event, reason: reason)
         guard case .responding(let current) = state, current === response else { return }
+        files.trim()
+        state = .idle
         if completed && response.keepAlive && !draining {
-            state = .idle
-            armIdleTimer(context: context)
+            idleSince = context.eventLoop.now
+            processQueue(context: context)
         } else {
-            state = .idle
             context.close(promise: nil)
         }
     }
@@ -243,123 +347,47 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         #endif
     }
 
-    // MARK: Timers
+    // MARK: Timeouts
 
-    private func armIdleTimer(context: ChannelHandlerContext) {
-        idleTimer?.cancel()
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: limits.idleTimeout) {
-            self.logger.debug("closing idle connection", metadata: ["peer": "\(self.peer)"])
-            context.close(promise: nil)
+    /// When the connection must have made progress by: a complete request within the idle timeout of becoming
+    /// idle (or of its head, for a body that never ends), or response progress within the slow-client timeout.
+    private var deadline: NIODeadline? {
+        switch state {
+        case .idle: return idleSince + limits.idleTimeout
+        case .receiving: return idleSince + limits.idleTimeout
+        case .responding(let response): return response.lastProgress + limits.slowClientTimeout
+        case .closed: return nil
         }
     }
 
-    private func armProgressTimer(for response: ResponseInProgress, context: ChannelHandlerContext) {
-        progressTimer?.cancel()
-        progressTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: response.lastProgress + limits.slowClientTimeout) {
-            guard !response.finished else { return }
-            if NIODeadline.now() - response.lastProgress >= self.limits.slowClientTimeout {
-                self.logger.notice("closing slow client: no progress", metadata: [
-                    "peer": "\(self.peer)", "seconds": "\(self.limits.slowClientTimeout.nanoseconds / 1_000_000_000)",
-                ])
-                response.cutReason = "slow client"
-                context.close(promise: nil)
-            } else {
-                self.armProgressTimer(for: response, context: context)
-            }
+    /// Makes sure the watchdog fires no later than the current deadline. Deadlines mostly move later (progress,
+    /// a new idle period), and then nothing is rescheduled: the watchdog fires early, finds the connection
+    /// healthy and re-arms itself for the new deadline.
+    private func armWatchdog(context: ChannelHandlerContext) {
+        guard let deadline else { return }
+        if watchdog != nil, watchdogDeadline <= deadline { return }
+        watchdog?.cancel()
+        watchdogDeadline = deadline
+        watchdog = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.watchdog = nil
+            self.watchdogFired(context: context)
         }
     }
 
-    private func cancelTimers() {
-        idleTimer?.cancel()
-        idleTimer = nil
-        progressTimer?.cancel()
-        progressTimer = nil
-    }
-}
-
-/// The writing state of one response: the segments still to send and the file handles they use.
-final class ResponseInProgress {
-    let request: HTTPRequestHead
-    let plan: PlannedResponse
-    let keepAlive: Bool
-    let start: NIODeadline
-    let wallStart: Double
-    private let chunk: Int64
-    private var segments: [ImageSegment]
-    private var index = 0
-    private var offsetInSegment: Int64 = 0
-    private var files: [String: NIOFileHandle]
-    var pending: [IOData] = []
-    var bytesSent: Int64 = 0
-    var lastProgress: NIODeadline
-    var endWritten = false
-    var finished = false
-    var corked = false
-    var cutReason: String?
-
-    init(request: HTTPRequestHead, plan: PlannedResponse, segments: [ImageSegment], files: [String: NIOFileHandle],
-         keepAlive: Bool, start: NIODeadline, wallStart: Double, chunk: Int64) {
-        self.request = request
-        self.plan = plan
-        self.segments = segments
-        self.files = files
-        self.keepAlive = keepAlive
-        self.start = start
-        self.wallStart = wallStart
-        self.chunk = chunk
-        self.lastProgress = .now()
-    }
-
-    var isExhausted: Bool { pending.isEmpty && index >= segments.count }
-
-    /// The next body piece: a file run of at most `chunk` bytes as a FileRegion, or an in-memory slice.
-    func nextPart() -> IOData? {
-        if !pending.isEmpty { return pending.removeFirst() }
-        while index < segments.count {
-            switch segments[index] {
-            case .bytes(let buffer):
-                index += 1
-                if buffer.readableBytes > 0 { return .byteBuffer(buffer) }
-            case .zeros(let length):
-                let size = min(length - offsetInSegment, Int64(Self.zeros.readableBytes))
-                guard size > 0 else {
-                    index += 1
-                    offsetInSegment = 0
-                    continue
-                }
-                offsetInSegment += size
-                if offsetInSegment >= length {
-                    index += 1
-                    offsetInSegment = 0
-                }
-                return .byteBuffer(Self.zeros.getSlice(at: 0, length: Int(size))!)
-            case .file(let path, let offset, let length):
-                let remaining = length - offsetInSegment
-                guard remaining > 0, let handle = files[path] else {
-                    index += 1
-                    offsetInSegment = 0
-                    continue
-                }
-                let size = min(remaining, chunk)
-                let start = offset + offsetInSegment
-                offsetInSegment += size
-                if offsetInSegment >= length {
-                    index += 1
-                    offsetInSegment = 0
-                }
-                return .fileRegion(FileRegion(fileHandle: handle, readerIndex: Int(start), endIndex: Int(start + size)))
-            }
+    private func watchdogFired(context: ChannelHandlerContext) {
+        guard let deadline else { return }
+        guard context.eventLoop.now >= deadline else {
+            armWatchdog(context: context)
+            return
         }
-        return nil
-    }
-
-    /// Shared by every response: slices of it are sent for zero runs without allocating.
-    private static let zeros = ByteBuffer(repeating: 0, count: 64 * 1024)
-
-    func closeFiles() {
-        for handle in files.values where handle.isOpen { try? handle.close() }
-        files = [:]
-        segments = []
-        pending = []
+        if case .responding(let response) = state {
+            logger.notice("closing slow client: no progress", metadata: [
+                "peer": "\(peer)", "seconds": "\(limits.slowClientTimeout.nanoseconds / 1_000_000_000)",
+            ])
+            response.cutReason = "slow client"
+        } else {
+            logger.debug("closing idle connection", metadata: ["peer": "\(peer)"])
+        }
+        context.close(promise: nil)
     }
 }

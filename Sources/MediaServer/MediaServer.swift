@@ -113,13 +113,8 @@ public final class MediaServer: Sendable {
                     _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    // The error handler answers unparsable requests (garbage request lines, oversized headers)
-                    // with 400 and closes the connection.
-                    try sync.configureHTTPServerPipeline(
-                        withErrorHandling: true, withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: decoderLimits)
-                    try sync.addHandler(MediaHTTPHandler(responder: responder, limits: limits, logger: logger, draining: false))
+                    try Self.configureConnection(channel.pipeline.syncOperations, responder: responder, limits: limits,
+                                                 decoderLimits: decoderLimits, logger: logger)
                 }
             }
 
@@ -135,6 +130,16 @@ public final class MediaServer: Sendable {
         }
         logger.info("media server listening on \(address)")
         return address
+    }
+
+    /// A connection's pipeline: NIO's request decoder (llhttp, with the header limits) and `MediaHTTPHandler`,
+    /// which answers pipelined requests in order, answers unparsable ones with 400 and encodes its own responses.
+    static func configureConnection(_ pipeline: ChannelPipeline.SynchronousOperations, responder: MediaResponder,
+                                    limits: MediaHTTPHandler.Limits, decoderLimits: NIOHTTPDecoderLimitConfiguration = .init(),
+                                    logger: Logger) throws {
+        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
+                                                                        limitConfiguration: decoderLimits)))
+        try pipeline.addHandler(MediaHTTPHandler(responder: responder, limits: limits, logger: logger, draining: false))
     }
 
     /// The canned answer for connections over the cap or during shutdown, written raw (no HTTP pipeline) as soon as

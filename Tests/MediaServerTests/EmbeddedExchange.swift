@@ -20,21 +20,19 @@ struct WireResponse {
 }
 
 /// A media server connection on an `EmbeddedChannel`: raw request bytes in, responses parsed from the encoded
-/// bytes out (FileRegions are read back from the file they point into, as sendfile would).
+/// bytes out (FileRegions are read through their own descriptor when written, as sendfile would).
 final class EmbeddedExchange {
     let channel: EmbeddedChannel
-    let filePath: String
     private var wire: [UInt8] = []
 
-    init(registry: ImageRegistry, filePath: String, peer: String = "127.0.0.1",
+    init(registry: ImageRegistry, peer: String = "127.0.0.1",
          limits: MediaHTTPHandler.Limits = .init(idleTimeout: .seconds(60), slowClientTimeout: .seconds(60), fileChunkBytes: 4096)) throws {
-        self.filePath = filePath
         channel = EmbeddedChannel()
         channel.remoteAddress = try SocketAddress(ipAddress: peer, port: 40_000)
         let responder = MediaResponder(registry: registry, statusPage: StatusPage(registry: registry, startedAt: 0, refreshSeconds: 2))
-        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-        try channel.pipeline.syncOperations.addHandler(
-            MediaHTTPHandler(responder: responder, limits: limits, logger: Logger(label: "test"), draining: false))
+        try MediaServer.configureConnection(channel.pipeline.syncOperations, responder: responder, limits: limits,
+                                            logger: Logger(label: "test"))
+        try channel.pipeline.syncOperations.addHandler(SendfileStandIn(), position: .first)
         try channel.connect(to: channel.remoteAddress!).wait()
     }
 
@@ -48,11 +46,7 @@ final class EmbeddedExchange {
         while let part = try channel.readOutbound(as: IOData.self) {
             switch part {
             case .byteBuffer(var buffer): wire += buffer.readBytes(length: buffer.readableBytes) ?? []
-            case .fileRegion(let region):
-                let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: filePath))
-                try file.seek(toOffset: UInt64(region.readerIndex))
-                wire += [UInt8](try file.read(upToCount: region.readableBytes) ?? Data())
-                try file.close()
+            case .fileRegion: throw ExchangeError("a FileRegion got past the sendfile stand-in")
             }
         }
     }
@@ -89,4 +83,33 @@ final class EmbeddedExchange {
 struct ExchangeError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Turns each FileRegion into the bytes sendfile would send, when it is written: through the region's own
+/// descriptor (a handle left open on a file that was since replaced shows up as wrong bytes) and before the server
+/// can close it (EmbeddedChannel would otherwise keep the region until the test reads it, after the connection and
+/// its files were closed).
+private final class SendfileStandIn: ChannelOutboundHandler {
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .fileRegion(let region) = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        do {
+            var bytes = [UInt8](repeating: 0, count: region.readableBytes)
+            let count = try region.fileHandle.withUnsafeFileDescriptor { descriptor in
+                bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(region.readerIndex)) }
+            }
+            guard count == region.readableBytes else {
+                throw ExchangeError("pread of \(region.readableBytes) bytes at \(region.readerIndex) returned \(count)")
+            }
+            context.write(wrapOutboundOut(.byteBuffer(ByteBuffer(bytes: bytes))), promise: promise)
+        } catch {
+            promise?.fail(error)
+            context.fireErrorCaught(error)
+        }
+    }
 }

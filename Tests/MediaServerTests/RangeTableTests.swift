@@ -75,7 +75,7 @@ struct RangeTableTests {
     func row(_ row: Row) throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         let headers = row.headers.map {
             $0.replacingOccurrences(of: "etag", with: fixture.image.etag)
@@ -108,7 +108,7 @@ struct RangeTableTests {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
         for range in ["", "Range: bytes=100-200\r\n", "Range: bytes=\(Self.length)-\r\n"] {
-            let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+            let exchange = try EmbeddedExchange(registry: fixture.registry)
             try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\n\(range)\r\n")
             let get = try exchange.nextResponse()
             try exchange.send("HEAD \(fixture.published.path) HTTP/1.1\r\nHost: a\r\n\(range)\r\n")
@@ -124,7 +124,7 @@ struct RangeTableTests {
     func keepAlive() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let exchange = try EmbeddedExchange(registry: fixture.registry)
         let path = fixture.published.path
         try exchange.send("GET \(path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\nGET \(path) HTTP/1.1\r\nRange: bytes=10-19\r\n\r\n")
         for start in [0, 10] {
@@ -145,14 +145,14 @@ struct RangeTableTests {
     func http10() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let plain = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let plain = try EmbeddedExchange(registry: fixture.registry)
         try plain.send("GET \(fixture.published.path) HTTP/1.0\r\nRange: bytes=0-9\r\n\r\n")
         let first = try plain.nextResponse()
         #expect(first.version == "HTTP/1.0")
         #expect(first.header("connection") == "close")
         #expect(!plain.channel.isActive)
 
-        let keep = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let keep = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? keep.channel.finish() }
         try keep.send("GET \(fixture.published.path) HTTP/1.0\r\nConnection: keep-alive\r\nRange: bytes=0-9\r\n\r\n")
         let kept = try keep.nextResponse()
@@ -171,7 +171,7 @@ struct RangeTableTests {
     func unknownPaths(_ pattern: String) throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         let path = pattern.replacingOccurrences(of: "WRONGTOKEN", with: String(fixture.published.token.reversed()))
             .replacingOccurrences(of: "TOKEN", with: fixture.published.token)
@@ -189,7 +189,7 @@ struct RangeTableTests {
     func methods() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         try exchange.send("POST \(fixture.published.path) HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc")
         let response = try exchange.nextResponse()
@@ -203,10 +203,10 @@ struct RangeTableTests {
     func allowlist() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory, allowedPeers: ["127.0.0.7"])
-        let bmc = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath, peer: "127.0.0.7")
+        let bmc = try EmbeddedExchange(registry: fixture.registry, peer: "127.0.0.7")
         try bmc.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-0\r\n\r\n")
         #expect(try bmc.nextResponse().status == 206)
-        let stranger = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath, peer: "127.0.0.8")
+        let stranger = try EmbeddedExchange(registry: fixture.registry, peer: "127.0.0.8")
         try stranger.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-0\r\n\r\n")
         let refused = try stranger.nextResponse()
         #expect(refused.status == 403)
@@ -235,7 +235,7 @@ struct RangeTableTests {
             try FileManager.default.removeItem(atPath: fixture.image.basePath)
             try FileManager.default.moveItem(atPath: copy, toPath: fixture.image.basePath)
         }
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\n")
         let response = try exchange.nextResponse()
@@ -249,7 +249,7 @@ struct RangeTableTests {
     func statistics() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath)
+        let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         for range in ["0-99", "100-199", "300-399", "350-499", "\(Self.length)-"] {
             try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=\(range)\r\n\r\n")
@@ -269,7 +269,7 @@ struct RangeTableTests {
     func idleTimeout() throws {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory)
-        let exchange = try EmbeddedExchange(registry: fixture.registry, filePath: fixture.image.basePath,
+        let exchange = try EmbeddedExchange(registry: fixture.registry,
                                             limits: .init(idleTimeout: .seconds(5), slowClientTimeout: .seconds(5), fileChunkBytes: 4096))
         try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-0\r\n")  // head never completed
         (exchange.channel.eventLoop as! EmbeddedEventLoop).advanceTime(by: .seconds(4))
