@@ -40,6 +40,7 @@ public enum ByteRangeHeader {
     /// The range-specs of a `bytes=` header, or nil when the header must be ignored (another unit, bad syntax,
     /// `first > last`, too many specs). An ignored Range means a plain 200, exactly as RFC 9110 §14.2 requires.
     public static func parse(_ value: String) -> [ByteRangeSpec]? {
+        if let spec = parseSimple(value) { return [spec] }
         let trimmed = value.trimmingOWS()
         guard let equals = trimmed.firstIndex(of: "="),
               trimmed[..<equals].trimmingOWS().lowercased() == "bytes"
@@ -68,6 +69,20 @@ public enum ByteRangeHeader {
         return specs.isEmpty ? nil : specs
     }
 
+    /// The form every BMC, boot loader and benchmark sends, `bytes=first-last` or `bytes=first-` with nothing
+    /// else, read straight from the UTF-8 bytes; nil for anything else (then the general parser decides).
+    private static func parseSimple(_ value: String) -> ByteRangeSpec? {
+        var utf8 = value.utf8[...]
+        guard utf8.starts(with: "bytes=".utf8) else { return nil }
+        utf8 = utf8.dropFirst(6)
+        guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        guard let first = digits(utf8[..<dash]) else { return nil }
+        let lastText = utf8[utf8.index(after: dash)...]
+        if lastText.isEmpty { return .interval(first: first, last: nil) }
+        guard let last = digits(lastText), first <= last else { return nil }
+        return .interval(first: first, last: last)
+    }
+
     /// The response a `Range` header asks for on an image of `length` bytes.
     ///
     /// Several ranges get the whole image (200) rather than `multipart/byteranges`: RFC 9110 §14.2 lets a server
@@ -84,10 +99,12 @@ public enum ByteRangeHeader {
 
     /// A non-negative decimal integer; values beyond Int64 saturate (a `last` that large just means "to EOF", a
     /// `first` that large is unsatisfiable, a suffix that large is the whole image).
-    private static func digits(_ text: Substring) -> Int64? {
+    private static func digits(_ text: Substring) -> Int64? { digits(text.utf8[...]) }
+
+    private static func digits(_ text: Substring.UTF8View) -> Int64? {
         guard !text.isEmpty else { return nil }
         var value: Int64 = 0
-        for byte in text.utf8 {
+        for byte in text {
             guard byte >= 48, byte <= 57 else { return nil }
             let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times10.addingReportingOverflow(Int64(byte - 48))

@@ -17,16 +17,41 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// IMF-fixdate, the only form RFC 9110 lets a sender generate.
+    /// IMF-fixdate, the only form RFC 9110 lets a sender generate. Written byte by byte into one 29-byte string:
+    /// every response carries a Date, and interpolating eight pieces cost more than the rest of the head.
     public var description: String {
         let days = secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : (secondsSince1970 - 86_399) / 86_400
         let secondOfDay = secondsSince1970 - days * 86_400
         let (year, month, day) = Self.civil(fromDays: days)
-        let weekday = Self.weekdays[Int(((days % 7) + 7) % 7)]
+        guard (0...9999).contains(year) else { return Self.interpolated(year: year, month: month, day: day, days: days, secondOfDay: secondOfDay) }
+        let weekday = Self.weekdays[Int(((days % 7) + 7) % 7)].utf8
+        let monthName = Self.months[Int(month) - 1].utf8
+        return String(unsafeUninitializedCapacity: 29) { bytes in
+            var index = 0
+            func put(_ byte: UInt8) { bytes[index] = byte; index += 1 }
+            func digits(_ value: Int64, _ count: Int) {
+                var divisor: Int64 = 1
+                for _ in 1..<count { divisor *= 10 }
+                while divisor > 0 { put(UInt8(48 + (value / divisor) % 10)); divisor /= 10 }
+            }
+            for byte in weekday { put(byte) }
+            put(44); put(32)  // ", "
+            digits(day, 2); put(32)
+            for byte in monthName { put(byte) }
+            put(32); digits(year, 4); put(32)
+            digits(secondOfDay / 3600, 2); put(58); digits(secondOfDay / 60 % 60, 2); put(58); digits(secondOfDay % 60, 2)
+            put(32); put(71); put(77); put(84)  // " GMT"
+            return index
+        }
+    }
+
+    /// Years outside 0...9999 (never a clock's, but a file's mtime can be anything).
+    private static func interpolated(year: Int64, month: Int64, day: Int64, days: Int64, secondOfDay: Int64) -> String {
+        let weekday = weekdays[Int(((days % 7) + 7) % 7)]
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         var yearText = "\(year)"
         while yearText.count < 4 { yearText = "0" + yearText }
-        return "\(weekday), \(two(day)) \(Self.months[Int(month) - 1]) \(yearText) "
+        return "\(weekday), \(two(day)) \(months[Int(month) - 1]) \(yearText) "
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 

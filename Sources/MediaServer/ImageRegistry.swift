@@ -22,9 +22,24 @@ public struct PublishedImage: Sendable {
     public let image: any ServableImage
     let statistics: ImageStatistics
 
+    /// The path with the token shortened to `tokenPrefix`, for logs and the status page (kept, not rebuilt: every
+    /// access event carries it).
+    public let redactedPath: String
+
+    init(host: String, token: String, name: String, path: String, allowedPeers: Set<String>?, image: any ServableImage,
+         statistics: ImageStatistics) {
+        self.host = host
+        self.token = token
+        self.name = name
+        self.path = path
+        self.allowedPeers = allowedPeers
+        self.image = image
+        self.statistics = statistics
+        redactedPath = "/\(host)/\(token.prefix(6))…/\(name)"
+    }
+
     /// The first characters of the token: enough to tell URLs apart in logs, useless for guessing them.
     public var tokenPrefix: String { String(token.prefix(6)) }
-    public var redactedPath: String { "/\(host)/\(tokenPrefix)…/\(name)" }
 }
 
 /// The images a server answers for. There is no mapping to the file system at all: a request path either equals a
@@ -104,7 +119,8 @@ public final class ImageRegistry: Sendable {
 
     func record(_ event: AccessEvent, for image: PublishedImage?) {
         image?.statistics.record(event)
-        for continuation in subscribers.withLockedValue({ Array($0.values) }) { continuation.yield(event) }
+        // No copy (and no allocation) for the usual case of nobody listening: this runs once per request.
+        for continuation in subscribers.withLockedValue({ $0.isEmpty ? [] : Array($0.values) }) { continuation.yield(event) }
     }
 
     func finishEventStreams() {

@@ -63,7 +63,7 @@ public struct ImageStatisticsSnapshot: Sendable, Hashable {
             merged = min(merged.lowerBound, rangesRead[end].lowerBound)..<max(merged.upperBound, rangesRead[end].upperBound)
             end += 1
         }
-        rangesRead.replaceSubrange(low..<end, with: [merged])
+        rangesRead.replaceSubrange(low..<end, with: CollectionOfOne(merged))
     }
 }
 
