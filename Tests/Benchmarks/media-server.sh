@@ -2,18 +2,19 @@
 # Benchmark: vmedia's media server (a 600 MiB LayeredImage: source file + 64 patched sectors + 1 MiB appended)
 # against nginx with sendfile serving the same bytes from the materialized file, on 127.0.0.1.
 #   1. one full GET with curl (7 interleaved runs each, median: one 600 MiB GET takes a third of a second, so single runs swing by ±30 %)
-#   2. 32 connections reading random 1 MiB ranges for 20 s (wrk + media-server-ranges.lua)
+#   2. 32 connections reading random 1 MiB ranges for 20 s (wrk + media-server-ranges.lua), 3 rounds, medians
 #   3. 200 connections doing the same, with both servers' peak RSS sampled
 # Prints our/nginx ratios (targets: >= 1.0x each) and RSS (target: ours <= 64 MiB at 200 connections).
 #
 # Usage: bash Tests/Benchmarks/media-server.sh          (builds media-bench in release mode first)
-#        SIZE_MIB=600 DURATION=20 bash Tests/Benchmarks/media-server.sh
+#        SIZE_MIB=600 DURATION=20 ROUNDS=3 bash Tests/Benchmarks/media-server.sh
 # Needs: nginx (Debian nginx or nginx-light), wrk, curl, python3. Nothing is installed or started system-wide:
 # nginx runs from a temporary prefix with its own config and is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE_MIB="${SIZE_MIB:-600}"
 DURATION="${DURATION:-20}"
+ROUNDS="${ROUNDS:-3}"
 for tool in nginx wrk curl python3; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool (apt-get install $tool)" >&2; exit 1; }
 done
@@ -77,8 +78,27 @@ NGINX_URL="http://127.0.0.1:$NGINX_PORT/image.iso"
 IMAGE_SIZE="$(stat -c %s "$WORK/www/image.iso")"
 export IMAGE_SIZE
 
-# Same bytes from both before measuring anything (this also warms the page cache for both files).
+# Both files into the page cache the same way before anything is measured. How a file got there decides the
+# size of its page-cache folios, and sendfile's cost (and the client's, which copies from those pages) depends on
+# it: `head -c` wrote the source in 4 KiB pieces (4 KiB folios), media-bench's copy_file_range wrote nginx's file
+# in 16 MiB pieces (large folios). nginx itself, serving two copies of one image, one written with `dd bs=4k`
+# and one with `cp`, spent ~25 us more kernel CPU per 1 MiB range on the first and ran 1-9 % slower (3 runs
+# each, 200 connections). Left like that, nginx sent from large folios and we from small ones. So both files
+# are written back, dropped from the cache and read back sequentially (readahead), like an ISO read from disk.
 chmod 644 "$WORK/www/image.iso"
+python3 - "$WORK/source.bin" "$WORK/www/image.iso" <<'PY'
+import os, sys
+for path in sys.argv[1:]:
+    fd = os.open(path, os.O_RDONLY)
+    os.fsync(fd)  # DONTNEED only drops clean pages
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    os.close(fd)
+for path in sys.argv[1:]:
+    with open(path, 'rb', buffering=0) as f:
+        while f.read(1 << 20):
+            pass
+PY
+# Same bytes from both before measuring anything.
 OURS_SHA="$(curl -sS --fail "$OURS_URL" | sha256sum | cut -c1-64)"
 NGINX_SHA="$(curl -sS --fail "$NGINX_URL" | sha256sum | cut -c1-64)"
 FILE_SHA="$(sha256sum "$WORK/www/image.iso" | cut -c1-64)"
@@ -125,21 +145,41 @@ run_wrk() {
   echo "$rps $mibs $errors $peak $(awk '/ 99%/{print $2}' "$out")"
 }
 
+# Each wrk measurement is repeated ROUNDS times, alternating which server goes first (ABBA), and the medians are
+# compared: on 2 cores shared with wrk, one 20 s run of either server swings by +-5 % from run to run (the
+# client's CPU per 1 MiB varies that much), more than the difference being measured.
 for connections in 32 200; do
-  echo "== $([ "$connections" = 32 ] && echo 2 || echo 3). $connections connections, random 1 MiB ranges, ${DURATION} s (wrk -t2)"
-  read -r O_RPS O_MIBS O_ERR O_RSS O_P99 <<< "$(run_wrk "$OURS_URL" "$connections" "$OURS_PID")"
-  # shellcheck disable=SC2046
-  read -r N_RPS N_MIBS N_ERR N_RSS N_P99 <<< "$(run_wrk "$NGINX_URL" "$connections" $(nginx_pids))"
-  echo "   ours  $O_RPS req/s  $O_MIBS MiB/s  p99 $O_P99  errors: $O_ERR  peak RSS $((O_RSS / 1024)) MiB"
-  echo "   nginx $N_RPS req/s  $N_MIBS MiB/s  p99 $N_P99  errors: $N_ERR  peak RSS $((N_RSS / 1024)) MiB (master + workers)"
-  eval "RPS_OURS_$connections=$O_RPS RPS_NGINX_$connections=$N_RPS RSS_OURS_$connections=$O_RSS RSS_NGINX_$connections=$N_RSS"
+  echo "== $([ "$connections" = 32 ] && echo 2 || echo 3). $connections connections, random 1 MiB ranges, ${DURATION} s (wrk -t2), $ROUNDS rounds"
+  : > "$WORK/rps.ours"; : > "$WORK/rps.nginx"; O_RSS=0; N_RSS=0; ROUND_RATIOS=""
+  for round in $(seq "$ROUNDS"); do
+    order="ours nginx"; [ $((round % 2)) = 0 ] && order="nginx ours"
+    for server in $order; do
+      if [ "$server" = ours ]; then
+        read -r O_RPS O_MIBS O_ERR O_PEAK O_P99 <<< "$(run_wrk "$OURS_URL" "$connections" "$OURS_PID")"
+        [ "$O_PEAK" -gt "$O_RSS" ] && O_RSS="$O_PEAK"
+        echo "$O_RPS" >> "$WORK/rps.ours"
+      else
+        # shellcheck disable=SC2046
+        read -r N_RPS N_MIBS N_ERR N_PEAK N_P99 <<< "$(run_wrk "$NGINX_URL" "$connections" $(nginx_pids))"
+        [ "$N_PEAK" -gt "$N_RSS" ] && N_RSS="$N_PEAK"
+        echo "$N_RPS" >> "$WORK/rps.nginx"
+      fi
+    done
+    echo "   round $round: ours  $O_RPS req/s  $O_MIBS MiB/s  p99 $O_P99  errors: $O_ERR"
+    echo "   round $round: nginx $N_RPS req/s  $N_MIBS MiB/s  p99 $N_P99  errors: $N_ERR"
+    ROUND_RATIOS="$ROUND_RATIOS $(awk -v a="$O_RPS" -v b="$N_RPS" 'BEGIN {printf "%.2f", a / b}')"
+  done
+  O_MED="$(median < "$WORK/rps.ours")"; N_MED="$(median < "$WORK/rps.nginx")"
+  echo "   median: ours $O_MED req/s, nginx $N_MED req/s; per-round ratios:$ROUND_RATIOS"
+  echo "   peak RSS: ours $((O_RSS / 1024)) MiB, nginx $((N_RSS / 1024)) MiB (master + workers)"
+  eval "RPS_OURS_$connections=$O_MED RPS_NGINX_$connections=$N_MED RSS_OURS_$connections=$O_RSS RSS_NGINX_$connections=$N_RSS RATIOS_$connections='$ROUND_RATIOS'"
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo
 echo "== summary (ours / nginx; target >= 1.00 each, our RSS <= 64 MiB at 200 connections)"
 echo "   full GET:            $(ratio "$FULL_OURS" "$FULL_NGINX")x   ($FULL_OURS vs $FULL_NGINX MiB/s)"
-echo "   32 conns, 1 MiB:     $(ratio "$RPS_OURS_32" "$RPS_NGINX_32")x   ($RPS_OURS_32 vs $RPS_NGINX_32 req/s)"
-echo "   200 conns, 1 MiB:    $(ratio "$RPS_OURS_200" "$RPS_NGINX_200")x   ($RPS_OURS_200 vs $RPS_NGINX_200 req/s)"
+echo "   32 conns, 1 MiB:     $(ratio "$RPS_OURS_32" "$RPS_NGINX_32")x   ($RPS_OURS_32 vs $RPS_NGINX_32 req/s, medians of $ROUNDS; rounds:$RATIOS_32)"
+echo "   200 conns, 1 MiB:    $(ratio "$RPS_OURS_200" "$RPS_NGINX_200")x   ($RPS_OURS_200 vs $RPS_NGINX_200 req/s, medians of $ROUNDS; rounds:$RATIOS_200)"
 echo "   RSS at 200 conns:    ours $((RSS_OURS_200 / 1024)) MiB, nginx $((RSS_NGINX_200 / 1024)) MiB"
 echo "   machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
