@@ -172,9 +172,10 @@ enum PeerAddress {
 func redactTokens(in target: String) -> String {
     let limited = target.utf8.count > 300 ? String(decoding: target.utf8.prefix(300), as: UTF8.self) + "…" : target
     return limited.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
-        let hex = segment.utf8.count >= 16 && segment.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46)
-        }
-        return hex ? segment.prefix(6) + "…" : String(segment)
+        // Mostly hex, not only hex: a near miss (a token with a character flipped, inserted or percent-encoded)
+        // is still almost the whole capability and must not reach a log. Host and ISO names stay readable.
+        let hexDigits = segment.utf8.count { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46) }
+        let tokenLike = segment.utf8.count >= 16 && hexDigits * 3 >= segment.utf8.count * 2
+        return tokenLike ? segment.prefix(6) + "…" : String(segment)
     }.joined(separator: "/")
 }

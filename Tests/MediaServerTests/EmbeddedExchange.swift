@@ -25,13 +25,13 @@ final class EmbeddedExchange {
     let channel: EmbeddedChannel
     private var wire: [UInt8] = []
 
-    init(registry: ImageRegistry, peer: String = "127.0.0.1",
+    init(registry: ImageRegistry, peer: String = "127.0.0.1", logger: Logger = Logger(label: "test"),
          limits: MediaHTTPHandler.Limits = .init(idleTimeout: .seconds(60), slowClientTimeout: .seconds(60), fileChunkBytes: 4096)) throws {
         channel = EmbeddedChannel()
         channel.remoteAddress = try SocketAddress(ipAddress: peer, port: 40_000)
         let responder = MediaResponder(registry: registry, statusPage: StatusPage(registry: registry, startedAt: 0, refreshSeconds: 2))
         try MediaServer.configureConnection(channel.pipeline.syncOperations, responder: responder, limits: limits,
-                                            logger: Logger(label: "test"))
+                                            logger: logger)
         try channel.pipeline.syncOperations.addHandler(SendfileStandIn(), position: .first)
         try channel.connect(to: channel.remoteAddress!).wait()
     }

@@ -90,5 +90,12 @@ struct PrimitivesTests {
     func redaction() {
         #expect(redactTokens(in: "/esx01/0123456789abcdef0123456789abcdef/esxi.iso") == "/esx01/012345…/esxi.iso")
         #expect(redactTokens(in: "/status") == "/status")
+        // Near misses of a token are almost the whole capability: shortened too.
+        #expect(redactTokens(in: "/esx01/0123456789abcdeI0123456789abcdef/esxi.iso") == "/esx01/012345…/esxi.iso")
+        #expect(redactTokens(in: "/esx01/0123456789a%62cdef0123456789abcdef/x") == "/esx01/012345…/x")
+        #expect(redactTokens(in: "/esx01/0123456789abcdef0123456789abcde/x") == "/esx01/012345…/x")
+        // Names stay readable.
+        #expect(redactTokens(in: "/esx-prod-rack12-node07/VMware-VMvisor-Installer-8.0U3-24022510.x86_64.iso")
+                == "/esx-prod-rack12-node07/VMware-VMvisor-Installer-8.0U3-24022510.x86_64.iso")
     }
 }
