@@ -2,19 +2,19 @@
 # Benchmark: vmedia's media server (a 600 MiB LayeredImage: source file + 64 patched sectors + 1 MiB appended)
 # against nginx with sendfile serving the same bytes from the materialized file, on 127.0.0.1.
 #   1. one full GET with curl (7 interleaved runs each, median: one 600 MiB GET takes a third of a second, so single runs swing by ±30 %)
-#   2. 32 connections reading random 1 MiB ranges for 20 s (wrk + media-server-ranges.lua), 3 rounds, medians
+#   2. 32 connections reading random 1 MiB ranges for 20 s (wrk + media-server-ranges.lua), 5 rounds, medians
 #   3. 200 connections doing the same, with both servers' peak RSS sampled
 # Prints our/nginx ratios (targets: >= 1.0x each) and RSS (target: ours <= 64 MiB at 200 connections).
 #
 # Usage: bash Tests/Benchmarks/media-server.sh          (builds media-bench in release mode first)
-#        SIZE_MIB=600 DURATION=20 ROUNDS=3 bash Tests/Benchmarks/media-server.sh
+#        SIZE_MIB=600 DURATION=20 ROUNDS=5 bash Tests/Benchmarks/media-server.sh
 # Needs: nginx (Debian nginx or nginx-light), wrk, curl, python3. Nothing is installed or started system-wide:
 # nginx runs from a temporary prefix with its own config and is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE_MIB="${SIZE_MIB:-600}"
 DURATION="${DURATION:-20}"
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-5}"
 for tool in nginx wrk curl python3; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool (apt-get install $tool)" >&2; exit 1; }
 done
