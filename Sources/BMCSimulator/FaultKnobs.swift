@@ -8,6 +8,11 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     /// The BMC accepts the insert but its virtual CD never fetches a byte (bad BMC network, HPE accepting a URL it
     /// later fails to read: redfish-vendors.md F21): the host boots without media.
     public var neverReadsMedia: Bool = false
+    /// The BMC accepts the one-time boot to the virtual CD but the server boots its disk: Dell iDRAC answers
+    /// `BootSourceOverrideTarget: Cd` with success and boots the local drive or falls through to the disk
+    /// (redfish-vendors.md §7; openstack/ironic drac boot.py, dell/terraform-provider-redfish#332). An ESXi already
+    /// on the disk comes back up; the image is read only where the BMC reads it at insert.
+    public var ignoresBootOverride: Bool = false
     /// Dell-style slow insert: the insert answers 202 + a Task that stays Running for this many milliseconds
     /// (iDRAC inserts have taken over 30 s, redfish-vendors.md §1.1).
     public var slowInsertMilliseconds: Int? = nil

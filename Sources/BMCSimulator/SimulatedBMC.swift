@@ -124,7 +124,12 @@ public final class SimulatedBMC: Sendable {
                     let client = try HTTPRangeClient(url: url, group: group, sourceAddress: source) { [state] _, _ in
                         state.withLockedValue { $0.mediaRequests += 1 }
                     }
-                    _ = try await client.contentLength()
+                    let size = try await client.contentLength()
+                    // iDRAC fetches from the image during InsertMedia, before any boot (redfish-vendors.md §4, "iDRAC
+                    // fetches synchronously during InsertMedia", RAC0904 when it cannot): here the primary volume
+                    // descriptor, which is what identifies an ISO. These bytes are served before the power action,
+                    // so they prove nothing about what the host boots.
+                    if size >= 17 * 2048 { _ = try await client.read(at: 16 * 2048, count: 2048) }
                     client.close()
                 } catch {
                     failure = "\(error)"
@@ -218,7 +223,7 @@ public final class SimulatedBMC: Sendable {
         let target = state.boot.target
         let bootSlot = flavour.slots.first { $0.bootsAsCD && state.slots[$0.id]?.connected == true && state.slots[$0.id]?.inserted == true }
         let hpeFlag = flavour == .hpeILO5 && bootSlot.map { state.slots[$0.id]?.bootOnNextReset == true } == true
-        let wantsCD = (overrideActive && target == flavour.virtualCDBootTarget) || hpeFlag
+        let wantsCD = ((overrideActive && target == flavour.virtualCDBootTarget) || hpeFlag) && !configuration.faults.ignoresBootOverride
         // A one-time override is consumed by this boot whatever it named (that is what "Once" means).
         if state.boot.enabled == "Once" {
             state.boot.enabled = "Disabled"
@@ -229,7 +234,9 @@ public final class SimulatedBMC: Sendable {
 
         var reason: String?
         if !wantsCD {
-            if overrideActive && target == "Cd" && flavour == .supermicro {
+            if configuration.faults.ignoresBootOverride {
+                reason = "the one-time boot to the virtual CD was accepted but the server booted its disk (fault injected: ignoresBootOverride)"
+            } else if overrideActive && target == "Cd" && flavour == .supermicro {
                 // §1.4: virtual media is a USB CD on X11/X12: "plain Cd boots nothing".
                 reason = "boot override target Cd is the physical drive on this Supermicro; the virtual CD boots as UsbCd"
             } else {

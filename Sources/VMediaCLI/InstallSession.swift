@@ -86,6 +86,8 @@ final class EventPrinter: @unchecked Sendable {
         var bytes: Int64 = 0
         var elapsed = 0.0
         var result = ""
+        /// The media evidence since the power action ("booted our image: KS.CFG read 14:02:11, 71/80 modules").
+        var media = ""
     }
 
     let output: InstallSession.Output
@@ -108,6 +110,7 @@ final class EventPrinter: @unchecked Sendable {
             var row = rows[event.host] ?? Row()
             row.elapsed = event.elapsed
             if let bytes = event.bytesRead { row.bytes = bytes }
+            if let media = event.media { row.media = media }
             switch event.kind {
             case .phase: row.phase = event.phase.rawValue
             case .finished:
@@ -138,13 +141,13 @@ final class EventPrinter: @unchecked Sendable {
         guard force || now - lastDraw > 0.1 else { return }
         lastDraw = now
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
-        let header = pad("HOST", 20) + pad("VENDOR", 20) + pad("PHASE", 16) + pad("MB READ", 9) + pad("ELAPSED", 9) + "RESULT"
+        let header = pad("HOST", 20) + pad("VENDOR", 20) + pad("PHASE", 16) + pad("MB READ", 9) + pad("ELAPSED", 9) + pad("RESULT", 8) + "MEDIA SINCE THE RESTART"
         var lines = [header]
         lock.withLock {
             for name in names {
                 let row = rows[name] ?? Row()
                 lines.append(pad(name, 20) + pad(row.vendor, 20) + pad(row.phase, 16) + pad(String(row.bytes >> 20), 9)
-                             + pad(String(format: "%.0fs", row.elapsed), 9) + row.result)
+                             + pad(String(format: "%.0fs", row.elapsed), 9) + pad(row.result, 8) + row.media)
             }
         }
         text += lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n") + "\n"
