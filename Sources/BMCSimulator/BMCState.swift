@@ -62,6 +62,8 @@ struct BMCState {
     var phase: InstallPhase
     var mediaBytesRead: Int64 = 0
     var mediaRequests = 0
+    /// Bytes read while answering InsertMedia (Dell's check of the image, a copying BMC's download), over all inserts.
+    var insertBytesRead: Int64 = 0
     /// The plan of the last successful install: a later boot from disk brings the same ESXi host back.
     var installed: InstallPlan?
     /// The Manager's log (what a console and the SEL/Lifecycle log would show), oldest first.

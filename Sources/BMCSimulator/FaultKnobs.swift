@@ -13,6 +13,12 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     /// (redfish-vendors.md §7; openstack/ironic drac boot.py, dell/terraform-provider-redfish#332). An ESXi already
     /// on the disk comes back up; the image is read only where the BMC reads it at insert.
     public var ignoresBootOverride: Bool = false
+    /// Not a fault but a kind of BMC, carried here so that one lab can mix both kinds: the BMC copies the whole
+    /// image during InsertMedia and boots the server from its copy, reading nothing after the power action.
+    /// sushy-tools' emulator downloads the image inside InsertMedia before answering (redfish-testbed.md, "It
+    /// really downloads the image, synchronously"); Lenovo XCC's RDOC slots upload the image to the BMC
+    /// (redfish-vendors.md §1, XCC row).
+    public var copiesImageAtInsert: Bool = false
     /// Dell-style slow insert: the insert answers 202 + a Task that stays Running for this many milliseconds
     /// (iDRAC inserts have taken over 30 s, redfish-vendors.md §1.1).
     public var slowInsertMilliseconds: Int? = nil

@@ -119,4 +119,16 @@ struct MediaEvidenceTests {
         #expect(ignored.failure?.contains("bytes were read before the restart, which prove nothing") == true, "\(ignored.failure ?? "")")
         #expect(run.lab.hosts[1].simulator.insertedMedia.isEmpty)
     }
+
+    @Test("a simulated BMC that copies the image during InsertMedia installs; its evidence is the full download, nothing after the restart")
+    func copiedAtInsert() async throws {
+        var copies = FaultKnobs()
+        copies.copiesImageAtInsert = true
+        let run = try await InstallerFlowTests.install(count: 1, flavours: [.generic], subnet: 115, faults: [0: copies])
+        defer { Task { await run.lab.stop() } }
+        #expect(run.results[0].succeeded, "\(run.results[0].failure ?? "")")
+        let media = run.events.compactMap(\.media)
+        #expect(media.contains { $0.contains("the evidence is the full download") }, "\(media)")
+        #expect(!media.contains { $0.hasPrefix("booted our image") }, "\(media)")
+    }
 }
