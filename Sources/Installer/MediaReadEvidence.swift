@@ -12,7 +12,8 @@ import MediaServer
 /// reads nothing afterwards: its evidence is the full download, and says so.
 ///
 /// A file counts as read once every byte of it was served after the mark; its time is when the last of those
-/// reads completed (the media server's clock).
+/// reads completed (the media server's clock). "Read" means served: a BMC reads in blocks with read-ahead, so a
+/// small file next to one the boot opens can be served with it.
 struct MediaReadEvidence: Sendable {
     let map: BootMediaMap
     let imageBytes: Int64
