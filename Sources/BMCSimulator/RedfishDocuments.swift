@@ -55,7 +55,7 @@ extension RedfishService {
         if flavour == .dellIDRAC10 {
             document["@Redfish.Settings"] = ["SettingsObject": ["@odata.id": system + "/Settings"]]
         }
-        if flavour == .hpeILO5 {
+        if flavour.isHPE {
             // §1.3: boot progress on iLO is Oem.Hpe.PostState.
             document["Oem"] = ["Hpe": ["PostState": hpePostState(state)]]
         }
@@ -103,6 +103,14 @@ extension RedfishService {
         if !flavour.virtualMediaUnderSystem {
             document["VirtualMedia"] = ["@odata.id": flavour.virtualMediaCollectionPath]
         }
+        if let action = flavour.importAction {
+            document["Actions"] = ["Oem": [action.key: [
+                "target": action.target,
+                "HostPowerState@Redfish.AllowableValues": ["On", "Off"],
+                "ImportSystemConfiguration@Redfish.AllowableValues": ["TimeToWait", "ImportBuffer"],
+                "ShareParameters": ["Target@Redfish.AllowableValues": ["ALL", "IDRAC", "BIOS", "NIC", "RAID"]],
+            ] as [String: Any]]]
+        }
         return document
     }
 
@@ -127,7 +135,7 @@ extension RedfishService {
                 "#VirtualMedia.EjectMedia": ["target": path + "/Actions/VirtualMedia.EjectMedia"],
             ]
         }
-        if flavour == .hpeILO5 {
+        if flavour.isHPE {
             document["Oem"] = ["Hpe": ["BootOnNextServerReset": current.bootOnNextReset]]
         }
         return document

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))
     var hosts: Int = 8
 
-    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour), or a comma list of: dell (iDRAC9), idrac10, lenovo, hpe, supermicro, generic.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour), or a comma list of: dell (iDRAC9 5.x), idrac9-7, idrac10, lenovo, hpe (iLO 5), ilo6, supermicro, generic.", valueName: "list"))
     var vendors: String = "mixed"
 
     @Option(name: .long, help: ArgumentHelp("The third octet of the simulated BMCs' 127.0.N.x addresses (ESXi hosts use N+1).", valueName: "N"))
@@ -60,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...hosts).contains(neverRead) else { throw ValidationError("--never-read must be 0…\(hosts)") }
         guard (1...3600).contains(mediaReadTimeout) else { throw ValidationError("--media-read-timeout must be 1…3600") }
         guard (try? flavours()) != nil else {
-            throw ValidationError("--vendors \(vendors): expected mixed or a comma list of dell, idrac10, lenovo, hpe, supermicro, generic")
+            throw ValidationError("--vendors \(vendors): expected mixed or a comma list of dell, idrac9-7, idrac10, lenovo, hpe, ilo6, supermicro, generic")
         }
     }
 
@@ -69,9 +69,11 @@ struct DemoCommand: AsyncParsableCommand {
         return try vendors.split(separator: ",").map { name -> VendorFlavor in
             switch name.lowercased() {
             case "dell", "idrac", "idrac9": return .dellIDRAC9
+            case "idrac9-7": return .dellIDRAC9v7
             case "idrac10": return .dellIDRAC10
             case "lenovo", "xcc": return .lenovoXCC
             case "hpe", "ilo", "ilo5": return .hpeILO5
+            case "ilo6": return .hpeILO6
             case "supermicro": return .supermicro
             case "generic": return .generic
             default: throw CommandFailure("unknown vendor \(name)")

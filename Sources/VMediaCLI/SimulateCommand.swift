@@ -44,7 +44,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "How many BMCs to run.")
     var count = 4
 
-    @Option(help: ArgumentHelp("Vendor flavours, cycled over the BMCs: idrac9, idrac10, xcc, ilo5, supermicro, generic, or 'mixed' (all).",
+    @Option(help: ArgumentHelp("Vendor flavours, cycled over the BMCs: idrac9, idrac9-7, idrac10, xcc, ilo5, ilo6, supermicro, generic, or 'mixed' (all).",
                                valueName: "list"))
     var vendors = "mixed"
 
@@ -117,7 +117,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
         guard (try? flavours()) != nil else {
-            throw ValidationError("--vendors: unknown flavour in '\(vendors)'; use idrac9, idrac10, xcc, ilo5, supermicro, generic or mixed")
+            throw ValidationError("--vendors: unknown flavour in '\(vendors)'; use idrac9, idrac9-7, idrac10, xcc, ilo5, ilo6, supermicro, generic or mixed")
         }
         guard BMCConfiguration.Firmware(rawValue: firmware) != nil else { throw ValidationError("--firmware must be uefi or bios") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }

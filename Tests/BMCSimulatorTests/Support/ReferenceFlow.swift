@@ -63,7 +63,8 @@ struct ReferenceFlow {
             let types = slot["MediaTypes"] as? [String] ?? []
             guard types.contains("CD") || types.contains("DVD") else { continue }
             if vendor == "Lenovo" && !id.hasPrefix("EXT") { continue } // F13: only EXT slots take URLs.
-            if system["@Redfish.Settings"] != nil && vendor == "Dell" && id != "1" { continue } // iDRAC10: slot 1 only.
+            // iDRAC9 ≥ 6 and iDRAC10 number their slots 1/2 and boot only slot 1 (§7).
+            if vendor == "Dell" && members.contains(where: { $0.hasSuffix("/VirtualMedia/1") }) && id != "1" { continue }
             return Discovery(systemPath: systemPath, system: system, slotPath: member, slot: slot, vendor: vendor)
         }
         throw TestFailure("no CD slot found in \(members)")
@@ -106,6 +107,25 @@ struct ReferenceFlow {
     /// UsbCd when the allowable targets offer it (Supermicro, §1.4), always with If-Match from a fresh GET.
     func bootOnceFromCD() async throws -> CurlClient.Reply {
         let discovery = try await discover()
+        if discovery.vendor == "Dell" {
+            // §1.1/§7: the virtual CD boots once only through the SCP import (BootOnce + FirstBootDevice VCD-DVD).
+            let links = discovery.system["Links"] as? [String: Any]
+            let manager = try await client.send("GET", ref((links?["ManagedBy"] as? [Any])?.first)).json
+            let oem = (manager["Actions"] as? [String: Any])?["Oem"] as? [String: Any] ?? [:]
+            guard let action = oem.first(where: { $0.key.hasSuffix("ImportSystemConfiguration") })?.value as? [String: Any],
+                  let target = action["target"] as? String else { throw TestFailure("no ImportSystemConfiguration action on the iDRAC manager") }
+            let xml = #"<SystemConfiguration><Component FQDD="iDRAC.Embedded.1"><Attribute Name="ServerBoot.1#BootOnce">Enabled</Attribute>"#
+                + #"<Attribute Name="ServerBoot.1#FirstBootDevice">VCD-DVD</Attribute></Component></SystemConfiguration>"#
+            return try await client.send("POST", target, json: ["ShareParameters": ["Target": ["IDRAC"]], "ImportBuffer": xml])
+        }
+        if discovery.vendor == "HPE" {
+            // §1.3: the slot's own BootOnNextServerReset (the only one-time boot iLO 6 takes, §7).
+            let etag = try await client.send("GET", discovery.slotPath).header("ETag") ?? "*"
+            let flag = try await client.send("PATCH", discovery.slotPath, json: ["Oem": ["Hpe": ["BootOnNextServerReset": true]]],
+                                             headers: ["If-Match": etag])
+            guard flag.status < 300 else { return flag }
+            if (discovery.system["Model"] as? String ?? "").hasSuffix("Gen11") { return flag }
+        }
         let settings = ((discovery.system["@Redfish.Settings"] as? [String: Any])?["SettingsObject"] as? [String: Any])?["@odata.id"] as? String
         let path = settings ?? discovery.systemPath
         let get = try await client.send("GET", path)

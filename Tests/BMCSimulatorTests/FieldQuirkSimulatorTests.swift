@@ -1,0 +1,92 @@
+import BMCSimulator
+import Foundation
+import Testing
+import TestSupport
+
+/// The simulator models the real firmware of redfish-vendors.md §7, not our client: these tests drive it with plain
+/// curl requests and check it behaves as the cited bug reports say, whatever a client would prefer.
+@Suite("Simulated firmware behaves as the field reports of §7")
+struct FieldQuirkSimulatorTests {
+    func makeBMC(_ flavour: VendorFlavor, index: Int, faults: FaultKnobs = .none) throws -> SimulatedBMC {
+        try SimulatedBMC(configuration: BMCConfiguration(name: "quirk-\(index)", flavour: flavour, address: "127.0.52.\(index)",
+                                                         port: 8080, useTLS: false, password: "pw-\(index)", index: index, faults: faults))
+    }
+
+    @Test("iDRAC (5.x, 7.x, 10): a standard Cd override boots the physical drive, never the inserted virtual CD",
+          arguments: [(VendorFlavor.dellIDRAC9, 1), (.dellIDRAC9v7, 2), (.dellIDRAC10, 3)])
+    func dellIgnoresStandardCd(flavour: VendorFlavor, index: Int) async throws {
+        let directory = try TemporaryDirectory()
+        _ = try TestImage.make(in: directory, kickstart: .init(ip: "127.0.53.\(index)"))
+        let nginx = try NginxRangeServer(address: "127.0.54.\(index)", port: 8080, serving: directory.path)
+        try await withRunning(try makeBMC(flavour, index: index)) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            #expect(try await flow.insert(nginx.url("/esxi.iso"), imageOnly: false).status == 204)
+            let system = "/redfish/v1/Systems/System.Embedded.1"
+            let target = flavour == .dellIDRAC10 ? system + "/Settings" : system
+            let patch = try await flow.client.send("PATCH", target, json: ["Boot": ["BootSourceOverrideEnabled": "Once", "BootSourceOverrideTarget": "Cd"]])
+            #expect(patch.status == 200, "\(patch.body)")
+            #expect(try await flow.reset("On").status == 204)
+            let phase = await bmc.waitForPhase(timeout: .seconds(10)) { if case .noInstallerBooted = $0 { return true }; return false }
+            guard case .noInstallerBooted(let reason) = phase else { Issue.record("phase: \(phase)"); return }
+            #expect(reason.contains("physical optical drive"), "\(reason)")
+            // The iDRAC opened the URL once during the insert (§1.1); the boot read nothing of it.
+            #expect(bmc.mediaBytesRead == 0)
+            try await flow.logout()
+        }
+    }
+
+    @Test("iDRAC10: once the host has booted, Boot is read-only on /Settings too; a power-off makes it writable again")
+    func idrac10ReadOnlyAfterBoot() async throws {
+        try await withRunning(try makeBMC(.dellIDRAC10, index: 4)) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            let settings = "/redfish/v1/Systems/System.Embedded.1/Settings"
+            let clear: [String: Any] = ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None"]]
+            #expect(try await flow.client.send("PATCH", settings, json: clear).status == 200)
+            #expect(try await flow.reset("On").status == 204)
+            _ = await bmc.waitForPhase(timeout: .seconds(10)) { if case .noInstallerBooted = $0 { return true }; return false }
+            let refused = try await flow.client.send("PATCH", settings, json: clear)
+            #expect(refused.status == 400)
+            #expect(refused.messageID?.hasSuffix("PropertyNotWritable") == true)
+            #expect(refused.body.contains("read-only"))
+            #expect(try await flow.reset("ForceOff").status == 204)
+            _ = await bmc.waitForPhase(timeout: .seconds(10)) { $0 == .poweredOff }
+            #expect(try await flow.client.send("PATCH", settings, json: clear).status == 200)
+            try await flow.logout()
+        }
+    }
+
+    @Test("iLO 6: every BootSourceOverride PATCH answers UnsupportedOperation, Pxe included")
+    func ilo6RefusesBootPatch() async throws {
+        try await withRunning(try makeBMC(.hpeILO6, index: 5)) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            for target in ["Cd", "Pxe"] {
+                let reply = try await flow.client.send("PATCH", "/redfish/v1/Systems/1",
+                                                       json: ["Boot": ["BootSourceOverrideEnabled": "Once", "BootSourceOverrideTarget": target]])
+                #expect(reply.status == 400)
+                #expect(reply.messageID == "iLO.2.30.UnsupportedOperation")
+            }
+            #expect(bmc.bootOverride.enabled == "Disabled")
+            try await flow.logout()
+        }
+    }
+
+    @Test("a busy iDRAC answers the SCP import 503, LC068, RAC0679, then takes it (fault knob)")
+    func busyImport() async throws {
+        var faults = FaultKnobs()
+        faults.importBusyCount = 3
+        try await withRunning(try makeBMC(.dellIDRAC9v7, index: 6, faults: faults)) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            var answers: [String] = []
+            for _ in 0..<4 {
+                let reply = try await flow.bootOnceFromCD()
+                answers.append("\(reply.status) \(reply.messageID ?? "")")
+            }
+            #expect(answers == ["503 ", "400 IDRAC.2.8.LC068", "400 IDRAC.2.8.RAC0679", "202 "])
+            try await flow.logout()
+        }
+    }
+}
