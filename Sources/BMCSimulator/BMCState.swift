@@ -54,6 +54,8 @@ struct BMCState {
     var virtualCDBootOnce = false
     /// iDRAC10 after a boot: Boot is read-only on the System and its Settings (community.general#11297).
     var bootReadOnly = false
+    /// Lenovo AMI BMC: `Oem.Ami.VirtualMedia.RMediaStatus`, off until `#AMIVirtualMedia.EnableRMedia`.
+    var rMediaEnabled = false
     var importBusyRemaining: Int
     var ignoredBootPatchesRemaining: Int
     var staleAttachRemaining: Int

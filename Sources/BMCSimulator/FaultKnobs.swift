@@ -34,6 +34,9 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     /// Dell: the first N inserts answer VRM0021 although the drive is empty (a stale attachment, e.g. a virtual console
     /// session or attach mode holding it; openshift/openshift-docs#29321); an eject clears it.
     public var staleAttachCount: Int = 0
+    /// Supermicro without the SFT-DCMS-SVC-KEY / SFT-OOB-LIC node product key: InsertMedia answers 403
+    /// OemLicenseNotPassed naming the key (redfish-vendors.md §7).
+    public var unlicensed: Bool = false
     /// Seed for the random error generator, so an error-rate run is reproducible.
     public var seed: UInt64 = 0x5EED
 

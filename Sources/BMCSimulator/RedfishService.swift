@@ -86,7 +86,14 @@ struct RedfishService: Sendable {
         case (.GET, "/redfish/v1/Managers"):
             return .done(Handled(response: json(.ok, collectionDocument("/redfish/v1/Managers", "ManagerCollection", [flavour.managerPath]))))
         case (.GET, flavour.managerPath):
-            return .done(Handled(response: json(.ok, managerDocument())))
+            return .done(Handled(response: json(.ok, managerDocument(state))))
+        case (.POST, flavour.managerPath + "/Actions/Oem/AMIVirtualMedia.EnableRMedia") where flavour == .lenovoAMI:
+            guard let body = jsonObject(request.body), let wanted = body["RMediaState"] as? String, ["Enable", "Disable"].contains(wanted) else {
+                return .done(Handled(response: error(.badRequest, "ActionParameterMissing", "The action EnableRMedia requires the parameter RMediaState (Enable or Disable).",
+                                                     resolution: "Supply RMediaState in the request body.")))
+            }
+            state.rMediaEnabled = wanted == "Enable"
+            return .done(Handled(response: SimulatedResponse(status: .noContent)))
         case (.GET, flavour.managerPath + "/LogServices/Log/Entries"):
             return .done(Handled(response: json(.ok, logDocument(state))))
         case (.GET, collection):
@@ -289,7 +296,7 @@ struct RedfishService: Sendable {
             return Handled(response: error(.badRequest, "PropertyNotWritable", "The property Boot is a read-only property and cannot be assigned a value.",
                                            resolution: "Remove the property from the request body and resubmit the request if the operation failed."))
         }
-        if flavour == .hpeILO6, body["Boot"] != nil {
+        if flavour == .hpeILO6 || flavour == .hpeILO7, body["Boot"] != nil {
             // HPE iLO 6 (Gen11, 1.58 and 1.72): every BootSourceOverride PATCH, even Pxe, answers UnsupportedOperation;
             // the virtual media's Oem.Hpe.BootOnNextServerReset is what boots it (dsx-ai-factory/libredfish PR #76;
             // the MessageId as ironcore-dev/metal-operator#606 shows it).
@@ -333,6 +340,10 @@ struct RedfishService: Sendable {
                 return Handled(response: error(.badRequest, "PropertyUnknown", "The property \(key) is not in the list of valid properties for the resource.",
                                                resolution: "Remove the unknown property from the request body and resubmit the request if the operation failed."))
             }
+        }
+        if flavour == .supermicro, updated.enabled == "Disabled", boot["BootSourceOverrideMode"] == nil {
+            // Supermicro: a clear without BootSourceOverrideMode reverts the mode to its default, Legacy (DMTF/Redfishtool#106).
+            updated.mode = "Legacy"
         }
         state.boot = updated
         state.touch(flavour.systemPath)
@@ -473,9 +484,13 @@ struct RedfishService: Sendable {
             return .done(Handled(response: response))
         case (.PATCH, []):
             return .done(patchVirtualMedia(request, slot: slot, path: path, state: &state))
-        case (.POST, ["Actions", "VirtualMedia.InsertMedia"]) where flavour != .lenovoXCC:
+        case (.POST, ["Actions", "VirtualMedia.InsertMedia"]) where flavour != .lenovoXCC && flavour != .hpeILO4:
             return insertMedia(request, slot: slot, path: path, state: &state)
-        case (.POST, ["Actions", "VirtualMedia.EjectMedia"]) where flavour != .lenovoXCC:
+        case (.POST, ["Actions", "VirtualMedia.EjectMedia"]) where flavour != .lenovoXCC && flavour != .hpeILO4:
+            return .done(ejectMedia(request, slot: slot, path: path, state: &state))
+        case (.POST, ["Actions", "Oem", "Hp", "HpiLOVirtualMedia.InsertVirtualMedia"]) where flavour == .hpeILO4:
+            return insertMedia(request, slot: slot, path: path, state: &state)
+        case (.POST, ["Actions", "Oem", "Hp", "HpiLOVirtualMedia.EjectVirtualMedia"]) where flavour == .hpeILO4:
             return .done(ejectMedia(request, slot: slot, path: path, state: &state))
         case (.GET, _), (.POST, _):
             // F13: XCC EXT slots have no InsertMedia action; a POST there is 404.
@@ -489,8 +504,8 @@ struct RedfishService: Sendable {
     private var allowedVirtualMediaMethods: String {
         switch flavour {
         case .lenovoXCC, .generic: return "GET, PATCH"
-        case .hpeILO5, .hpeILO6: return "GET, POST, PATCH" // §1.3: HPE doc lists Allow GET POST PATCH.
-        case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10, .supermicro: return "GET"
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: return "GET, POST, PATCH" // §1.3: HPE doc lists Allow GET POST PATCH.
+        case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10, .supermicro, .lenovoAMI, .lenovoXCCLegacy: return "GET"
         }
     }
 
@@ -516,7 +531,29 @@ struct RedfishService: Sendable {
             return .done(Handled(response: error(.badRequest, "ActionParameterValueConflict", "The TransferProtocolType \(protocolType) does not match the Image URL scheme.",
                                                  resolution: "Use the URL's scheme as TransferProtocolType.")))
         }
+        if flavour == .lenovoAMI, !state.rMediaEnabled {
+            // Lenovo's mount script enables RMedia first: with it off the BMC mounts nothing.
+            return .done(Handled(response: error(.badRequest, "ActionNotSupported", "Remote media is disabled (Oem.Ami.VirtualMedia.RMediaStatus is Disabled).",
+                                                 resolution: "Enable remote media with #AMIVirtualMedia.EnableRMedia and retry.")))
+        }
+        if flavour == .lenovoAMI || flavour == .hpeILO7, !image.lowercased().hasPrefix("https://"), !image.lowercased().hasPrefix("nfs://") || flavour == .hpeILO7 {
+            // AMI (Lenovo SR635/SR655): HTTPS, NFS or CIFS only (lenovo_mount_virtual_media.py); iLO 7 (Gen12): HTTPS only
+            // (tinkerbell/tinkerbell#304 citing HPE). The exact MessageIds are not in our sources: a Base registry one.
+            return .done(Handled(response: error(.badRequest, "ActionParameterValueNotInList",
+                                                 "The value \(image.split(separator: ":").first ?? "") for the parameter TransferProtocolType is not supported: this BMC mounts \(flavour == .hpeILO7 ? "only HTTPS" : "only HTTPS or NFS") images.",
+                                                 resolution: "Serve the image over HTTPS and retry.")))
+        }
         if let failure = occupied(slot, state: state) { return .done(Handled(response: failure)) }
+        if flavour == .supermicro, configuration.faults.unlicensed {
+            // Supermicro: virtual media over Redfish needs a node product key; without it 403 OemLicenseNotPassed
+            // naming the key in MessageArgs (redfish-vendors.md §7; Supermicro exporters' notes on X11/X12).
+            let response = json(.forbidden, ["error": ["code": "Base.v1_4_0.GeneralError",
+                "message": "A general error has occurred. See ExtendedInfo for more information.",
+                "@Message.ExtendedInfo": [["MessageId": "SMC.1.0.OemLicenseNotPassed", "Severity": "Warning",
+                    "Message": "Not licensed to perform this request. The following licenses SFT-DCMS-SVC-KEY were needed",
+                    "MessageArgs": ["SFT-DCMS-SVC-KEY"], "Resolution": "Activate the licence and retry."]]] as [String: Any]])
+            return .done(Handled(response: response))
+        }
         if flavour.isDell, state.staleAttachRemaining > 0 {
             // A stale attachment (virtual console session, attach mode) refuses the insert although the drive is
             // empty; the client's eject-and-retry gets through (openshift/openshift-docs#29321; fault knob).
@@ -622,9 +659,14 @@ struct RedfishService: Sendable {
         guard allowedVirtualMediaMethods.contains("PATCH") else { return methodNotAllowed(allow: allowedVirtualMediaMethods) }
         guard let body = jsonObject(request.body) else { return Handled(response: malformedJSON()) }
         if let failure = checkIfMatch(request, path: path, state: &state) { return Handled(response: failure) }
+        if flavour == .hpeILO4, let unknown = body.keys.sorted().first(where: { !["Image", "Oem"].contains($0) }) {
+            // iLO 4's VirtualMedia 1.0: Inserted and WriteProtected are read-only (ansible-collections/community.general#4595).
+            return Handled(response: error(.badRequest, "PropertyUnknown", "The property \(unknown) is not in the list of valid properties for the resource.",
+                                           resolution: "Remove the unknown property from the request body and resubmit the request if the operation failed."))
+        }
         if let oem = body["Oem"] as? [String: Any], flavour.isHPE {
-            // §1.3: PATCH {vm} {"Oem":{"Hpe":{"BootOnNextServerReset":true}}} boots the image on the next reset.
-            if let hpe = oem["Hpe"] as? [String: Any], let flag = hpe["BootOnNextServerReset"] as? Bool {
+            // §1.3: PATCH {vm} {"Oem":{"Hpe":{"BootOnNextServerReset":true}}} boots the image on the next reset (iLO 4: "Hp").
+            if let hpe = oem[flavour.oemKey ?? "Hpe"] as? [String: Any], let flag = hpe["BootOnNextServerReset"] as? Bool {
                 guard state.slots[slot.id]?.connected == true || !flag else {
                     return Handled(response: error(.badRequest, "NoVirtualMediaConnectionAvailable", "No Virtual Media connection is available.",
                                                    resolution: "Insert media before setting BootOnNextServerReset.", registry: "iLO.2.23"))
@@ -653,7 +695,7 @@ struct RedfishService: Sendable {
             Self.unmount(slot.id, flavour: flavour, path: path, state: &state)
         }
         switch flavour {
-        case .hpeILO5, .hpeILO6: return Handled(response: hpeSuccess())
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: return Handled(response: hpeSuccess())
         // §1.2: XCC answers 200 with the resource.
         case .lenovoXCC: return Handled(response: withETag(json(.ok, virtualMediaDocument(slot, state: state)), path: path, state: state))
         default: return Handled(response: SimulatedResponse(status: .noContent))

@@ -10,10 +10,20 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     case dellIDRAC10 = "idrac10"
     /// Lenovo XCC (firmware ≥ 2.50): Manager-scoped `EXT1…4`/`Remote1…4`/`RDOC1…2`, PATCH + If-Match insert.
     case lenovoXCC = "xcc"
+    /// Lenovo XCC below 2.50: no predefined virtual media members at all (lenovo/python-redfish-lenovo#9).
+    case lenovoXCCLegacy = "xcc-2.30"
+    /// Lenovo SR635/SR655 (AMD, AMI MegaRAC BMC): remote media off until `#AMIVirtualMedia.EnableRMedia`, slots
+    /// `CD1…CD4` with InsertMedia, HTTPS/NFS images only (lenovo/python-redfish-lenovo lenovo_mount_virtual_media.py).
+    case lenovoAMI = "lenovo-ami"
+    /// HPE iLO 4 (Gen9): VirtualMedia 1.0 without standard actions (`Oem.Hp` ones instead), PATCH `{Image}` only —
+    /// `Inserted` is PropertyUnknown (community.general#4595) — and `Oem.Hp.BootOnNextServerReset`.
+    case hpeILO4 = "ilo4"
     /// HPE iLO 5: Manager slots `1` (floppy) and `2` (CD), 200-with-error-envelope answers, weak ETags.
     case hpeILO5 = "ilo5"
     /// HPE iLO 6 (Gen11): as iLO 5, but every BootSourceOverride PATCH answers UnsupportedOperation (§7).
     case hpeILO6 = "ilo6"
+    /// HPE iLO 7 (Gen12): as iLO 6, and virtual media mounts only HTTPS images (tinkerbell/tinkerbell#304).
+    case hpeILO7 = "ilo7"
     /// Supermicro X12/X13: Manager slot `CD1`, Image-only insert, `UsbCd` boot target.
     case supermicro = "supermicro"
     /// A plain DMTF service (OpenBMC bmcweb shaped): System-scoped `CD1`, standard actions.
@@ -27,6 +37,10 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         case .dellIDRAC9v7: return "Dell iDRAC9 7.x"
         case .dellIDRAC10: return "Dell iDRAC10"
         case .lenovoXCC: return "Lenovo XCC"
+        case .lenovoXCCLegacy: return "Lenovo XCC 2.30"
+        case .lenovoAMI: return "Lenovo SR655 (AMI)"
+        case .hpeILO4: return "HPE iLO 4"
+        case .hpeILO7: return "HPE iLO 7"
         case .hpeILO5: return "HPE iLO 5"
         case .hpeILO6: return "HPE iLO 6"
         case .supermicro: return "Supermicro"
@@ -38,8 +52,8 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     var vendor: String? {
         switch self {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: return "Dell"
-        case .lenovoXCC: return "Lenovo"
-        case .hpeILO5, .hpeILO6: return "HPE"
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI: return "Lenovo"
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: return "HPE"
         case .supermicro: return "Supermicro"
         case .generic: return nil
         }
@@ -49,8 +63,9 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     var oemKey: String? {
         switch self {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: return "Dell"
-        case .lenovoXCC: return "Lenovo"
-        case .hpeILO5, .hpeILO6: return "Hpe"
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI: return "Lenovo"
+        case .hpeILO4: return "Hp"
+        case .hpeILO5, .hpeILO6, .hpeILO7: return "Hpe"
         case .supermicro: return "Supermicro"
         case .generic: return nil
         }
@@ -61,9 +76,11 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         case .dellIDRAC9: return "1.11.0"
         case .dellIDRAC9v7: return "1.17.0"
         case .dellIDRAC10: return "1.20.1"
-        case .lenovoXCC: return "1.15.0"
+        case .lenovoXCC, .lenovoAMI: return "1.15.0"
+        case .lenovoXCCLegacy: return "1.0.0"
+        case .hpeILO4: return "1.0.0"
         case .hpeILO5: return "1.13.0"
-        case .hpeILO6: return "1.15.0"
+        case .hpeILO6, .hpeILO7: return "1.15.0"
         case .supermicro: return "1.14.0"
         case .generic: return "1.17.0"
         }
@@ -73,7 +90,7 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     var systemPath: String {
         switch self {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: return "/redfish/v1/Systems/System.Embedded.1"
-        case .lenovoXCC, .hpeILO5, .hpeILO6, .supermicro: return "/redfish/v1/Systems/1"
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI, .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7, .supermicro: return "/redfish/v1/Systems/1"
         case .generic: return "/redfish/v1/Systems/system"
         }
     }
@@ -81,7 +98,7 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     var managerPath: String {
         switch self {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: return "/redfish/v1/Managers/iDRAC.Embedded.1"
-        case .lenovoXCC, .hpeILO5, .hpeILO6, .supermicro: return "/redfish/v1/Managers/1"
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI, .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7, .supermicro: return "/redfish/v1/Managers/1"
         case .generic: return "/redfish/v1/Managers/bmc"
         }
     }
@@ -91,7 +108,7 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     var virtualMediaUnderSystem: Bool {
         switch self {
         case .dellIDRAC9v7, .dellIDRAC10, .generic: return true
-        case .dellIDRAC9, .lenovoXCC, .hpeILO5, .hpeILO6, .supermicro: return false
+        case .dellIDRAC9, .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI, .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7, .supermicro: return false
         }
     }
 
@@ -119,7 +136,13 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
             let remote = (1...4).map { SlotSpec(id: "Remote\($0)", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: false, acceptsRemoteURL: false) }
             let rdoc = (1...2).map { SlotSpec(id: "RDOC\($0)", mediaTypes: ["CD", "DVD", "USBStick"], bootsAsCD: false, acceptsRemoteURL: false) }
             return ext + remote + rdoc
-        case .hpeILO5, .hpeILO6:
+        case .lenovoXCCLegacy:
+            // XCC < 2.50: "there are no predefined members" (lenovo/python-redfish-lenovo#9).
+            return []
+        case .lenovoAMI:
+            // §1.2: AMD platforms: slots CD1..CD4 with InsertMedia (Lenovo's mount script).
+            return (1...4).map { SlotSpec(id: "CD\($0)", mediaTypes: ["CD", "DVD"], bootsAsCD: true, acceptsRemoteURL: true) }
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7:
             // §1.3: /Managers/1/VirtualMedia/1 is Floppy/USBStick, /2 is CD/DVD.
             return [SlotSpec(id: "1", mediaTypes: ["Floppy", "USBStick"], bootsAsCD: false, acceptsRemoteURL: true),
                     SlotSpec(id: "2", mediaTypes: ["CD", "DVD"], bootsAsCD: true, acceptsRemoteURL: true)]
@@ -138,9 +161,9 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         switch self {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10:
             return ["On", "ForceOff", "ForceRestart", "GracefulRestart", "GracefulShutdown", "PushPowerButton", "Nmi", "PowerCycle"]
-        case .lenovoXCC:
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI:
             return ["On", "Nmi", "GracefulShutdown", "GracefulRestart", "ForceOn", "ForceOff", "ForceRestart"]
-        case .hpeILO5, .hpeILO6:
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7:
             return ["On", "ForceOff", "GracefulShutdown", "ForceRestart", "Nmi", "PushPowerButton", "GracefulRestart"]
         case .supermicro:
             return ["On", "ForceOff", "GracefulShutdown", "GracefulRestart", "ForceRestart", "Nmi", "ForceOn"]
@@ -170,14 +193,21 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     /// the fault knob sets one.
     var defaultSessionCap: Int? {
         switch self {
-        case .lenovoXCC: return 16
+        case .lenovoXCC, .lenovoXCCLegacy: return 16
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: return 8
-        case .hpeILO5, .hpeILO6, .supermicro, .generic: return nil
+        case .lenovoAMI, .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7, .supermicro, .generic: return nil
         }
     }
 
     var isDell: Bool { self == .dellIDRAC9 || self == .dellIDRAC9v7 || self == .dellIDRAC10 }
-    var isHPE: Bool { self == .hpeILO5 || self == .hpeILO6 }
+    var isHPE: Bool { [.hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7].contains(self) }
+
+    /// Whether an install can boot this flavour from a plain-HTTP image: iLO 7 and the AMI BMC take HTTPS only, and
+    /// XCC < 2.50 has no slot for a remote image. The others make up `mixed` (demo and simulate).
+    public var installsFromHTTP: Bool { ![.hpeILO7, .lenovoAMI, .lenovoXCCLegacy].contains(self) }
+
+    /// The flavours `--vendors mixed` cycles through.
+    public static var mixed: [VendorFlavor] { allCases.filter(\.installsFromHTTP) }
 
     /// The Manager's SCP import action: key and target as each generation spells them (iDRAC9 5.x
     /// `OemManager.v1_1_0#…` without a leading `#`; 7.x and iDRAC10 `#OemManager.v1_3_0.OemManager#…`; iDRAC10's target
@@ -198,7 +228,8 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     /// The prefix of registry MessageIds in errors (`IDRAC.2.8.RAC0904`, `iLO.2.23.…`, `Base.1.x.…`).
     var baseRegistry: String {
         switch self {
-        case .hpeILO5, .hpeILO6: return "Base.1.4"
+        case .hpeILO4: return "Base.0.10"
+        case .hpeILO5, .hpeILO6, .hpeILO7: return "Base.1.4"
         case .dellIDRAC10: return "Base.1.18"
         default: return "Base.1.12"
         }
@@ -209,9 +240,12 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         case .dellIDRAC9: return "14G Monolithic"
         case .dellIDRAC9v7: return "16G Monolithic"
         case .dellIDRAC10: return "17G Monolithic"
-        case .lenovoXCC: return "Lenovo XClarity Controller"
+        case .lenovoXCC, .lenovoXCCLegacy: return "Lenovo XClarity Controller"
+        case .lenovoAMI: return "ASPEED"
+        case .hpeILO4: return "iLO 4"
         case .hpeILO5: return "iLO 5"
         case .hpeILO6: return "iLO 6"
+        case .hpeILO7: return "iLO 7"
         case .supermicro: return "X12DPT-B6"
         case .generic: return "OpenBMC"
         }
@@ -223,8 +257,12 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         case .dellIDRAC9v7: return "7.10.70.00"
         case .dellIDRAC10: return "1.30.10.50"
         case .lenovoXCC: return "TGBT58S 5.10"
+        case .lenovoXCCLegacy: return "TGBT22N 2.30"
+        case .lenovoAMI: return "12.60.0"
+        case .hpeILO4: return "2.80 Jan 25 2022"
         case .hpeILO5: return "2.72 Sep 04 2022"
         case .hpeILO6: return "1.58 Jan 11 2024"
+        case .hpeILO7: return "1.12 Jun 03 2025"
         case .supermicro: return "01.03.05"
         case .generic: return "2.16.0"
         }
@@ -236,8 +274,12 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         case .dellIDRAC9v7: return "PowerEdge R660xs"
         case .dellIDRAC10: return "PowerEdge R770"
         case .lenovoXCC: return "ThinkSystem SR650 V2"
+        case .lenovoXCCLegacy: return "ThinkSystem SR650"
+        case .lenovoAMI: return "ThinkSystem SR655"
+        case .hpeILO4: return "ProLiant DL360 Gen9"
         case .hpeILO5: return "ProLiant DL380 Gen10"
         case .hpeILO6: return "ProLiant DL380a Gen11"
+        case .hpeILO7: return "ProLiant DL380 Gen12"
         case .supermicro: return "SYS-620U-TNR"
         case .generic: return "Generic Server"
         }
@@ -246,8 +288,8 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
     var manufacturer: String {
         switch self {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: return "Dell Inc."
-        case .lenovoXCC: return "Lenovo"
-        case .hpeILO5, .hpeILO6: return "HPE"
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI: return "Lenovo"
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: return "HPE"
         case .supermicro: return "Supermicro"
         case .generic: return "OpenBMC"
         }
@@ -262,6 +304,10 @@ public enum VendorFlavor: String, CaseIterable, Sendable, Codable, CustomStringC
         case "xcc", "lenovo", "lenovo-xcc": self = .lenovoXCC
         case "ilo5", "ilo", "hpe", "hpe-ilo5": self = .hpeILO5
         case "ilo6", "hpe-ilo6": self = .hpeILO6
+        case "ilo4", "hpe-ilo4": self = .hpeILO4
+        case "ilo7", "hpe-ilo7": self = .hpeILO7
+        case "lenovo-ami", "sr655", "sr635": self = .lenovoAMI
+        case "xcc-2.30", "xcc-old": self = .lenovoXCCLegacy
         case "supermicro", "smc": self = .supermicro
         case "generic", "dmtf", "openbmc": self = .generic
         default: return nil

@@ -132,8 +132,9 @@ public struct BMCDriver: Sendable {
             }
         }
         if let firstError { throw firstError }
-        throw RedfishError.unsupported(operation: "virtual media",
-                                       detail: "neither \(systemURI) nor its manager lists VirtualMedia; the BMC may need a licence (iDRAC Enterprise, XCC Enterprise, iLO Advanced)")
+        let none = RedfishError.unsupported(operation: "virtual media",
+                                            detail: "neither \(systemURI) nor its manager lists VirtualMedia; the BMC may need a licence (iDRAC Enterprise, XCC Enterprise, iLO Advanced)")
+        throw profile.advice(for: none).map { RedfishError.advised(none, advice: $0) } ?? none
     }
 
     /// Ejects every occupied CD/DVD slot (not only ours: F1/F2), then re-reads until all are empty.

@@ -29,8 +29,8 @@ struct SimulatedLabHostsFile {
     static func vendor(of flavour: VendorFlavor) -> BMCVendor {
         switch flavour {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: .dell
-        case .lenovoXCC: .lenovo
-        case .hpeILO5, .hpeILO6: .hpe
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI: .lenovo
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: .hpe
         case .supermicro: .supermicro
         case .generic: .generic
         }

@@ -89,4 +89,94 @@ struct FieldQuirkSimulatorTests {
             try await flow.logout()
         }
     }
+
+    @Test("Supermicro ARS-111GL-NHR boots its virtual media as Cd: UsbCd boots nothing there, Cd boots the image")
+    func supermicroCdModel() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try TestImage.make(in: directory, kickstart: .init(ip: "127.0.53.7"))
+        let nginx = try NginxRangeServer(address: "127.0.54.7", port: 8080, serving: directory.path)
+        var inventory = HostInventory.standard(for: .supermicro, index: 7)
+        inventory.systemModel = "ARS-111GL-NHR"
+        let bmc = try SimulatedBMC(configuration: BMCConfiguration(name: "quirk-7", flavour: .supermicro, address: "127.0.52.7", port: 8080,
+                                                                   useTLS: false, password: "pw-7", inventory: inventory, index: 7))
+        try await withRunning(bmc) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            #expect(try await flow.insert(nginx.url("/esxi.iso"), imageOnly: true).status < 300)
+            #expect(try await flow.bootOnceFromCD().status < 300)   // the reference flow picks UsbCd when offered
+            #expect(bmc.bootOverride.target == "UsbCd")
+            #expect(try await flow.reset("On").status < 300)
+            let phase = await bmc.waitForPhase(timeout: .seconds(10)) { if case .noInstallerBooted = $0 { return true }; return false }
+            guard case .noInstallerBooted(let reason) = phase else { Issue.record("phase: \(phase)"); return }
+            #expect(reason.contains("boots as Cd"), "\(reason)")
+            let cd = try await flow.client.send("PATCH", "/redfish/v1/Systems/1",
+                                                json: ["Boot": ["BootSourceOverrideEnabled": "Once", "BootSourceOverrideTarget": "Cd"]])
+            #expect(cd.status < 300)
+            #expect(try await flow.reset("ForceRestart").status < 300)
+            let booted = await bmc.waitForPhase(timeout: .seconds(10)) { if case .readingMedia = $0 { return true }; if case .running = $0 { return true }; return false }
+            #expect(booted != .poweredOff, "\(booted)")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while bmc.mediaBytesRead == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(bmc.mediaBytesRead > 0, "log: \(bmc.log)")
+            try await flow.logout()
+        }
+    }
+
+    @Test("Supermicro: clearing the override without BootSourceOverrideMode reverts the mode to Legacy; with it, UEFI stays")
+    func supermicroClearRevertsMode() async throws {
+        try await withRunning(try makeBMC(.supermicro, index: 8)) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            let withMode = try await flow.client.send("PATCH", "/redfish/v1/Systems/1",
+                json: ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None", "BootSourceOverrideMode": "UEFI"]])
+            #expect(withMode.status < 300)
+            #expect(bmc.bootOverrideMode == "UEFI")
+            let without = try await flow.client.send("PATCH", "/redfish/v1/Systems/1",
+                json: ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None"]])
+            #expect(without.status < 300)
+            #expect(bmc.bootOverrideMode == "Legacy")
+            try await flow.logout()
+        }
+    }
+
+    @Test("iLO 7 and the Lenovo AMI BMC refuse plain-HTTP images; AMI also refuses any insert until EnableRMedia")
+    func httpsOnly() async throws {
+        for (flavour, index) in [(VendorFlavor.hpeILO7, 9), (.lenovoAMI, 10)] {
+            try await withRunning(try makeBMC(flavour, index: index)) { bmc in
+                var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+                try await flow.login()
+                if flavour == .lenovoAMI {
+                    let early = try await flow.insert("https://127.0.54.10:8443/esxi.iso", imageOnly: true)
+                    #expect(early.status == 400 && early.body.contains("Remote media is disabled"), "\(early.body)")
+                    let enable = try await flow.client.send("POST", "/redfish/v1/Managers/1/Actions/Oem/AMIVirtualMedia.EnableRMedia",
+                                                            json: ["RMediaState": "Enable"])
+                    #expect(enable.status == 204)
+                }
+                let http = try await flow.insert("http://127.0.54.10:8080/esxi.iso", imageOnly: true)
+                #expect(http.status == 400, "\(flavour): \(http.body)")
+                #expect(http.body.contains("HTTPS"))
+                #expect(bmc.insertedMedia.isEmpty)
+                try await flow.logout()
+            }
+        }
+    }
+
+    @Test("iLO 4: no standard actions; PATCH with Inserted is PropertyUnknown; the Oem.Hp eject action empties the slot")
+    func ilo4Slots() async throws {
+        try await withRunning(try makeBMC(.hpeILO4, index: 11)) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            let slot = "/redfish/v1/Managers/1/VirtualMedia/2"
+            let document = try await flow.client.send("GET", slot).json
+            #expect(document["Actions"] == nil)
+            let full = try await flow.client.send("PATCH", slot, json: ["Image": "http://127.0.54.11:8080/esxi.iso", "Inserted": true])
+            #expect(full.status == 400 && full.messageID?.hasSuffix("PropertyUnknown") == true)
+            #expect(try await flow.client.send("PATCH", slot, json: ["Image": "http://127.0.54.11:8080/esxi.iso"]).status == 200)
+            #expect(!bmc.insertedMedia.isEmpty)
+            #expect(try await flow.client.send("POST", slot + "/Actions/VirtualMedia.EjectMedia", json: [String: Any]()).status == 404)
+            #expect(try await flow.client.send("POST", slot + "/Actions/Oem/Hp/HpiLOVirtualMedia.EjectVirtualMedia", json: [String: Any]()).status == 200)
+            #expect(bmc.insertedMedia.isEmpty)
+            try await flow.logout()
+        }
+    }
 }

@@ -48,3 +48,31 @@ struct FieldQuirkInstallTests {
         #expect(generic.count == 2, "\(generic)")
     }
 }
+
+extension FieldQuirkInstallTests {
+    @Test("iLO 4 installs (PATCH insert, eject without Inserted); Supermicro keeps UEFI after the clear; no Supermicro licence, iLO 7, AMI and XCC 2.30 fail naming the fix")
+    func moreVendors() async throws {
+        var unlicensed = FaultKnobs(); unlicensed.unlicensed = true
+        let flavours: [VendorFlavor] = [.hpeILO4, .supermicro, .supermicro, .hpeILO7, .lenovoAMI, .lenovoXCCLegacy]
+        let run = try await InstallerFlowTests.install(count: flavours.count, flavours: flavours, subnet: 123, faults: [2: unlicensed])
+        defer { Task { await run.lab.stop() } }
+        let results = run.results
+        #expect(results[0].succeeded, "iLO 4: \(results[0].failure ?? "") log: \(run.lab.hosts[0].simulator.log)")
+        let ilo4: [RecordedRequest] = run.lab.hosts[0].simulator.requestLog
+        let imageOnly = ilo4.contains { (r: RecordedRequest) in r.method == "PATCH" && r.uri.hasSuffix("/VirtualMedia/2") && r.body == #"{"Image":null}"# && r.status == 200 }
+        #expect(imageOnly, "the eject PATCH without Inserted")
+        #expect(results[1].succeeded, "Supermicro: \(results[1].failure ?? "")")
+        #expect(run.lab.hosts[1].simulator.bootOverrideMode == "UEFI")
+        #expect(!results[2].succeeded)
+        #expect(results[2].failure?.contains("SFT-DCMS-SVC-KEY") == true, "\(results[2].failure ?? "")")
+        for index in [3, 4] {
+            #expect(!results[index].succeeded)
+            #expect(results[index].failure?.contains("needs HTTPS media") == true, "\(results[index].failure ?? "")")
+            let writes = run.lab.hosts[index].simulator.requestLog.filter { $0.uri.contains("VirtualMedia") && $0.method != "GET" }
+            #expect(writes.isEmpty, "nothing inserted over plain HTTP: \(writes)")
+        }
+        #expect(!results[5].succeeded)
+        #expect(results[5].failure?.contains("older than 2.50") == true, "\(results[5].failure ?? "")")
+        for host in run.lab.hosts { #expect(host.simulator.liveSessionCount == 0) }
+    }
+}
