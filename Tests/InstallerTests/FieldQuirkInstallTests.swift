@@ -75,4 +75,15 @@ extension FieldQuirkInstallTests {
         #expect(results[5].failure?.contains("older than 2.50") == true, "\(results[5].failure ?? "")")
         for host in run.lab.hosts { #expect(host.simulator.liveSessionCount == 0) }
     }
+
+    @Test("an iDRAC whose session table is full (RAC0218, 503) fails at login saying so, without trying Basic auth")
+    func sessionTableFull() async throws {
+        var full = FaultKnobs(); full.sessionCap = 0
+        let run = try await InstallerFlowTests.install(count: 1, flavours: [.dellIDRAC9v7], subnet: 125, faults: [0: full])
+        defer { Task { await run.lab.stop() } }
+        let result = try #require(run.results.first)
+        #expect(!result.succeeded)
+        #expect(result.failure?.contains("RAC0218") == true && result.failure?.contains("session table is full") == true, "\(result.failure ?? "")")
+        #expect(!run.lab.hosts[0].simulator.requestLog.contains { $0.authentication == .basic })
+    }
 }
