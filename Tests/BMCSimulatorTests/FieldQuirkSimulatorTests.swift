@@ -12,15 +12,23 @@ struct FieldQuirkSimulatorTests {
                                                          port: 8080, useTLS: false, password: "pw-\(index)", index: index, faults: faults))
     }
 
+    /// Runs `body` against the started BMC with a logged-in reference client, then logs out and stops the BMC.
+    func loggedIn(_ bmc: SimulatedBMC, _ body: (SimulatedBMC, ReferenceFlow) async throws -> Void) async throws {
+        try await withRunning(bmc) { bmc in
+            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
+            try await flow.login()
+            try await body(bmc, flow)
+            try await flow.logout()
+        }
+    }
+
     @Test("iDRAC (5.x, 7.x, 10): a standard Cd override boots the physical drive, never the inserted virtual CD",
           arguments: [(VendorFlavor.dellIDRAC9, 1), (.dellIDRAC9v7, 2), (.dellIDRAC10, 3)])
     func dellIgnoresStandardCd(flavour: VendorFlavor, index: Int) async throws {
         let directory = try TemporaryDirectory()
         _ = try TestImage.make(in: directory, kickstart: .init(ip: "127.0.53.\(index)"))
         let nginx = try NginxRangeServer(address: "127.0.54.\(index)", port: 8080, serving: directory.path)
-        try await withRunning(try makeBMC(flavour, index: index)) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(try makeBMC(flavour, index: index)) { bmc, flow in
             #expect(try await flow.insert(nginx.url("/esxi.iso"), imageOnly: false).status == 204)
             let system = "/redfish/v1/Systems/System.Embedded.1"
             let target = flavour == .dellIDRAC10 ? system + "/Settings" : system
@@ -32,15 +40,12 @@ struct FieldQuirkSimulatorTests {
             #expect(reason.contains("physical optical drive"), "\(reason)")
             // The iDRAC opened the URL once during the insert (§1.1); the boot read nothing of it.
             #expect(bmc.mediaBytesRead == 0)
-            try await flow.logout()
         }
     }
 
     @Test("iDRAC10: once the host has booted, Boot is read-only on /Settings too; a power-off makes it writable again")
     func idrac10ReadOnlyAfterBoot() async throws {
-        try await withRunning(try makeBMC(.dellIDRAC10, index: 4)) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(try makeBMC(.dellIDRAC10, index: 4)) { bmc, flow in
             let settings = "/redfish/v1/Systems/System.Embedded.1/Settings"
             let clear: [String: Any] = ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None"]]
             #expect(try await flow.client.send("PATCH", settings, json: clear).status == 200)
@@ -53,15 +58,12 @@ struct FieldQuirkSimulatorTests {
             #expect(try await flow.reset("ForceOff").status == 204)
             _ = await bmc.waitForPhase(timeout: .seconds(10)) { $0 == .poweredOff }
             #expect(try await flow.client.send("PATCH", settings, json: clear).status == 200)
-            try await flow.logout()
         }
     }
 
     @Test("iLO 6: every BootSourceOverride PATCH answers UnsupportedOperation, Pxe included")
     func ilo6RefusesBootPatch() async throws {
-        try await withRunning(try makeBMC(.hpeILO6, index: 5)) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(try makeBMC(.hpeILO6, index: 5)) { bmc, flow in
             for target in ["Cd", "Pxe"] {
                 let reply = try await flow.client.send("PATCH", "/redfish/v1/Systems/1",
                                                        json: ["Boot": ["BootSourceOverrideEnabled": "Once", "BootSourceOverrideTarget": target]])
@@ -69,7 +71,6 @@ struct FieldQuirkSimulatorTests {
                 #expect(reply.messageID == "iLO.2.30.UnsupportedOperation")
             }
             #expect(bmc.bootOverride.enabled == "Disabled")
-            try await flow.logout()
         }
     }
 
@@ -77,16 +78,13 @@ struct FieldQuirkSimulatorTests {
     func busyImport() async throws {
         var faults = FaultKnobs()
         faults.importBusyCount = 3
-        try await withRunning(try makeBMC(.dellIDRAC9v7, index: 6, faults: faults)) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(try makeBMC(.dellIDRAC9v7, index: 6, faults: faults)) { bmc, flow in
             var answers: [String] = []
             for _ in 0..<4 {
                 let reply = try await flow.bootOnceFromCD()
                 answers.append("\(reply.status) \(reply.messageID ?? "")")
             }
             #expect(answers == ["503 ", "400 IDRAC.2.8.LC068", "400 IDRAC.2.8.RAC0679", "202 "])
-            try await flow.logout()
         }
     }
 
@@ -99,9 +97,7 @@ struct FieldQuirkSimulatorTests {
         inventory.systemModel = "ARS-111GL-NHR"
         let bmc = try SimulatedBMC(configuration: BMCConfiguration(name: "quirk-7", flavour: .supermicro, address: "127.0.52.7", port: 8080,
                                                                    useTLS: false, password: "pw-7", inventory: inventory, index: 7))
-        try await withRunning(bmc) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(bmc) { bmc, flow in
             #expect(try await flow.insert(nginx.url("/esxi.iso"), imageOnly: true).status < 300)
             #expect(try await flow.bootOnceFromCD().status < 300)   // the reference flow picks UsbCd when offered
             #expect(bmc.bootOverride.target == "UsbCd")
@@ -118,15 +114,12 @@ struct FieldQuirkSimulatorTests {
             let deadline = ContinuousClock.now + .seconds(10)
             while bmc.mediaBytesRead == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             #expect(bmc.mediaBytesRead > 0, "log: \(bmc.log)")
-            try await flow.logout()
         }
     }
 
     @Test("Supermicro: clearing the override without BootSourceOverrideMode reverts the mode to Legacy; with it, UEFI stays")
     func supermicroClearRevertsMode() async throws {
-        try await withRunning(try makeBMC(.supermicro, index: 8)) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(try makeBMC(.supermicro, index: 8)) { bmc, flow in
             let withMode = try await flow.client.send("PATCH", "/redfish/v1/Systems/1",
                 json: ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None", "BootSourceOverrideMode": "UEFI"]])
             #expect(withMode.status < 300)
@@ -135,16 +128,13 @@ struct FieldQuirkSimulatorTests {
                 json: ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None"]])
             #expect(without.status < 300)
             #expect(bmc.bootOverrideMode == "Legacy")
-            try await flow.logout()
         }
     }
 
     @Test("iLO 7 and the Lenovo AMI BMC refuse plain-HTTP images; AMI also refuses any insert until EnableRMedia")
     func httpsOnly() async throws {
         for (flavour, index) in [(VendorFlavor.hpeILO7, 9), (.lenovoAMI, 10)] {
-            try await withRunning(try makeBMC(flavour, index: index)) { bmc in
-                var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-                try await flow.login()
+            try await loggedIn(try makeBMC(flavour, index: index)) { bmc, flow in
                 if flavour == .lenovoAMI {
                     let early = try await flow.insert("https://127.0.54.10:8443/esxi.iso", imageOnly: true)
                     #expect(early.status == 400 && early.body.contains("Remote media is disabled"), "\(early.body)")
@@ -156,16 +146,13 @@ struct FieldQuirkSimulatorTests {
                 #expect(http.status == 400, "\(flavour): \(http.body)")
                 #expect(http.body.contains("HTTPS"))
                 #expect(bmc.insertedMedia.isEmpty)
-                try await flow.logout()
             }
         }
     }
 
     @Test("iLO 4: no standard actions; PATCH with Inserted is PropertyUnknown; the Oem.Hp eject action empties the slot")
     func ilo4Slots() async throws {
-        try await withRunning(try makeBMC(.hpeILO4, index: 11)) { bmc in
-            var flow = ReferenceFlow(bmc: bmc, password: bmc.configuration.password)
-            try await flow.login()
+        try await loggedIn(try makeBMC(.hpeILO4, index: 11)) { bmc, flow in
             let slot = "/redfish/v1/Managers/1/VirtualMedia/2"
             let document = try await flow.client.send("GET", slot).json
             #expect(document["Actions"] == nil)
@@ -176,7 +163,6 @@ struct FieldQuirkSimulatorTests {
             #expect(try await flow.client.send("POST", slot + "/Actions/VirtualMedia.EjectMedia", json: [String: Any]()).status == 404)
             #expect(try await flow.client.send("POST", slot + "/Actions/Oem/Hp/HpiLOVirtualMedia.EjectVirtualMedia", json: [String: Any]()).status == 200)
             #expect(bmc.insertedMedia.isEmpty)
-            try await flow.logout()
         }
     }
 }
