@@ -2,6 +2,7 @@ import BMCSimulator
 import Foundation
 import Installer
 import Testing
+import TestSupport
 @testable import VMediaCLI
 
 /// Whole installs against simulated BMCs that behave as the field reports of redfish-vendors.md §7 describe: the
@@ -74,6 +75,18 @@ extension FieldQuirkInstallTests {
         #expect(!results[5].succeeded)
         #expect(results[5].failure?.contains("older than 2.50") == true, "\(results[5].failure ?? "")")
         for host in run.lab.hosts { #expect(host.simulator.liveSessionCount == 0) }
+    }
+
+    @Test("vmedia eject after an iDRAC10 install: the refused clear is reported as a warning, the command succeeds")
+    func ejectAfterBoot() async throws {
+        let directory = try TemporaryDirectory()
+        let run = try await InstallerFlowTests.install(count: 1, flavours: [.dellIDRAC10], subnet: 127, in: directory)
+        defer { Task { await run.lab.stop() } }
+        #expect(run.results.first?.succeeded == true, "\(run.results.first?.failure ?? "")")
+        let eject = try VMediaBinary.run(["eject", "--config", run.lab.hostsFilePath])
+        #expect(eject.status == 0, "\(eject.stdout)\(eject.stderr)")
+        #expect(eject.stdout.contains("warning: the BMC refused to clear the boot override"), "\(eject.stdout)\(eject.stderr)")
+        #expect(!eject.stdout.contains("boot override cleared"))
     }
 
     @Test("an iDRAC whose session table is full (RAC0218, 503) fails at login saying so, without trying Basic auth")
