@@ -5,6 +5,7 @@ extension ISOImage {
     /// boot information table of BIOS images. Throws only when reading fails.
     public func verify() throws -> [ISO9660Error] {
         var problems = openProblems
+        if let problem = volumeSpaceSizeProblem { problems.append(problem) }
         problems += verifyPathTables()
         problems += verifyExtentsInsideVolume()
         problems += verifyOverlaps()
