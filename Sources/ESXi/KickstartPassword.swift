@@ -10,12 +10,13 @@ public enum RootPassword: Sendable, Equatable, CustomStringConvertible, CustomDe
     /// its password-quality check on it, which the crypted form skips.
     case plain(String)
 
-    /// Hashes `password` with SHA-512 crypt. The salt is derived from `saltContext` (the host name) and the
-    /// password, so that the same inputs render the same bytes (images and their ETags stay stable run to run)
-    /// while two hosts with one password still get different salts and hashes.
-    public static func crypted(password: String, saltContext: String) -> RootPassword {
-        let seed = SHA512.hash(Array("vmedia rootpw salt\u{0}\(saltContext)\u{0}".utf8) + Array(password.utf8))
-        let salt = SHA512Crypt.saltCharacters(from: seed)
+    /// Hashes `password` with SHA-512 crypt. The salt is HMAC-SHA-512 of `saltContext` (the host name) and the
+    /// password under `key`, a secret kept outside the image (`RootPasswordSaltKey`): nobody who reads the image
+    /// can compute it, so every guess costs a full 5,000-round crypt. One machine still renders the same bytes
+    /// for the same inputs (images and their ETags stay stable run to run), and two hosts with one password get
+    /// different salts and hashes.
+    public static func crypted(password: String, saltContext: String, key: RootPasswordSaltKey = .machine) -> RootPassword {
+        let salt = key.salt(password: password, context: saltContext)
         return .crypted(SHA512Crypt.hash(password: Array(password.utf8), salt: salt))
     }
 

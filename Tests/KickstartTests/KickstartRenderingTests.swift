@@ -3,8 +3,11 @@ import Foundation
 import Testing
 import TestSupport
 
+/// A fixed salt key, so golden files do not depend on the machine's key file.
+let testSaltKey = RootPasswordSaltKey(bytes: Array(0..<32))
+
 /// The old tool's first host: the defaults must reproduce its kickstart command for command.
-func lenovoExample(password: RootPassword = .crypted(password: "p", saltContext: "esxi-69-86"),
+func lenovoExample(password: RootPassword = .crypted(password: "p", saltContext: "esxi-69-86", key: testSaltKey),
                    wipe: Kickstart.Wipe = .all, disk: String = "ThinkSystem M.2", device: String = "vmnic4",
                    hostname: String? = "esxi-69-86", nameservers: [String]? = nil, vlanID: Int? = nil,
                    scripts: [KickstartScript] = [], enableSSH: Bool = true) -> Kickstart {
