@@ -131,7 +131,9 @@ struct ValidationTests {
         ("esxi_disk: \"DELLBOSS VD\"", "esxi_disk: \"DELL\\\"BOSS\"", 8, 18, "cannot appear inside the quoted"),
         ("      mgtnic: vmnic0\n", "", 7, 5, "host 1 esxi has no 'mgtnic'"),
         ("password: calvin", "password: ${NOT_SET_ANYWHERE}", 6, 17, "environment variable NOT_SET_ANYWHERE is not set"),
-        ("password: calvin", "password: file:missing-secret", 6, 17, "cannot read the secret file /nonexistent/missing-secret"),
+        ("password: calvin", "password: file:missing-secret", 6, 17, "the secret file /nonexistent/missing-secret does not exist"),
+        // A folder: the advice is to name the file in it, not to chmod 600 the folder (issue 17).
+        ("password: calvin", "password: file:/tmp", 6, 17, "the secret file /tmp is a directory — fix: name the file inside it"),
         ("hosts:", "hostz: 1\nhosts:", 1, 1, "unknown key 'hostz' — fix: did you mean 'hosts'?"),
         ("      netmask: 255.255.255.0", "    netmask: 255.255.255.0", 13, 15, "not valid YAML"),
     ]
