@@ -1,5 +1,6 @@
 import BMCSimulator
 import Foundation
+import Installer
 import Testing
 import TestSupport
 @testable import VMediaCLI
@@ -69,5 +70,24 @@ struct TerminationTests {
             """, [junit])
         // Two hosts in parallel: the suite's time is the run's wall time, less than the sum of the cases.
         #expect(xml.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2 2 True True", "\(xml.stdout)\(xml.stderr)")
+    }
+
+    @Test("the wait after SIGTERM is bounded: a cleanup that never ends still lets the reports be written")
+    func boundedWait() async throws {
+        // Without SIGTERM the race is just the work.
+        let quick = Task<[HostResult], Never> { [] }
+        #expect(await Termination().race(quick, bound: .milliseconds(10)) == [])
+        // After SIGTERM, work that never finishes (a wedged BMC holding its cleanup) loses to the bound.
+        let termination = Termination()
+        let stuck = Task<[HostResult], Never> {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(1)) }
+            while true { try? await Task.sleep(for: .seconds(3600)) }  // ignores cancellation, like a hung transfer
+        }
+        #expect(termination.begin())
+        #expect(!termination.begin(), "a second SIGTERM starts nothing new")
+        stuck.cancel()
+        let started = ContinuousClock.now
+        #expect(await termination.race(stuck, bound: .milliseconds(300)) == nil)
+        #expect(ContinuousClock.now - started < .seconds(30), "the race must end at the bound, not with the work")
     }
 }
