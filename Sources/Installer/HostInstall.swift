@@ -173,7 +173,7 @@ struct HostInstall: Sendable {
         let isOn = (try? await driver.powerState()) == "On"
         enter(.power, isOn ? "force restart" : "power on")
         _ = try await phase(.power, limits.bmcAction) { isOn ? try await driver.forceRestart() : try await driver.powerOn() }
-        if options.goal == .rebooted { return try await finish(driver: driver, enter: enter) }
+        if options.goal == .rebooted { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
         enter(.waitMediaRead, "waiting for the BMC to read the image")
         let readStart = context.clock.now()
@@ -192,7 +192,7 @@ struct HostInstall: Sendable {
         }
         emit(InstallEvent(host: name, kind: .progress, phase: .waitMediaRead, message: "the BMC is reading the image",
                           bytesRead: progress.bytesRead, imageBytes: image.byteCount, elapsed: elapsed()))
-        if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter) }
+        if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
         enter(.waitESXi, "waiting for ESXi on \(plan.esxiAddress):\(options.esxiPort)")
         let probe = ESXiProbe(http: context.http, address: plan.esxiAddress.description, port: options.esxiPort, useTLS: options.esxiTLS)
@@ -210,7 +210,7 @@ struct HostInstall: Sendable {
                 emit(InstallEvent(host: name, kind: .note, phase: .waitESXi,
                                   message: "\(fullName) answers" + (target.rootPassword == nil ? " (login not checked: rootpw is crypted)" : " and accepts root's password"),
                                   elapsed: elapsed()))
-                return try await finish(driver: driver, enter: enter)
+                return try await finish(driver: driver, enter: enter, elapsed: elapsed)
             case .loginRefused:
                 throw InstallError.esxiLoginRefused(address: plan.esxiAddress.description, port: options.esxiPort)
             case .notYet(let reason):
@@ -223,18 +223,22 @@ struct HostInstall: Sendable {
         }
     }
 
-    private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void) async throws {
+    private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void,
+                        elapsed: @escaping @Sendable () -> Double) async throws {
         enter(.cleanup, "ejecting our image and clearing the boot override")
-        try await phase(.cleanup, context.options.timeouts.cleanup) {
+        // iDRAC10 refuses to clear a boot override once the host has booted; a consumed Once override is no failure,
+        // so the driver returns a warning instead (community.general#11297).
+        let warning = try await phase(.cleanup, context.options.timeouts.cleanup) { () -> String? in
             _ = try await driver.ejectAll()
-            try await driver.clearBootOverride()
+            return try await driver.clearBootOverride()
         }
+        if let warning { emit(InstallEvent(host: name, kind: .note, phase: .cleanup, message: "warning: \(warning)", elapsed: elapsed())) }
     }
 
     private func bestEffortCleanup(client: RedfishClient) async {
         guard let driver = try? await BMCDriver.connect(client: client, logger: context.logger) else { return }
         _ = try? await driver.ejectAll()
-        try? await driver.clearBootOverride()
+        _ = try? await driver.clearBootOverride()
     }
 
     /// Runs `body`, failing with `InstallError.timeout` when it takes longer than `limit` on the installer's clock.
