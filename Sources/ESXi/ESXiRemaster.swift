@@ -21,6 +21,7 @@ public struct ESXiRemaster: Sendable {
     /// (and, when present, `/EFI/BOOT/BOOT.CFG` likewise).
     public init(sourcePath: String) throws {
         let image = try ISOImage(path: sourcePath)
+        try image.checkEditable()
         let installer = try ESXiInstallerImage(files: ISOInstallerFiles(image: image))
         // Fail now, once, rather than once per host.
         _ = try installer.biosBootConfig.patched(kickstart: Self.kickstartLocation)

@@ -57,6 +57,8 @@ public struct Kickstart: Sendable, Equatable {
                 found.append(KickstartProblem(field: .password, message: problem,
                                               fix: "choose another password, or use rootpw: crypted (the default)"))
             }
+        case .cryptedOnRender:
+            break  // hashed by vmedia when rendered: always a valid $6$ string
         case .crypted(let hash):
             if SHA512Crypt.components(of: hash) == nil {
                 found.append(KickstartProblem(field: .password, message: "the root password hash is not a SHA-512 crypt ($6$…) string",

@@ -72,6 +72,7 @@ public struct KickstartTemplate: Sendable, Equatable {
         let hash: String
         switch (kickstart.rootPassword, secrets) {
         case (.crypted(let value), .reveal): hash = value
+        case (.cryptedOnRender(let request), .reveal): hash = request.hash
         default: hash = SecretRendering.maskText
         }
         let network = kickstart.network

@@ -713,8 +713,20 @@ struct Reader {
         if text.hasPrefix("file:") {
             let path = String(text.dropFirst("file:".count))
             let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+            if exists, isDirectory.boolValue {
+                report(entry.value, "\(label): the secret file \(full) is a directory",
+                       fix: "name the file inside it that holds the password (file:\(path.hasSuffix("/") ? path : path + "/")NAME)")
+                return nil
+            }
             guard let data = FileManager.default.contents(atPath: full), var value = String(data: data, encoding: .utf8) else {
-                report(entry.value, "\(label): cannot read the secret file \(full)",
+                if exists {
+                    report(entry.value, "\(label): cannot read the secret file \(full) (\(FileManager.default.isReadableFile(atPath: full) ? "not UTF-8 text" : "permission denied"))",
+                           fix: "make it readable by the user running vmedia (and by nobody else: chmod 600) and write the password as text")
+                    return nil
+                }
+                report(entry.value, "\(label): the secret file \(full) does not exist",
                        fix: "create it (e.g. printf '%s' 'PASSWORD' > \(path); chmod 600 \(path)) or fix the path; relative paths start at the hosts file's folder")
                 return nil
             }

@@ -23,6 +23,7 @@ extension ISOImage {
 
     public func verify() throws -> [ISO9660Error] {
         var problems = openProblems
+        if let problem = volumeSpaceSizeProblem { problems.append(problem) }
         problems += verifyPathTables()
         problems += verifyExtentsInsideVolume()
         problems += verifyOverlaps()
