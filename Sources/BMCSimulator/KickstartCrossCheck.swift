@@ -39,6 +39,7 @@ struct CrossCheckedKickstartInterpreter: KickstartInterpreter {
         switch esxi.rootPassword {
         case .plain(let password): theirs = (password, false)
         case .crypted(let hash): theirs = (hash, true)
+        case .cryptedOnRender(let request): theirs = (request.hash, true)
         }
         // Secrets stay out of the message: only which form each reader saw.
         if ours.0 != theirs.0 || ours.1 != theirs.1 {

@@ -32,10 +32,16 @@ public struct Kickstart: Sendable, Equatable {
     /// Extra sections, rendered after the built-in ones in this order (the installer runs same-kind sections in
     /// file order).
     public let scripts: [KickstartScript]
+    /// Pre-check switches added to the `install` line.
+    public let precheck: PrecheckOverrides
+    /// `vmserialnum --esx=<key>`; nil installs in evaluation mode.
+    public let licenseKey: LicenseKey?
 
     public init(rootPassword: RootPassword, keyboard: String = "US Default", wipe: Wipe = .all,
                 installDisk: InstallDisk, network: KickstartNetwork, enableSSH: Bool = true,
-                scripts: [KickstartScript] = []) {
+                scripts: [KickstartScript] = [], precheck: PrecheckOverrides = [], licenseKey: LicenseKey? = nil) {
+        self.precheck = precheck
+        self.licenseKey = licenseKey
         self.rootPassword = rootPassword
         self.keyboard = keyboard
         self.wipe = wipe
@@ -58,6 +64,8 @@ public struct Kickstart: Sendable, Equatable {
                 found.append(KickstartProblem(field: .password, message: "the root password is refused by ESXi's password policy: \(weakness)",
                                               fix: "choose a password of 7-40 characters from at least 3 of: digits, lower case, upper case, others"))
             }
+        case .cryptedOnRender:
+            break  // hashed by vmedia when rendered: always a valid $6$ string
         case .crypted(let hash):
             if let problem = RootPasswordPolicy.cryptedProblem(hash) {
                 found.append(KickstartProblem(field: .password, message: "rootpw --iscrypted: \(problem)",
@@ -84,10 +92,11 @@ public struct Kickstart: Sendable, Equatable {
     /// This kickstart with another install disk (a serial mapped to its device id by the BMC's inventory).
     public func with(installDisk: InstallDisk) -> Kickstart {
         Kickstart(rootPassword: rootPassword, keyboard: keyboard, wipe: wipe, installDisk: installDisk, network: network,
-                  enableSSH: enableSSH, scripts: scripts)
+                  enableSSH: enableSSH, scripts: scripts, precheck: precheck, licenseKey: licenseKey)
     }
 
-    /// The text of KS.CFG. Same model, same bytes. `.mask` replaces the password (or its hash) with `********`.
+    /// The text of KS.CFG. Same model, same bytes. `.mask` replaces the password (or its hash) and the licence
+    /// key with `********`.
     /// Throws while the install disk is an unresolved serial number: no kickstart line can say "the disk with
     /// this serial", and guessing one would install on the wrong disk.
     public func render(secrets: SecretRendering = .reveal) throws(KickstartError) -> String {
@@ -98,12 +107,19 @@ public struct Kickstart: Sendable, Equatable {
         lines.append("# Root password for the console (DCUI), SSH and the host client.")
         lines.append(rootpwLine(secrets: secrets))
         lines.append("keyboard '\(keyboard)'")
+        if let serial = serialnumLine(secrets: secrets) {
+            lines.append("# Licence key; without it the host runs in evaluation mode.")
+            lines.append(serial)
+        }
         if let clearpart = clearpartLine {
             lines.append("# CAREFUL: erases the partitions, VMFS datastores included, of every drive the host sees,")
             lines.append("# SAN, FC and iSCSI LUNs included (wipe: install-disk leaves every other disk alone).")
             lines.append(clearpart)
         }
         lines.append("# Install on the disk chosen in the hosts file, overwriting any VMFS on it.")
+        if !precheck.isEmpty {
+            lines.append("# Pre-check overrides: without them a pre-check error waits at the console for a key press.")
+        }
         lines.append(try installLine)
         lines.append("# Static management network on the chosen NIC.")
         lines.append(networkLine)
@@ -124,7 +140,13 @@ public struct Kickstart: Sendable, Equatable {
     }
 
     var installLine: String {
-        get throws(KickstartError) { "install --overwritevmfs " + (try installDisk.option) }
+        get throws(KickstartError) {
+            (["install", "--overwritevmfs", try installDisk.option] + precheck.installOptions).joined(separator: " ")
+        }
+    }
+
+    func serialnumLine(secrets: SecretRendering) -> String? {
+        licenseKey.map { "vmserialnum " + $0.argument(secrets: secrets) }
     }
 
     /// The old tool's option order, with `--vlanid` appended when set.

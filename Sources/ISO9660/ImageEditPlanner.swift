@@ -49,8 +49,16 @@ struct ImageEditPlanner {
         let stamp = options.timestamp ?? pvd.dates.modification.timestamp ?? pvd.dates.creation.timestamp
             ?? ISOTimestamp(secondsSince1970: 0)
         self.recordingDate = RecordingDateTime(stamp)
+        // Every value below is read from the image and added to; these checks keep the sums inside UInt32
+        // (a crafted 0xFFFFFFFF would otherwise trap) and refuse a boot catalog firmware would reject.
+        try image.checkEditable()
+        let fileBlocks = LogicalBlockAddress.blocks(for: image.source.byteCount)
+        guard fileBlocks < Int64(UInt32.max) else {
+            throw ISO9660Error.limitExceeded(structure: "SectorSource", sector: 0, what: "image size in blocks",
+                                             limit: Int64(UInt32.max) - 1)
+        }
         self.originalVolumeSpaceSize = pvd.volumeSpaceSize
-        self.sourceSectorCount = UInt32(LogicalBlockAddress.blocks(for: image.source.byteCount))
+        self.sourceSectorCount = UInt32(fileBlocks)
         self.appendBase = max(pvd.volumeSpaceSize, sourceSectorCount)
         self.appendCursor = appendBase
         var protected: [(Range<UInt32>, String)] = []
@@ -58,10 +66,12 @@ struct ImageEditPlanner {
             protected.append((catalog.rawValue..<(catalog.rawValue + 1), "the El Torito boot catalog"))
         }
         for boot in image.bootImages {
-            let start = boot.entry.loadRBA.rawValue
+            let start = Int64(boot.entry.loadRBA.rawValue)
             let bytes = boot.file.map { $0.size } ?? Int64(boot.entry.sectorCount) * 512
-            let count = UInt32(max(1, LogicalBlockAddress.blocks(for: bytes)))
-            protected.append((start..<(start + count), "El Torito boot image \(boot.path ?? "at \(start)")"))
+            // A non-bootable entry may point anywhere; protect only what lies inside the file.
+            let end = min(start + max(1, LogicalBlockAddress.blocks(for: bytes)), fileBlocks)
+            guard start < end else { continue }
+            protected.append((UInt32(start)..<UInt32(end), "El Torito boot image \(boot.path ?? "at \(start)")"))
         }
         self.protectedRanges = protected
         self.suspSkip = image.rockRidge.map { Int($0.bytesSkipped) }
@@ -80,7 +90,7 @@ struct ImageEditPlanner {
             return
         }
         let primaryParent = try directory(parentPath, in: .iso9660)
-        let extent = contents.isEmpty ? 0 : append(contents)
+        let extent = contents.isEmpty ? 0 : try append(contents)
         let identifier = try ISOIdentifier.file(name)
         guard primaryParent.records.firstIndex(where: { Self.sameISOName($0.fileIdentifier, identifier) }) == nil else {
             throw ISO9660Error.invalidBuildInput(detail: "\(path) maps to the ISO 9660 name \(String(decoding: identifier, as: UTF8.self)), which \(parentPath) already holds for a directory",
@@ -148,18 +158,20 @@ struct ImageEditPlanner {
     /// would change it too.
     private func isExtentShared(_ entry: ISOEntry) -> Bool {
         guard let extent = entry.firstExtent else { return false }
-        let blocks = extent.location.rawValue..<(extent.location.rawValue + UInt32(max(1, extent.blockCount)))
+        // Int64: extents come from the image, and a crafted one near 2³² must not overflow the sum.
+        func span(_ piece: ISOExtent) -> Range<Int64> {
+            Int64(piece.location.rawValue)..<(Int64(piece.location.rawValue) + max(1, Int64(piece.blockCount)))
+        }
+        let blocks = span(extent)
         for other in image.primaryTree.entries where other.index != entry.index && other.size > 0 {
             for piece in other.extents {
-                let otherBlocks = piece.location.rawValue..<(piece.location.rawValue + UInt32(max(1, piece.blockCount)))
-                if otherBlocks.overlaps(blocks) { return true }
+                if span(piece).overlaps(blocks) { return true }
             }
         }
         if let joliet = image.jolietTree {
             for other in joliet.entries where other.size > 0 && other.firstExtent != extent {
                 for piece in other.extents {
-                    let otherBlocks = piece.location.rawValue..<(piece.location.rawValue + UInt32(max(1, piece.blockCount)))
-                    if otherBlocks.overlaps(blocks) { return true }
+                    if span(piece).overlaps(blocks) { return true }
                 }
             }
         }
@@ -175,6 +187,11 @@ struct ImageEditPlanner {
                                            fix: "boot images are kept byte-identical so their boot-info tables stay valid; edit another file")
         }
         let oldBlocks = max(1, oldExtent.blockCount)
+        // Written in place only inside the file: a record pointing past its end is a damaged image.
+        guard Int64(start) + Int64(oldBlocks) <= Int64(sourceSectorCount) || entry.size == 0 else {
+            throw ISO9660Error.extentOutsideImage(structure: "DirectoryRecord of \(path)", sector: Int64(start), extent: start,
+                                                  byteCount: entry.size, imageBytes: image.source.byteCount)
+        }
         let newBlocks = LogicalBlockAddress.blocks(for: Int64(contents.count))
         let newExtent: UInt32
         if contents.isEmpty {
@@ -183,7 +200,7 @@ struct ImageEditPlanner {
             write(contents, at: start)
             newExtent = start
         } else {
-            newExtent = append(contents)
+            newExtent = try append(contents)
         }
         for (tree, location) in recordLocations(sharing: entry) {
             let directory = try loadDirectory(tree: tree, extent: location.directoryExtent.rawValue)
@@ -498,14 +515,22 @@ struct ImageEditPlanner {
         sectors[sector] = data
     }
 
-    private mutating func allocate(blocks: Int64) -> UInt32 {
+    /// The next `blocks` blocks after everything laid out so far. The volume cannot pass 2³² − 1 blocks
+    /// (ECMA-119 block numbers are 32 bits).
+    private mutating func allocate(blocks: Int64) throws -> UInt32 {
         let start = appendCursor
-        appendCursor += UInt32(max(1, blocks))
+        let end = Int64(start) + max(1, blocks)
+        guard end <= Int64(UInt32.max) else {
+            throw ISO9660Error.limitExceeded(structure: "PrimaryVolumeDescriptor", sector: 16,
+                                             what: "volume space after appending \(blocks) blocks at block \(start)",
+                                             limit: Int64(UInt32.max))
+        }
+        appendCursor = UInt32(end)
         return start
     }
 
-    private mutating func append(_ bytes: [UInt8]) -> UInt32 {
-        let start = allocate(blocks: LogicalBlockAddress.blocks(for: Int64(bytes.count)))
+    private mutating func append(_ bytes: [UInt8]) throws -> UInt32 {
+        let start = try allocate(blocks: LogicalBlockAddress.blocks(for: Int64(bytes.count)))
         write(bytes, at: start)
         return start
     }
@@ -524,7 +549,7 @@ struct ImageEditPlanner {
                 if !directory.isNew, packed <= directory.allocatedBytes {
                     continue
                 }
-                directory.extent = allocate(blocks: Int64(packed / block))
+                directory.extent = try allocate(blocks: Int64(packed / block))
                 directory.dataLength = UInt32(packed)
                 directory.isRelocated = true
                 if let original = directory.originalExtent {
@@ -717,7 +742,7 @@ struct ImageEditPlanner {
         var locations: [PathTableRecord.ByteOrder: [UInt32]] = [:]
         for table in tables {
             let bytes = table.byteOrder == .typeL ? little : big
-            let start = fits ? table.location.rawValue : append(bytes)
+            let start = fits ? table.location.rawValue : try append(bytes)
             if fits {
                 // Zero the old table's blocks first so no stale record survives past the new end.
                 write([UInt8](repeating: 0, count: Int(LogicalBlockAddress.blocks(for: Int64(oldSize))) * block), at: start)

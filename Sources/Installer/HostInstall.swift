@@ -120,7 +120,8 @@ struct HostInstall: Sendable {
 
     private func image(for plan: HostPlan) throws -> ESXiHostImage {
         let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
-        return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+        return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
+                                                  kernelOptions: plan.kernelOptions)
     }
 
     private func body(client: RedfishClient, builtImage: ESXiHostImage?, peer: String?, progress: Progress,

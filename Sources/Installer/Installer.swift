@@ -25,6 +25,7 @@ public final class Installer: Sendable {
     private let continuation: AsyncStream<InstallEvent>.Continuation
     private let context: Context
     private let stopping = StopFlag()
+    private let finished = FinishedResults()
 
     /// - Parameters:
     ///   - remaster: the opened source ISO (checked with `verifySource` before any host is touched).
@@ -54,6 +55,10 @@ public final class Installer: Sendable {
     /// Stops starting hosts that have not begun (the first Ctrl-C); hosts already running carry on.
     public func stopStartingNewHosts() { stopping.set() }
 
+    /// The results of the hosts that have finished so far, by host name: what a SIGTERM whose time runs out
+    /// still reports while `run` is cleaning up the others.
+    public var finishedResults: [String: HostResult] { finished.value }
+
     /// Installs every target and returns their results in the targets' order. Cancelling the calling task stops
     /// the running hosts, each cleaning up what it inserted and deleting its session.
     public func run(_ targets: [InstallTarget]) async -> [HostResult] {
@@ -68,6 +73,7 @@ public final class Installer: Sendable {
         let emit: @Sendable (InstallEvent) -> Void = { [continuation] in continuation.yield($0) }
         let context = self.context
         let stopping = self.stopping
+        let finished = self.finished
         var results = [HostResult?](repeating: nil, count: targets.count)
         await withTaskGroup(of: (Int, HostResult).self) { group in
             var next = 0
@@ -81,16 +87,13 @@ public final class Installer: Sendable {
             for _ in 0..<max(1, context.options.parallel) where !startNext() { break }
             while let (index, result) = await group.next() {
                 results[index] = result
+                finished.set(result)
                 _ = startNext()
             }
         }
         // Hosts never started (Ctrl-C) still get a result, so reports list every host.
         return targets.indices.map { index in
-            results[index] ?? HostResult(host: targets[index].name, bmc: targets[index].plan.bmc.url,
-                                         vendor: targets[index].plan.vendor.rawValue,
-                                         esxiAddress: targets[index].plan.esxiAddress.description, url: nil, succeeded: false,
-                                         phase: .validate, failure: "not started: stopped by the user (Ctrl-C)", phases: [],
-                                         bytesRead: 0, seconds: 0)
+            results[index] ?? .unfinished(targets[index], reason: "not started: stopped by the user (Ctrl-C)")
         }
     }
 }
@@ -100,4 +103,11 @@ final class StopFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+final class FinishedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [String: HostResult] = [:]
+    var value: [String: HostResult] { lock.withLock { results } }
+    func set(_ result: HostResult) { lock.withLock { results[result.host] = result } }
 }

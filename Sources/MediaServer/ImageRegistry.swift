@@ -132,6 +132,17 @@ public final class ImageRegistry: Sendable {
 
     func lookup(path: String) -> PublishedImage? { images.withLockedValue { $0[path] } }
 
+    /// The peers the published images allow, for admitting connections (see `ConnectionAdmission`).
+    var readers: ConnectionAdmission.Readers {
+        images.withLockedValue { images in
+            var readers = ConnectionAdmission.Readers(bmcs: [], anyoneMayRead: false)
+            for image in images.values {
+                if let allowed = image.allowedPeers { readers.bmcs.formUnion(allowed) } else { readers.anyoneMayRead = true }
+            }
+            return readers
+        }
+    }
+
     func record(_ event: AccessEvent, for image: PublishedImage?) {
         image?.statistics.record(event)
         // No copy (and no allocation) for the usual case of nobody listening: this runs once per request.

@@ -221,7 +221,9 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func respond(to request: HTTPRequestHead, start: NIODeadline, wallStart: Double, context: ChannelHandlerContext) {
         var plan = responder.plan(request, peer: peer, now: .now())
-        let keepAlive = request.isKeepAlive && !draining
+        // A request without its Host closes the connection after the 400, as every other 400 does: the client's
+        // framing of what follows cannot be trusted either.
+        let keepAlive = request.isKeepAlive && !draining && plan.refusal != .missingHost
         var segments: [ImageSegment] = []
         var handles: [String: NIOFileHandle] = [:]
         if case .image(let range) = plan.body, let published = plan.image {

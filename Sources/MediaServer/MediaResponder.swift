@@ -3,6 +3,8 @@ import NIOHTTP1
 
 /// Why a request gets no image bytes. The one place where refusals and failures become HTTP statuses.
 enum Refusal: Sendable, Equatable {
+    /// An HTTP/1.1 request without exactly one Host field (RFC 9112 §3.2: the server must answer 400).
+    case missingHost
     case notFound
     case forbidden
     case methodNotAllowed
@@ -11,6 +13,7 @@ enum Refusal: Sendable, Equatable {
 
     var status: HTTPResponseStatus {
         switch self {
+        case .missingHost: return .badRequest
         case .notFound: return .notFound
         case .forbidden: return .forbidden
         case .methodNotAllowed: return .methodNotAllowed
@@ -52,6 +55,12 @@ struct MediaResponder: Sendable {
     func plan(_ request: HTTPRequestHead, peer: String, now: HTTPDate) -> PlannedResponse {
         let isHead = request.method == .HEAD
         let target = request.uri
+        // RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request
+        // message that lacks a Host header field and to any request message that contains more than one".
+        let hosts = request.headers["host"].count
+        if hosts > 1 || (hosts == 0 && (request.version.major, request.version.minor) >= (1, 1)) {
+            return refuse(.missingHost, image: nil, isHead: isHead, now: now)
+        }
         if target == "/status" || target == "/status.json" || target == "/status.html" {
             guard request.method == .GET || isHead else { return refuse(.methodNotAllowed, image: nil, isHead: isHead, now: now) }
             let wantsJSON = target == "/status.json"
@@ -120,7 +129,7 @@ struct MediaResponder: Sendable {
         case .methodNotAllowed: headers.add(name: "Allow", value: Self.allowedMethods)
         case .unsatisfiable(let length): headers.add(name: "Content-Range", value: "bytes */\(length)")
         case .failed: headers.add(name: "Retry-After", value: "60")
-        case .notFound, .forbidden: break
+        case .notFound, .forbidden, .missingHost: break
         }
         let text = "\(status.code) \(status.reasonPhrase)\n"
         let body = ByteBuffer(string: text)

@@ -24,6 +24,14 @@ public final class MediaServer: Sendable {
         public var slowClientTimeout: TimeAmount = .seconds(60)
         /// Connections beyond this get a canned 503 and are closed. BMCs open a handful each; 200 hosts × 4 fits.
         public var maximumConnections: Int = 1024
+        /// Connections one client address may hold: a BMC opens a handful, and several BMCs behind one NAT address
+        /// (`--any-peer`) still fit; one stranger cannot take more.
+        public var maximumConnectionsPerClient: Int = 64
+        /// Connections only the published images' BMCs may use: other clients (the status page, curl, strangers
+        /// when images are open to anyone) share the rest. See `ConnectionAdmission`.
+        public var connectionsReservedForBMCs: Int = 256
+        /// Refused connections are logged at most once per this many seconds, as counts.
+        public var refusalLogInterval: Double = 10
         /// Request header limits (bytes of one field, bytes of all fields, field count). Requests above get 400
         /// and the connection closes. BMC requests are a few hundred bytes.
         public var maximumHeaderFieldBytes: Int = 8 * 1024
@@ -44,11 +52,13 @@ public final class MediaServer: Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
-    private let state = NIOLockedValueBox(ServerState())
+    private let state: NIOLockedValueBox<ServerState>
 
     private struct ServerState {
         var serverChannel: (any Channel)?
         var connections: [ObjectIdentifier: any Channel] = [:]
+        var admission: ConnectionAdmission
+        var refusals: RefusalLog
         var draining = false
         var shutDown = false
     }
@@ -60,6 +70,11 @@ public final class MediaServer: Sendable {
         self.registry = registry
         self.configuration = configuration
         self.logger = logger
+        state = NIOLockedValueBox(ServerState(
+            admission: ConnectionAdmission(limits: .init(maximum: configuration.maximumConnections,
+                                                         perClient: configuration.maximumConnectionsPerClient,
+                                                         reservedForBMCs: configuration.connectionsReservedForBMCs)),
+            refusals: RefusalLog(interval: configuration.refusalLogInterval)))
         if let group {
             self.group = group
             ownsGroup = false
@@ -89,8 +104,8 @@ public final class MediaServer: Sendable {
             limits.maxHeaderFieldCount = configuration.maximumHeaderFields
             return limits
         }()
-        let maximumConnections = configuration.maximumConnections
         let logger = self.logger
+        let registry = self.registry
 
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
@@ -98,19 +113,30 @@ public final class MediaServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .childChannelInitializer { [self] channel in
-                let admitted: Bool? = state.withLockedValue { state in
-                    if state.draining { return nil }
-                    guard state.connections.count < maximumConnections else { return false }
-                    state.connections[ObjectIdentifier(channel)] = channel
-                    return true
+                // Decided before any byte is read (see ConnectionAdmission): BMCs keep their share of connections.
+                let peer = PeerAddress.normalize(channel.remoteAddress?.ipAddress ?? "?")
+                let readers = registry.readers
+                let (decision, line): (ConnectionAdmission.Decision, String?) = state.withLockedValue { state in
+                    let decision = state.admission.admit(peer, readers: readers, draining: state.draining)
+                    switch decision {
+                    case .admit:
+                        state.connections[ObjectIdentifier(channel)] = channel
+                        return (decision, nil)
+                    case .refuse(let reason):
+                        return (decision, state.refusals.record(reason, peer: peer, now: WallClock.now()))
+                    }
                 }
-                guard admitted == true else {
-                    logger.warning(admitted == nil ? "refusing connection: shutting down" : "refusing connection: \(maximumConnections) connections open",
-                                   metadata: ["peer": "\(channel.remoteAddress?.ipAddress ?? "?")"])
-                    return Self.refuse(channel)
+                if let line { logger.warning("\(line)") }
+                guard case .admit(let bmc) = decision else {
+                    // Not allowlisted: closed without a word. Over a limit: a 503 with Retry-After, as HTTP asks.
+                    return Self.refuse(channel, answer: decision != .refuse(.notAllowed))
                 }
                 channel.closeFuture.whenComplete { [state] _ in
-                    _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+                    state.withLockedValue { state in
+                        if state.connections.removeValue(forKey: ObjectIdentifier(channel)) != nil {
+                            state.admission.release(peer, bmc: bmc)
+                        }
+                    }
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try Self.configureConnection(channel.pipeline.syncOperations, responder: responder, limits: limits,
@@ -144,17 +170,22 @@ public final class MediaServer: Sendable {
 
     /// The canned answer for connections over the cap or during shutdown, written raw (no HTTP pipeline) as soon as
     /// the channel is active: the child initializer runs before the channel is registered, too early to write.
-    private static func refuse(_ channel: any Channel) -> EventLoopFuture<Void> {
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusingHandler()) }
+    private static func refuse(_ channel: any Channel, answer: Bool = true) -> EventLoopFuture<Void> {
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RefusingHandler(answer: answer)) }
     }
 
     private final class RefusingHandler: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
+        /// False: close without a word (a peer no image allows learns nothing, not even that this is HTTP).
+        let answer: Bool
+
+        init(answer: Bool) { self.answer = answer }
 
         func channelActive(context: ChannelHandlerContext) {
-            let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
             let channel = context.channel
+            guard answer else { return channel.close(promise: nil) }
+            let text = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text))).whenComplete { _ in channel.close(promise: nil) }
         }
 
@@ -205,6 +236,7 @@ public final class MediaServer: Sendable {
             logger.warning("grace period over, cutting \(remaining.count) connection(s)")
             for connection in remaining { try? await connection.close() }
         }
+        if let line = state.withLockedValue({ $0.refusals.flush(now: WallClock.now()) }) { logger.warning("\(line)") }
         registry.finishEventStreams()
         if ownsGroup { try? await group.shutdownGracefully() }
     }

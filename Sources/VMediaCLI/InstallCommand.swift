@@ -124,12 +124,18 @@ struct InstallCommand: AsyncParsableCommand {
             DryRun.print(targets, iso: iso, advertise: advertised, port: listenAddress.port, anyPeer: anyPeer)
             return
         }
+        let output: InstallSession.Output = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines)
         let remaster: ESXiRemaster
         do {
             remaster = try ESXiRemaster(sourcePath: iso)
             try Installer.verifySource(remaster)
         } catch {
-            throw CommandFailure("\(error)")
+            // Refused before any BMC is contacted; CI still gets its summary and JUnit, every host failed with the reason.
+            FileHandle.standardError.write(Data("Error: cannot install from \(iso): \(error)\n".utf8))
+            let results = targets.map { HostResult.unfinished($0, reason: "not started: the source ISO was refused: \(error)") }
+            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name)),
+                                      junitPath: junit, interrupted: false, seconds: 0)
+            throw ExitCode.failure
         }
         var options = InstallOptions()
         options.goal = InstallGoal(rawValue: until) ?? .installed
@@ -140,7 +146,7 @@ struct InstallCommand: AsyncParsableCommand {
         options.timeouts.esxi = .seconds(esxiTimeout * 60)
         let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
-                                     output: json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines), junitPath: junit)
+                                     output: output, junitPath: junit)
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
     }
@@ -158,6 +164,7 @@ enum DryRun {
                 == \(target.name): BMC \(plan.bmc.url) (vendor \(plan.vendor.rawValue), user \(plan.username), password \(plan.password)), ESXi \(plan.esxiAddress)
                 image URL: http://\(advertise):\(port)/\(target.name)/<random token>/\(name)\(anyPeer ? "" : " (readable only from \(plan.bmc.host))")
                 flow: \(flow(plan.vendor))
+                BOOT.CFG kernelopt gets: \((plan.kernelOptions + ["ks=cdrom:/KS.CFG"] + (plan.systemMediaSize.kernelOptionValue.map { ["systemMediaSize=" + $0] } ?? [])).joined(separator: " "))
                 KS.CFG:
                 """)
             let kickstart = (try? plan.renderKickstart(secrets: .mask))

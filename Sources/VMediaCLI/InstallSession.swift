@@ -7,8 +7,8 @@ import CurlHTTP
 import Logging
 
 /// Runs an `Installer` for a command: starts the media server, turns events into output (a live table on a
-/// terminal, one line per event otherwise, NDJSON with --json), handles Ctrl-C, writes JUnit, and returns the
-/// exit status (0 all succeeded, 1 some failed, 130 interrupted by a second Ctrl-C).
+/// terminal, one line per event otherwise, NDJSON with --json), handles Ctrl-C and SIGTERM, writes JUnit, and
+/// returns the exit status (0 all succeeded, 1 some failed, 130 interrupted by a second Ctrl-C, 143 terminated).
 struct InstallSession {
     enum Output { case table, lines, json }
 
@@ -21,8 +21,13 @@ struct InstallSession {
     let junitPath: String?
     /// Library messages (media server, TLS warnings) go to stderr from this level on.
     var logLevel: Logger.Level = .warning
+    /// After SIGTERM, how long running hosts may take to eject, clear the override and log out before the
+    /// reports are written anyway (hosts still cleaning up are reported as such). With the media server's
+    /// 1 s drain this stays inside `docker stop`'s default 10 s before SIGKILL.
+    var terminationBound: Duration = .seconds(8)
 
     func run(_ targets: [InstallTarget]) async throws -> Int32 {
+        let started = ContinuousClock.now
         var logger = Logger(label: "vmedia.install") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel
         let server = MediaServer(registry: ImageRegistry(), logger: logger)
@@ -36,8 +41,12 @@ struct InstallSession {
 
         // Ctrl-C: the first stops starting hosts and keeps serving the images hosts are booting from; the second
         // cancels the running hosts, which eject what vmedia inserted and delete their sessions, then exit 130.
+        // SIGTERM (Jenkins' abort, docker stop, systemd) does what the second Ctrl-C does at once, bounded in time,
+        // and exits 143: aborted runs must not leave media inserted or sessions open (iDRAC caps sessions).
         signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
         let interrupts = Interrupts()
+        let termination = Termination()
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
             switch interrupts.next() {
@@ -52,22 +61,106 @@ struct InstallSession {
             }
         }
         source.resume()
-        let results = await work.value
+        let bound = terminationBound
+        let termSource = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        termSource.setEventHandler {
+            guard termination.begin() else { return }
+            installer.stopStartingNewHosts()
+            FileHandle.standardError.write(Data(("\nvmedia: SIGTERM: ejecting our media, clearing boot overrides and logging "
+                + "out (at most \(Int(bound.seconds)) s), then writing the reports…\n").utf8))
+            work.cancel()
+        }
+        termSource.resume()
+        let results: [HostResult]
+        let raced = await termination.race(work, bound: bound)
+        if let finished = raced {
+            results = finished
+        } else {
+            // The bound ran out: report the hosts that finished, and name the ones still cleaning up.
+            let known = installer.finishedResults
+            results = targets.map { target in
+                known[target.name] ?? .unfinished(target, phase: .cleanup, reason: "SIGTERM: cleanup did not finish within "
+                    + "\(Int(bound.seconds)) s, so media may still be inserted and a session open; run "
+                    + "`vmedia eject --config FILE --hosts \(target.name)`")
+            }
+        }
         source.cancel()
-        await consumer.value
+        termSource.cancel()
+        // Events stop only when the installer returns; after a bound that ran out, stop listening instead.
+        if raced != nil { await consumer.value } else { consumer.cancel() }
         http.shutdown()
-        await server.shutdown(grace: .seconds(2))
+        await server.shutdown(grace: termination.began ? .seconds(1) : .seconds(2))
+        try Self.report(results, output: output, printer: printer, junitPath: junitPath,
+                        interrupted: interrupts.count > 0 || termination.began, seconds: (ContinuousClock.now - started).seconds)
+        if termination.began { return 143 }
+        if interrupts.count >= 2 { return 130 }
+        return results.allSatisfy(\.succeeded) ? 0 : 1
+    }
+
+    /// The end of every run, whatever ended it: the summary (text or the last NDJSON line) and the JUnit file.
+    static func report(_ results: [HostResult], output: Output, printer: EventPrinter, junitPath: String?,
+                       interrupted: Bool, seconds: Double) throws {
         printer.finish(results)
         if let junitPath {
-            try JUnitReport.xml(results).write(toFile: junitPath, atomically: true, encoding: .utf8)
+            try JUnitReport.xml(results, seconds: seconds).write(toFile: junitPath, atomically: true, encoding: .utf8)
         }
         if output == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(InstallSummary(results: results, interrupted: interrupts.count > 0)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(InstallSummary(results: results, interrupted: interrupted)), as: UTF8.self))
         }
-        if interrupts.count >= 2 { return 130 }
-        return results.allSatisfy(\.succeeded) ? 0 : 1
+    }
+}
+
+/// The first SIGTERM and the race between the installer's own cleanup and the time it is allowed.
+final class Termination: @unchecked Sendable {
+    private let lock = NSLock()
+    private var start: ContinuousClock.Instant?
+    var began: Bool { lock.withLock { start != nil } }
+
+    /// True for the first SIGTERM only.
+    func begin() -> Bool {
+        lock.withLock {
+            guard start == nil else { return false }
+            start = .now
+            return true
+        }
+    }
+
+    private func expired(_ bound: Duration) -> Bool {
+        lock.withLock { start.map { ContinuousClock.now - $0 >= bound } ?? false }
+    }
+
+    /// The work's results, or nil when a SIGTERM came and `bound` passed before the work ended.
+    func race(_ work: Task<[HostResult], Never>, bound: Duration) async -> [HostResult]? {
+        let once = OnceContinuation()
+        return await withCheckedContinuation { continuation in
+            once.set(continuation)
+            Task { once.resume(await work.value) }
+            Task {
+                while !once.done, !self.expired(bound) {
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                once.resume(nil)
+            }
+        }
+    }
+}
+
+/// Resumes a continuation once, from whichever side gets there first.
+private final class OnceContinuation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<[HostResult]?, Never>?
+    private var resumed = false
+    var done: Bool { lock.withLock { resumed } }
+    func set(_ continuation: CheckedContinuation<[HostResult]?, Never>) { lock.withLock { self.continuation = continuation } }
+    func resume(_ value: [HostResult]?) {
+        let pending: CheckedContinuation<[HostResult]?, Never>? = lock.withLock {
+            guard !resumed else { return nil }
+            resumed = true
+            return continuation
+        }
+        pending?.resume(returning: value)
     }
 }
 

@@ -69,10 +69,12 @@ struct RemasterCommand: ParsableCommand {
         for plan in selected {
             let directory = (output as NSString).appendingPathComponent(plan.bmc.host)
             let path = (directory as NSString).appendingPathComponent(sourceName)
+            var created: [String] = []
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                created = try OutputFolder.create(directory)
                 let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
-                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
+                                                          kernelOptions: plan.kernelOptions)
                 let total = host.image.byteCount
                 let written = try host.image.write(to: path) { done in
                     progress.show("\(plan.hostname): \(done * 100 / max(1, total))% of \(total >> 20) MiB")
@@ -92,6 +94,9 @@ struct RemasterCommand: ParsableCommand {
                 }
             } catch {
                 progress.clear()
+                // Nothing of this host's may look like a result: folders made for it go again (files never existed:
+                // images are written to a temporary name and renamed).
+                OutputFolder.remove(created)
                 failures += 1
                 reports.append(HostReport(host: plan.hostname, bmc: plan.bmc.host, esxiAddress: plan.esxiAddress.description,
                                           output: path, byteCount: 0, changedSectors: [], appendedBytes: 0, overlayBytes: 0,

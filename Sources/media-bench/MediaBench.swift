@@ -36,6 +36,8 @@ struct MediaBench: AsyncParsableCommand {
     @Option(help: "Event loop threads.") var threads = System.coreCount
     @Option(help: "Idle and slow-client timeout in seconds.") var timeout = 60
     @Option(help: "Connection cap.") var maxConnections = 1024
+    @Option(help: "Connections one client address may hold (default: the cap; wrk connects from one address).")
+    var maxConnectionsPerClient: Int?
     @Flag(help: "Log one line per request on stderr.") var accessLog = false
 
     func run() async throws {
@@ -50,6 +52,7 @@ struct MediaBench: AsyncParsableCommand {
         configuration.idleTimeout = .seconds(Int64(timeout))
         configuration.slowClientTimeout = .seconds(Int64(timeout))
         configuration.maximumConnections = maxConnections
+        configuration.maximumConnectionsPerClient = maxConnectionsPerClient ?? maxConnections
         let registry = ImageRegistry()
         let server = MediaServer(registry: registry, configuration: configuration, logger: logger)
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {

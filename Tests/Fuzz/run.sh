@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the ISO 9660 reader fuzzer (libFuzzer + AddressSanitizer) in its own scratch path, so the
+# Builds the ISO 9660 fuzzer (reader and the whole edit path; libFuzzer + AddressSanitizer) in its own scratch path, so the
 # instrumentation never leaks into the normal build, and runs it for a bounded time, seeded with the
 # committed malformed corpus and a few valid images.
 #
@@ -22,12 +22,28 @@ cp Fixtures/malformed/*.iso "$CORPUS"/
 if command -v genisoimage >/dev/null; then
   SEED_TREE="$SCRATCH/seed-tree"
   rm -rf "$SEED_TREE" && mkdir -p "$SEED_TREE/EFI/BOOT" "$SEED_TREE/deep/1/2/3/4/5/6/7/8"
-  printf 'kernel=/b.b00\n' > "$SEED_TREE/EFI/BOOT/BOOT.CFG"
+  # BOOT.CFG files in ESXi's shape, so ESXiRemaster accepts the seeds and the fuzzer starts on the edit path.
+  printf 'bootstate=0\nkernel=/b.b00\nkernelopt=runweasel cdromBoot\nmodules=/b.b00\n' > "$SEED_TREE/EFI/BOOT/BOOT.CFG"
+  cp "$SEED_TREE/EFI/BOOT/BOOT.CFG" "$SEED_TREE/BOOT.CFG"
+  printf 'kernel\n' > "$SEED_TREE/b.b00"
   printf 'x' > "$SEED_TREE/deep/1/2/3/4/5/6/7/8/f"
   head -c 2048 /dev/zero > "$SEED_TREE/boot.img"
-  genisoimage -quiet -o "$CORPUS/seed-plain.iso" "$SEED_TREE"
-  genisoimage -quiet -J -R -b boot.img -c boot.cat -no-emul-boot -boot-load-size 4 \
+  genisoimage -quiet -no-pad -o "$CORPUS/seed-plain.iso" "$SEED_TREE"
+  genisoimage -quiet -no-pad -J -R -b boot.img -c boot.cat -no-emul-boot -boot-load-size 4 \
     -eltorito-alt-boot -e boot.img -no-emul-boot -o "$CORPUS/seed-jr-eltorito.iso" "$SEED_TREE"
+  # The one-field edits of issue 17 that used to trap the editor (ImageEditPlanner overflowed on them):
+  # volume space size, the initial entry's load RBA, the boot catalog pointer, each set to 0xFFFFFFFF.
+  python3 - "$CORPUS" <<'PY'
+import struct, sys
+corpus = sys.argv[1]
+base = bytearray(open(corpus + "/seed-jr-eltorito.iso", "rb").read())
+catalog = struct.unpack_from("<I", base, 17 * 2048 + 71)[0]
+for name, offset, size in (("volume-space-size", 16 * 2048 + 80, 8), ("load-rba", catalog * 2048 + 40, 4),
+                           ("catalog-pointer", 17 * 2048 + 71, 4)):
+    data = bytearray(base)
+    data[offset:offset + size] = b"\xff" * size
+    open(f"{corpus}/seed-crafted-{name}.iso", "wb").write(data)
+PY
 fi
 
 # Swift's backtracer confuses ASan reports (see reference/swift-stack.md §7).

@@ -25,7 +25,7 @@ struct ConnectionTests {
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         #expect(Self.openDescriptors(of: fixture.image.basePath) == 0)
         for start in stride(from: 0, to: 60_000, by: 6_000) {
-            try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=\(start)-\(start + 4_999)\r\n\r\n")
+            try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=\(start)-\(start + 4_999)\r\n\r\n")
             let response = try exchange.nextResponse()
             #expect(response.status == 206)
             #expect(response.body == Array(fixture.materialized[start..<(start + 5_000)]))
@@ -41,7 +41,7 @@ struct ConnectionTests {
         let fixture = try Fixture(directory: directory)
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
-        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=20000-20099\r\n\r\n")
+        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=20000-20099\r\n\r\n")
         #expect(try exchange.nextResponse().body == Array(fixture.materialized[20_000..<20_100]))
 
         // A new file at the same path (new inode): the old image refuses, a new image over it serves its bytes.
@@ -51,13 +51,13 @@ struct ConnectionTests {
         try Data(newBytes).write(to: URL(fileURLWithPath: staging))
         try FileManager.default.removeItem(atPath: fixture.image.basePath)
         try FileManager.default.moveItem(atPath: staging, toPath: fixture.image.basePath)
-        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=20000-20099\r\n\r\n")
+        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=20000-20099\r\n\r\n")
         #expect(try exchange.nextResponse().status == 503)
 
         _ = fixture.registry.unpublish(host: "esx01")
         let republished = try fixture.registry.publish(try TestImage(existingFile: fixture.image.basePath, overlay: [:]),
                                                        host: "esx01", name: "esxi.iso")
-        try exchange.send("GET \(republished.path) HTTP/1.1\r\nRange: bytes=20000-20099\r\n\r\n")
+        try exchange.send("GET \(republished.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=20000-20099\r\n\r\n")
         let response = try exchange.nextResponse()
         #expect(response.status == 206)
         #expect(response.body == Array(newBytes[20_000..<20_100]), "bytes of the new file, not of a handle kept open on the old one")
@@ -70,8 +70,8 @@ struct ConnectionTests {
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         let path = fixture.published.path
-        try exchange.send("GET \(path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\nGET \(path) HTTP/1.1\r\nRange: bytes=10-19\r\n\r\n"
-            + "GET / HTTP/1.1\r\nBad Header Line\r\n\r\nGET \(path) HTTP/1.1\r\n\r\n")
+        try exchange.send("GET \(path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\nGET \(path) HTTP/1.1\r\nHost: a\r\nRange: bytes=10-19\r\n\r\n"
+            + "GET / HTTP/1.1\r\nHost: a\r\nBad Header Line\r\n\r\nGET \(path) HTTP/1.1\r\nHost: a\r\n\r\n")
         for start in [0, 10] {
             let response = try exchange.nextResponse()
             #expect(response.status == 206)
@@ -107,7 +107,7 @@ struct ConnectionTests {
                                             limits: .init(idleTimeout: .seconds(30), slowClientTimeout: .seconds(5), fileChunkBytes: 4096))
         let loop = try #require(exchange.channel.eventLoop as? EmbeddedEventLoop)
         exchange.channel.isWritable = false  // the client reads nothing: the response cannot progress
-        try exchange.channel.writeInbound(ByteBuffer(string: "GET \(fixture.published.path) HTTP/1.1\r\n\r\n"))
+        try exchange.channel.writeInbound(ByteBuffer(string: "GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\n\r\n"))
         loop.advanceTime(by: .seconds(4))
         #expect(exchange.channel.isActive)
         loop.advanceTime(by: .seconds(2))

@@ -103,6 +103,28 @@ struct RangeTableTests {
         if row.status == 416 { #expect(response.header("content-length") == "\(response.body.count)") }
     }
 
+    @Test("HTTP/1.1 without Host, or with two, is answered 400 (RFC 9112 §3.2); HTTP/1.0 without Host is served")
+    func hostIsRequired() throws {
+        let directory = try TemporaryDirectory()
+        let fixture = try Fixture(directory: directory)
+        let path = fixture.published.path
+        for (request, status) in [("GET \(path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\n", 400),
+                                  ("GET \(path) HTTP/1.1\r\nHost: a\r\nHost: b\r\nRange: bytes=0-9\r\n\r\n", 400),
+                                  ("GET /status.json HTTP/1.1\r\n\r\n", 400),
+                                  ("GET \(path) HTTP/1.0\r\nRange: bytes=0-9\r\n\r\n", 206),
+                                  ("GET \(path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\n", 206)] {
+            let exchange = try EmbeddedExchange(registry: fixture.registry)
+            try exchange.send(request)
+            let response = try exchange.nextResponse()
+            #expect(response.status == status, "\(request.debugDescription)")
+            if status == 400 {
+                #expect(response.body.count < 100, "a refusal carries no image bytes")
+                #expect(!exchange.channel.isActive, "a 400 closes the connection")
+            }
+            _ = try? exchange.channel.finish()
+        }
+    }
+
     @Test("HEAD answers exactly the headers GET would, with and without Range")
     func headEqualsGet() throws {
         let directory = try TemporaryDirectory()
@@ -126,7 +148,7 @@ struct RangeTableTests {
         let fixture = try Fixture(directory: directory)
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         let path = fixture.published.path
-        try exchange.send("GET \(path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\nGET \(path) HTTP/1.1\r\nRange: bytes=10-19\r\n\r\n")
+        try exchange.send("GET \(path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\nGET \(path) HTTP/1.1\r\nHost: a\r\nRange: bytes=10-19\r\n\r\n")
         for start in [0, 10] {
             let response = try exchange.nextResponse()
             #expect(response.status == 206)
@@ -134,7 +156,7 @@ struct RangeTableTests {
             #expect(response.body == Array(fixture.materialized[start..<(start + 10)]))
         }
         #expect(exchange.channel.isActive)
-        try exchange.send("GET \(path) HTTP/1.1\r\nRange: bytes=20-29\r\nConnection: close\r\n\r\n")
+        try exchange.send("GET \(path) HTTP/1.1\r\nHost: a\r\nRange: bytes=20-29\r\nConnection: close\r\n\r\n")
         let last = try exchange.nextResponse()
         #expect(last.header("connection") == "close")
         #expect(last.body == Array(fixture.materialized[20..<30]))
@@ -181,7 +203,7 @@ struct RangeTableTests {
         #expect(String(decoding: response.body, as: UTF8.self) == "404 Not Found\n")
         #expect(response.header("etag") == nil)
         // The connection stays usable.
-        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-3\r\n\r\n")
+        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-3\r\n\r\n")
         #expect(try exchange.nextResponse().status == 206)
     }
 
@@ -191,11 +213,11 @@ struct RangeTableTests {
         let fixture = try Fixture(directory: directory)
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
-        try exchange.send("POST \(fixture.published.path) HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc")
+        try exchange.send("POST \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc")
         let response = try exchange.nextResponse()
         #expect(response.status == 405)
         #expect(response.header("allow") == "GET, HEAD")
-        try exchange.send("DELETE /nothing HTTP/1.1\r\n\r\n")
+        try exchange.send("DELETE /nothing HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(try exchange.nextResponse().status == 404)
     }
 
@@ -204,10 +226,10 @@ struct RangeTableTests {
         let directory = try TemporaryDirectory()
         let fixture = try Fixture(directory: directory, allowedPeers: ["127.0.0.7"])
         let bmc = try EmbeddedExchange(registry: fixture.registry, peer: "127.0.0.7")
-        try bmc.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-0\r\n\r\n")
+        try bmc.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-0\r\n\r\n")
         #expect(try bmc.nextResponse().status == 206)
         let stranger = try EmbeddedExchange(registry: fixture.registry, peer: "127.0.0.8")
-        try stranger.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-0\r\n\r\n")
+        try stranger.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-0\r\n\r\n")
         let refused = try stranger.nextResponse()
         #expect(refused.status == 403)
         #expect(refused.header("etag") == nil)
@@ -237,11 +259,11 @@ struct RangeTableTests {
         }
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
-        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\n")
+        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\n")
         let response = try exchange.nextResponse()
         #expect(response.status == 503)
         #expect(response.header("retry-after") != nil)
-        try exchange.send("GET \(otherPublished.path) HTTP/1.1\r\nRange: bytes=0-9\r\n\r\n")
+        try exchange.send("GET \(otherPublished.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-9\r\n\r\n")
         #expect(try exchange.nextResponse().status == 206)
     }
 
@@ -252,7 +274,7 @@ struct RangeTableTests {
         let exchange = try EmbeddedExchange(registry: fixture.registry)
         defer { _ = try? exchange.channel.finish() }
         for range in ["0-99", "100-199", "300-399", "350-499", "\(Self.length)-"] {
-            try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=\(range)\r\n\r\n")
+            try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=\(range)\r\n\r\n")
             _ = try exchange.nextResponse()
         }
         let stats = try #require(fixture.registry.statistics(host: "esx01"))
@@ -271,7 +293,7 @@ struct RangeTableTests {
         let fixture = try Fixture(directory: directory)
         let exchange = try EmbeddedExchange(registry: fixture.registry,
                                             limits: .init(idleTimeout: .seconds(5), slowClientTimeout: .seconds(5), fileChunkBytes: 4096))
-        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nRange: bytes=0-0\r\n")  // head never completed
+        try exchange.send("GET \(fixture.published.path) HTTP/1.1\r\nHost: a\r\nRange: bytes=0-0\r\n")  // head never completed
         (exchange.channel.eventLoop as! EmbeddedEventLoop).advanceTime(by: .seconds(4))
         #expect(exchange.channel.isActive)
         (exchange.channel.eventLoop as! EmbeddedEventLoop).advanceTime(by: .seconds(2))
