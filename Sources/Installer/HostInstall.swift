@@ -169,7 +169,9 @@ struct HostInstall: Sendable {
         }
 
         enter(.bootOnce, "one-time boot from the virtual CD")
-        try await phase(.bootOnce, limits.bmcAction) { try await driver.setOneTimeBoot(.cd) }
+        if let warning = try await phase(.bootOnce, limits.bmcAction, { try await driver.setOneTimeBoot(.cd) }) {
+            emit(InstallEvent(host: name, kind: .warning, phase: .bootOnce, message: warning, elapsed: elapsed()))
+        }
 
         let isOn = (try? await driver.powerState()) == "On"
         enter(.power, isOn ? "force restart" : "power on")

@@ -79,8 +79,9 @@ struct BMCCommand: AsyncParsableCommand {
                 if json { try printJSON(["slot": slot.odataID ?? "", "image": slot.image ?? ""]) }
                 else { print("inserted \(slot.image ?? "") into \(slot.odataID ?? "?")") }
             case "boot-once":
-                try await driver.setOneTimeBoot(.cd)
-                if json { try printJSON(["bootOnce": "cd"]) } else { print("the next reset boots once from the virtual CD") }
+                let warning = try await driver.setOneTimeBoot(.cd)
+                if json { try printJSON(["bootOnce": "cd"] .merging(warning.map { ["warning": $0] } ?? [:]) { a, _ in a }) }
+                else { print(warning.map { "the next reset boots from the virtual CD; \($0)" } ?? "the next reset boots once from the virtual CD") }
             default:
                 let outcome: PowerOutcome?
                 switch argument {
