@@ -334,6 +334,16 @@ public struct BMCDriver: Sendable {
         throw lastError ?? RedfishError.unsupported(operation: "boot-once", detail: "no URI to set the boot override on")
     }
 
+    // MARK: Secure Boot
+
+    /// `SecureBoot.SecureBootEnable` of the system: the setting the install boot and ESXi's first boot will run
+    /// under (ESXi skips `%firstboot` when it is on). Nil when the BMC has no SecureBoot resource.
+    public func secureBoot() async throws -> SecureBoot? {
+        let system = try await client.get(systemURI, as: ComputerSystem.self)
+        guard let uri = system.secureBoot?.id else { return nil }
+        return try await client.get(uri, as: SecureBoot.self)
+    }
+
     // MARK: Power
 
     public func powerState() async throws -> String {
