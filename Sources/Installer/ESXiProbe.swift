@@ -8,11 +8,13 @@ import VSphere
 /// The login is the only way to read the boot time on a real host (hostd refuses property reads without a session).
 public struct ESXiProbe: Sendable {
     let client: VSphereClient
-    let address: String
+    public let address: String
+    public let port: Int
 
     public init(http: CurlHTTPClient, address: String, port: Int, useTLS: Bool) {
         self.client = VSphereClient(http: http, address: address, port: port, useTLS: useTLS)
         self.address = address
+        self.port = port
     }
 
     public func observe(password: String?) async -> ESXiObservation {

@@ -208,48 +208,29 @@ struct HostInstall: Sendable {
         if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter) }
 
         enter(.waitESXi, "waiting for ESXi on \(plan.esxiAddress):\(options.esxiPort)")
-        var judge = ReadinessJudge(address: plan.esxiAddress.description, expected: context.remaster.installer.build, baseline: baseline)
-        let esxiStart = context.clock.now()
+        let wait = ESXiReadinessWait(probe: probe, expected: context.remaster.installer.build, baseline: baseline,
+                                     password: target.rootPassword, clock: context.clock, timeout: limits.esxi,
+                                     pollInterval: options.pollInterval)
         var lastReported: Int64 = -1
-        var lastNote: String?
-        while true {
+        let evidence = try await wait.run(restartedAt: restartedAt, beforeEachLook: {
             if let bytes = context.server.registry.statistics(host: name)?.bytesServed, bytes != lastReported {
                 lastReported = bytes
                 progress.bytesRead = bytes
                 emit(InstallEvent(host: name, kind: .progress, phase: .waitESXi, message: "image read",
                                   bytesRead: bytes, imageBytes: image.byteCount, elapsed: elapsed()))
             }
-            let observation = await probe.observe(password: target.rootPassword)
-            let verdict = judge.judge(observation, secondsSinceRestart: context.clock.now() - restartedAt)
-            switch verdict {
-            case .ready(let evidence):
-                emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: evidence, elapsed: elapsed()))
-                if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
-                    enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")
-                    let configuration = HostConfiguration(http: context.http, address: plan.esxiAddress.description,
-                                                          port: options.esxiPort, useTLS: options.esxiTLS)
-                    let done = try await phase(.configure, limits.bmcAction) { try await configuration.enableSSH(password: password) }
-                    emit(InstallEvent(host: name, kind: .note, phase: .configure, message: done, elapsed: elapsed()))
-                }
-                return try await finish(driver: driver, enter: enter)
-            case .loginRefused:
-                throw InstallError.esxiLoginRefused(address: plan.esxiAddress.description, port: options.esxiPort)
-            case .notTheImage(let evidence):
-                if evidence != lastNote {
-                    lastNote = evidence
-                    emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: evidence, elapsed: elapsed()))
-                }
-                if context.clock.now() - esxiStart > limits.esxi.seconds {
-                    throw InstallError.esxiNotTheImage(seconds: limits.esxi.seconds, evidence: evidence)
-                }
-            case .waiting(let reason):
-                if context.clock.now() - esxiStart > limits.esxi.seconds {
-                    throw InstallError.esxiNotReady(address: plan.esxiAddress.description, port: options.esxiPort,
-                                                    seconds: limits.esxi.seconds, lastError: lastNote ?? reason)
-                }
-            }
-            try await context.clock.sleep(options.pollInterval)
+        }, note: { note in
+            emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: note, elapsed: elapsed()))
+        })
+        emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: evidence, elapsed: elapsed()))
+        if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
+            enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")
+            let configuration = HostConfiguration(http: context.http, address: plan.esxiAddress.description,
+                                                  port: options.esxiPort, useTLS: options.esxiTLS)
+            let done = try await phase(.configure, limits.bmcAction) { try await configuration.enableSSH(password: password) }
+            emit(InstallEvent(host: name, kind: .note, phase: .configure, message: done, elapsed: elapsed()))
         }
+        return try await finish(driver: driver, enter: enter)
     }
 
     /// Reads `SecureBoot.SecureBootEnable`. Under Secure Boot ESXi skips `%firstboot`: a user's `firstboot:` script

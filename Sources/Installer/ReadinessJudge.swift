@@ -53,7 +53,7 @@ struct ReadinessJudge: Sendable {
             return .notTheImage(otherBuild(sighting, expected: expected, bootedBeforeRestart: bootedBeforeRestart))
         }
         if bootedBeforeRestart == true {
-            return .notTheImage("\(address) still runs \(sighting.release) \(sighting.bootedText ?? ""), before the restart: "
+            return .notTheImage("\(address) still runs \(sighting.release) \(sighting.bootedText ?? "booted"), before the restart: "
                 + "the host did not boot the image (it ran this build already)")
         }
         if bootedBeforeRestart == nil, asBefore, !sawSilence {
@@ -64,7 +64,7 @@ struct ReadinessJudge: Sendable {
         let build = expected.map { _ in "\(sighting.release) (the image's build)" } ?? "\(sighting.release) (the image names no build= to compare)"
         let booted: String
         if let uptime = sighting.uptime {
-            booted = "\(sighting.bootedText ?? "booted") \(Int((secondsSinceRestart - uptime).rounded())) s after the restart"
+            booted = "\(sighting.bootedText ?? "booted"), \(Int((secondsSinceRestart - uptime).rounded())) s after the restart"
         } else {
             booted = sawSilence ? "boot time unreadable, the address went silent after the restart"
                 : "boot time unreadable, and something else answered before the insert"
@@ -84,10 +84,10 @@ struct ReadinessJudge: Sendable {
     private func otherBuild(_ sighting: ESXiSighting, expected: InstallerBuild, bootedBeforeRestart: Bool?) -> String {
         switch bootedBeforeRestart {
         case true?:
-            return "\(address) still runs \(sighting.release) \(sighting.bootedText ?? ""), before the restart: the host did not boot the image"
+            return "\(address) still runs \(sighting.release) \(sighting.bootedText ?? "booted"), before the restart: the host did not boot the image"
         case false?:
-            return "\(address) runs \(sighting.release) \(sighting.bootedText ?? ""), after the restart, but the image installs "
-                + "\(expected): the host booted another system (its disk?), not the image"
+            return "\(address) runs \(sighting.release) \(sighting.bootedText ?? "booted"), after the restart, but the image installs "
+                + "\(expected): the host did not boot the image (it booted its disk or another system)"
         case nil:
             let why = sighting.login == .refused ? "root's login was refused" : "no login"
             return "\(address) still runs \(sighting.release), not the image's \(expected) (boot time unreadable: \(why)): "

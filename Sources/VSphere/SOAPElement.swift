@@ -1,6 +1,6 @@
 /// One element of a SOAP answer, read by a deliberately small XML reader: local names (namespace prefixes dropped,
 /// as vim25 answers from ESXi, vCenter and govmomi put the same element under different prefixes), attributes by
-/// local name (`type` of a managed object reference, `xsi:type` of a property value), text with the five predefined
+/// name (`type` of a managed object reference; any prefixed one as `xsi:<name>`, e.g. `xsi:type`), text with the five predefined
 /// entities and numeric references decoded, and children in order. No DTDs, no external entities: nothing in a
 /// host's answer can make the reader fetch or expand anything.
 public struct SOAPElement: Sendable, Equatable {
@@ -90,7 +90,10 @@ public struct SOAPElement: Sendable, Equatable {
                 while index < scalars.count, scalars[index] != quote { index += 1 }
                 guard index < scalars.count else { throw Malformed(description: "unterminated attribute \(attribute)") }
                 if !attribute.hasPrefix("xmlns") {
-                    attributes[Self.local(attribute)] = SOAPText.unescape(String(String.UnicodeScalarView(scalars[start..<index])))
+                    // vim25's only prefixed attribute is the schema-instance type (`xsi:type`, or govmomi's
+                    // `XMLSchema-instance:type`); it must not overwrite a reference's own `type`.
+                    let key = attribute.contains(":") ? "xsi:" + Self.local(attribute) : attribute
+                    attributes[key] = SOAPText.unescape(String(String.UnicodeScalarView(scalars[start..<index])))
                 }
                 index += 1
             }

@@ -8,6 +8,14 @@ public struct ServiceContent: Sendable, Equatable {
         public let build: String
         public let apiType: String
         public let apiVersion: String
+
+        public init(fullName: String, version: String, build: String, apiType: String, apiVersion: String) {
+            self.fullName = fullName
+            self.version = version
+            self.build = build
+            self.apiType = apiType
+            self.apiVersion = apiVersion
+        }
     }
 
     public let about: About

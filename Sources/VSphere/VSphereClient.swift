@@ -156,7 +156,7 @@ public struct VSphereClient: Sendable {
         }
         if let fault = body.child("Fault") {
             let detail = fault.child("detail")?.children.first
-            let type = detail.map { $0.attributes["type"] ?? String($0.name.hasSuffix("Fault") ? $0.name.dropLast(5) : Substring($0.name)) }
+            let type = detail.map { $0.attributes["xsi:type"] ?? String($0.name.hasSuffix("Fault") ? $0.name.dropLast(5) : Substring($0.name)) }
             throw VSphereError.fault(operation: operation, endpoint: endpoint,
                                      fault: type ?? fault.child("faultcode")?.text ?? "fault",
                                      message: fault.child("faultstring")?.text ?? "")
