@@ -166,12 +166,13 @@ struct VSphereSOAPService: Sendable {
             sessions.withLockedValue { _ = $0.insert(key) }
             counters.withLockedValue { $0.successfulLogins += 1; $0.activeSessions += 1 }
             let now = Self.timestamp()
+            // Optional fields are left out when empty, as hostd and govmomi do (xsd minOccurs=0).
+            let userAgent = request.headers.first(name: "User-Agent").map { "<userAgent>\(escape($0))</userAgent>" } ?? ""
             var response = envelope("""
                 <LoginResponse xmlns="urn:vim25"><returnval><key>\(key)</key><userName>root</userName>\
                 <fullName>Administrator</fullName><loginTime>\(now)</loginTime><lastActiveTime>\(now)</lastActiveTime>\
                 <locale>en</locale><messageLocale>en</messageLocale><extensionSession>false</extensionSession>\
-                <ipAddress>127.0.0.1</ipAddress><userAgent>\(escape(request.headers.first(name: "User-Agent") ?? ""))</userAgent>\
-                <callCount>0</callCount></returnval></LoginResponse>
+                <ipAddress>127.0.0.1</ipAddress>\(userAgent)<callCount>0</callCount></returnval></LoginResponse>
                 """)
             response.headers.add(name: "Set-Cookie", value: "vmware_soap_session=\"\(key)\"; Path=/; HttpOnly; Secure;")
             return response
@@ -181,6 +182,8 @@ struct VSphereSOAPService: Sendable {
             counters.withLockedValue { $0.activeSessions -= 1 }
             return envelope("<LogoutResponse xmlns=\"urn:vim25\"></LogoutResponse>")
         case "CurrentTime":
+            // Only inside a session, like govmomi's simulator (NotAuthenticated otherwise).
+            guard authenticated else { return notAuthenticated() }
             return envelope("<CurrentTimeResponse xmlns=\"urn:vim25\"><returnval>\(Self.timestamp())</returnval></CurrentTimeResponse>")
         case "RetrieveProperties", "RetrievePropertiesEx":
             // hostd answers property reads only inside a session (govmomi's simulator is laxer).
