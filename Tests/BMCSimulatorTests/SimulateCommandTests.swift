@@ -71,6 +71,40 @@ struct SimulateCommandTests {
         #expect(process.terminationStatus == 0)
     }
 
+    @Test("--secure-boot: every BMC reports SecureBootEnable true at the system's SecureBoot link")
+    func secureBootKnob() throws {
+        let curl = try Peer.tool("curl")
+        let marker = "Pw-\(UUID().uuidString)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
+        process.arguments = ["simulate", "--count", "1", "--vendors", "generic", "--first-address", "127.0.64.10", "--port", "0",
+                             "--plain-http", "--secure-boot", "--duration", "60", "--json"]
+        process.environment = ["VMEDIA_SIMULATOR_PASSWORD": marker]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var started = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !started.contains(UInt8(ascii: "\n")), process.isRunning, Date() < deadline { started.append(out.fileHandleForReading.availableData) }
+        let first = try #require(try JSONSerialization.jsonObject(with: started.split(separator: UInt8(ascii: "\n"))[0]) as? [String: Any])
+        let bmc = try #require((first["bmcs"] as? [[String: Any]])?.first)
+        let base = "http://127.0.64.10:\(bmc["port"] as? Int ?? 0)"
+        func get(_ path: String) throws -> [String: Any] {
+            let result = try Peer.run([curl, "-s", "-u", "root:\(marker)", base + path], timeout: 30)
+            return (try? JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]) ?? [:]
+        }
+        let systems = try get("/redfish/v1/Systems")
+        let systemPath = try #require(((systems["Members"] as? [[String: Any]])?.first?["@odata.id"]) as? String)
+        let link = try #require((try get(systemPath)["SecureBoot"] as? [String: Any])?["@odata.id"] as? String)
+        let secureBoot = try get(link)
+        #expect(secureBoot["SecureBootEnable"] as? Bool == true, "\(secureBoot)")
+        #expect(secureBoot["SecureBootCurrentBoot"] as? String == "Enabled")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+    }
+
     @Test("a non-loopback address is refused with exit 1 and a message naming the fix")
     func refusesRealAddresses() throws {
         let result = try VMediaBinary.run(["simulate", "--first-address", "192.0.2.10", "--duration", "0.1"], timeout: 30)
