@@ -247,27 +247,9 @@ struct HostInstall: Sendable {
                               + "if it is on, ESXi skips %firstboot", elapsed: elapsed()))
             return nil
         }
-        guard let enabled = state?.secureBootEnable else {
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
-                              message: "the BMC does not report Secure Boot; if it is on, ESXi skips %firstboot", elapsed: elapsed()))
-            return nil
-        }
-        guard enabled else {
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: "Secure Boot off", elapsed: elapsed()))
-            return false
-        }
-        if plan.kickstart.scripts.contains(where: { $0.section == .firstboot }) {
-            throw InstallError.secureBootSkipsFirstboot(bmc: plan.bmc.url, host: name)
-        }
-        if plan.kickstart.enableSSH {
-            guard target.rootPassword != nil else { throw InstallError.secureBootNeedsPassword(bmc: plan.bmc.url, host: name) }
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
-                              message: "Secure Boot on: ESXi will skip %firstboot, so SSH is enabled through the vSphere API after the install",
-                              elapsed: elapsed()))
-        } else {
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: "Secure Boot on (no %firstboot step planned)", elapsed: elapsed()))
-        }
-        return true
+        let note = try SecureBootPolicy.evaluate(enabled: state?.secureBootEnable, target: target)
+        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: note, elapsed: elapsed()))
+        return state?.secureBootEnable
     }
 
     private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void) async throws {

@@ -1,4 +1,5 @@
 import BMCSimulator
+import CurlHTTP
 import ESXi
 import Foundation
 import Installer
@@ -98,18 +99,7 @@ struct ReadinessFlowTests {
     func secureBootRefusesUserFirstboot() async throws {
         let run = try await InstallerFlowTests.install(count: 1, flavours: [.lenovoXCC], subnet: 149, customize: { _, config in
             config.secureBoot = true
-        }, targets: { lab in
-            lab.hosts.map { host in
-                let plan = host.target.plan
-                let k = plan.kickstart
-                let kickstart = Kickstart(rootPassword: k.rootPassword, keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk,
-                                          network: k.network, enableSSH: k.enableSSH,
-                                          scripts: k.scripts + [KickstartScript(section: .firstboot, body: "esxcli system ntp set --enabled=true\n")])
-                return InstallTarget(plan: HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username,
-                                                    password: plan.password, kickstart: kickstart, template: plan.template,
-                                                    systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword))
-            }
-        })
+        }, targets: { lab in lab.hosts.map { Self.withFirstbootScript($0.target) } })
         defer { Task { await run.lab.stop() } }
         let result = try #require(run.results.first)
         #expect(!result.succeeded)
@@ -121,5 +111,31 @@ struct ReadinessFlowTests {
         let simulator = run.lab.hosts[0].simulator
         #expect(simulator.insertedMedia.isEmpty)
         #expect(!simulator.requestLog.contains { $0.uri.contains("InsertMedia") || $0.method == "PATCH" })
+    }
+
+    @Test("vmedia check refuses the same plan under Secure Boot, and reports Secure Boot off elsewhere")
+    func checkRefusesUserFirstboot() async throws {
+        let directory = try TemporaryDirectory()
+        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.generic], subnet: 151, esxiPort: 9443,
+                                          customize: { index, config in config.secureBoot = index == 0 })
+        defer { Task { await lab.stop() } }
+        let http = CurlHTTPClient(maxConnectionsPerHost: 2)
+        defer { http.shutdown() }
+        let outcomes = await BMCMaintenance.run(.check, targets: lab.hosts.map { Self.withFirstbootScript($0.target) }, parallel: 2, http: http)
+        #expect(outcomes.map(\.succeeded) == [false, true])
+        #expect(outcomes[0].message.contains("ESXi skips %firstboot under Secure Boot"), "\(outcomes[0].message)")
+        #expect(outcomes[1].message.contains("Secure Boot off"), "\(outcomes[1].message)")
+    }
+
+    /// The host's plan with a user's own `firstboot:` script added.
+    static func withFirstbootScript(_ target: InstallTarget) -> InstallTarget {
+        let plan = target.plan
+        let k = plan.kickstart
+        let kickstart = Kickstart(rootPassword: k.rootPassword, keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk,
+                                  network: k.network, enableSSH: k.enableSSH,
+                                  scripts: k.scripts + [KickstartScript(section: .firstboot, body: "esxcli system ntp set --enabled=true\n")])
+        return InstallTarget(plan: HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username,
+                                            password: plan.password, kickstart: kickstart, template: plan.template,
+                                            systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword))
     }
 }
