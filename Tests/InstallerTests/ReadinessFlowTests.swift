@@ -2,7 +2,7 @@ import BMCSimulator
 import CurlHTTP
 import ESXi
 import Foundation
-import Installer
+@testable import Installer
 import Inventory
 import Testing
 import TestSupport
@@ -125,6 +125,22 @@ struct ReadinessFlowTests {
         #expect(outcomes.map(\.succeeded) == [false, true])
         #expect(outcomes[0].message.contains("ESXi skips %firstboot under Secure Boot"), "\(outcomes[0].message)")
         #expect(outcomes[1].message.contains("Secure Boot off"), "\(outcomes[1].message)")
+
+        // A hosts file that gives only a crypted hash: under Secure Boot the SSH step cannot log in, so it is refused
+        // before the insert; with ssh: false there is nothing to move.
+        let plan = lab.hosts[0].target.plan
+        func cryptedOnly(ssh: Bool) -> InstallTarget {
+            let k = plan.kickstart
+            let kickstart = Kickstart(rootPassword: .crypted(SHA512Crypt.hash(password: Array("Demo-Root-2026".utf8), salt: "abcdefgh")),
+                                      keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk, network: k.network, enableSSH: ssh)
+            return InstallTarget(plan: HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username,
+                                                password: plan.password, kickstart: kickstart, template: plan.template,
+                                                systemMediaSize: plan.systemMediaSize, rootPassword: nil))
+        }
+        #expect(cryptedOnly(ssh: true).rootPassword == nil)
+        #expect(throws: InstallError.self) { try SecureBootPolicy.evaluate(enabled: true, target: cryptedOnly(ssh: true)) }
+        #expect(try SecureBootPolicy.evaluate(enabled: true, target: cryptedOnly(ssh: false)) == "Secure Boot on (no %firstboot step planned)")
+        #expect(try SecureBootPolicy.evaluate(enabled: nil, target: cryptedOnly(ssh: true)).hasPrefix("the BMC does not report Secure Boot"))
     }
 
     /// The host's plan with a user's own `firstboot:` script added.

@@ -106,6 +106,41 @@ struct ReadinessPeerTests {
         #expect(evidence.hasSuffix("login not checked: the hosts file gives only a crypted root password"), "\(evidence)")
     }
 
+    @Test("VSphereClient reads govmomi's ESXi and vCenter: about, login, runtime.bootTime, CurrentTime; a bad login is InvalidLogin")
+    func clientAgainstGovmomi() async throws {
+        let esx = try GovmomiSimulator(address: "127.0.150.6", password: Self.password, version: "7.0.3", build: "21930508",
+                                       bootedSecondsAgo: 600)
+        defer { esx.stop() }
+        let vpx = try GovmomiSimulator(address: "127.0.150.7", password: Self.password, vCenter: true)
+        defer { vpx.stop() }
+        let http = http()
+        defer { http.shutdown() }
+        let client = VSphereClient(http: http, address: esx.address, port: esx.port, useTLS: false)
+        let content = try await client.serviceContent()
+        #expect(content.about.build == "21930508" && content.about.version == "7.0.3" && content.about.apiType == "HostAgent")
+        #expect(content.productDescription == "ESXi 7.0.3 build-21930508")
+        let session = try await client.login(userName: "root", password: Self.password, content: content)
+        #expect("\(session)" == "vSphere session of root")
+        let boot = try #require(try await client.hostBootTime(session))
+        #expect(abs(boot.timeIntervalSince(esx.bootTime)) < 1)
+        let now = try await client.currentTime(session)
+        #expect(abs(now.timeIntervalSince(boot) - 600) < 30)
+        try await client.logout(session)
+        await #expect(throws: VSphereError.self) { _ = try await client.currentTime(session) }
+        do {
+            _ = try await client.login(userName: "root", password: "wrong", content: content)
+            Issue.record("a wrong password was accepted")
+        } catch let error as VSphereError {
+            #expect(error.faultType == "InvalidLogin", "\(error)")
+        }
+        let center = try await VSphereClient(http: http, address: vpx.address, port: vpx.port, useTLS: false).serviceContent()
+        #expect(center.about.apiType == "VirtualCenter")
+        // Nothing listening: unreachable, not a fault.
+        await #expect(throws: VSphereError.self) {
+            _ = try await VSphereClient(http: http, address: "127.0.150.8", port: 9, useTLS: false).serviceContent()
+        }
+    }
+
     @Test("without a readable boot time, the same system as before the insert is not taken for the new one until the address goes silent")
     func silenceTellsAReboot() throws {
         let about = ServiceContent.About(fullName: "VMware ESXi 8.0.3 build-24280767", version: "8.0.3", build: "24280767",
