@@ -95,6 +95,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
+        .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
                     exclude: ["pycdlib_check.py"]),

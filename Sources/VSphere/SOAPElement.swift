@@ -198,8 +198,9 @@ public enum SOAPText {
         var rest = Substring(text)
         while let ampersand = rest.firstIndex(of: "&") {
             result += rest[..<ampersand]
-            guard let semicolon = rest[ampersand...].firstIndex(of: ";") else { break }
-            let entity = rest[rest.index(after: ampersand)..<semicolon]
+            rest = rest[ampersand...]
+            guard let semicolon = rest.firstIndex(of: ";") else { break }
+            let entity = rest[rest.index(after: rest.startIndex)..<semicolon]
             var replacement: String?
             switch entity {
             case "amp": replacement = "&"
@@ -216,8 +217,9 @@ public enum SOAPText {
                 result += replacement
                 rest = rest[rest.index(after: semicolon)...]
             } else {
+                // Not an entity this reader knows: kept as written.
                 result += "&"
-                rest = rest[rest.index(after: ampersand)...]
+                rest = rest.dropFirst()
             }
         }
         return result + rest
