@@ -131,11 +131,9 @@ struct ReadinessFlowTests {
         let plan = lab.hosts[0].target.plan
         func cryptedOnly(ssh: Bool) -> InstallTarget {
             let k = plan.kickstart
-            let kickstart = Kickstart(rootPassword: .crypted(SHA512Crypt.hash(password: Array("Demo-Root-2026".utf8), salt: "abcdefgh")),
-                                      keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk, network: k.network, enableSSH: ssh)
-            return InstallTarget(plan: HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username,
-                                                password: plan.password, kickstart: kickstart, template: plan.template,
-                                                systemMediaSize: plan.systemMediaSize, rootPassword: nil))
+            return Self.replacing(plan, kickstart: Kickstart(
+                rootPassword: .crypted(SHA512Crypt.hash(password: Array("Demo-Root-2026".utf8), salt: "abcdefgh")),
+                keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk, network: k.network, enableSSH: ssh), rootPassword: nil)
         }
         #expect(cryptedOnly(ssh: true).rootPassword == nil)
         #expect(throws: InstallError.self) { try SecureBootPolicy.evaluate(enabled: true, target: cryptedOnly(ssh: true)) }
@@ -145,13 +143,17 @@ struct ReadinessFlowTests {
 
     /// The host's plan with a user's own `firstboot:` script added.
     static func withFirstbootScript(_ target: InstallTarget) -> InstallTarget {
-        let plan = target.plan
-        let k = plan.kickstart
-        let kickstart = Kickstart(rootPassword: k.rootPassword, keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk,
-                                  network: k.network, enableSSH: k.enableSSH,
-                                  scripts: k.scripts + [KickstartScript(section: .firstboot, body: "esxcli system ntp set --enabled=true\n")])
-        return InstallTarget(plan: HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username,
-                                            password: plan.password, kickstart: kickstart, template: plan.template,
-                                            systemMediaSize: plan.systemMediaSize, rootPassword: plan.rootPassword))
+        let k = target.plan.kickstart
+        return replacing(target.plan, kickstart: Kickstart(
+            rootPassword: k.rootPassword, keyboard: k.keyboard, wipe: k.wipe, installDisk: k.installDisk, network: k.network,
+            enableSSH: k.enableSSH, scripts: k.scripts + [KickstartScript(section: .firstboot, body: "esxcli system ntp set --enabled=true\n")]),
+            rootPassword: target.plan.rootPassword)
+    }
+
+    /// `plan` with another kickstart and hosts-file root password.
+    static func replacing(_ plan: HostPlan, kickstart: Kickstart, rootPassword: Secret?) -> InstallTarget {
+        InstallTarget(plan: HostPlan(index: plan.index, vendor: plan.vendor, bmc: plan.bmc, username: plan.username,
+                                     password: plan.password, kickstart: kickstart, template: plan.template,
+                                     systemMediaSize: plan.systemMediaSize, rootPassword: rootPassword))
     }
 }
