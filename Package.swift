@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
                     exclude: ["pycdlib_check.py"]),
         .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
-        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi"]),
+        .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi", "Redfish"]),
         .testTarget(name: "MediaServerTests", dependencies: [
             "MediaServer", "LayeredMedia", "ISO9660", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),

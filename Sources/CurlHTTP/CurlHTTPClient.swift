@@ -12,7 +12,6 @@ import Logging
 public final class CurlHTTPClient: Sendable {
     private let driver: MultiDriver
     private let logger: Logger
-    private let warnedHosts = LockedSet()
 
     /// - Parameter maxConnectionsPerHost: upper bound of parallel connections to one host (BMCs are small
     ///   machines; more requests queue inside libcurl).
@@ -28,10 +27,6 @@ public final class CurlHTTPClient: Sendable {
     /// failures and `CancellationError` when the calling task is cancelled.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        if request.tls == .insecure, request.url.lowercased().hasPrefix("https://"),
-           let host = URLComponents(string: request.url)?.host, warnedHosts.insert(host) {
-            logger.warning("TLS certificate of \(host) is not verified (BMCs ship self-signed certificates); use --tls-ca FILE or --tls-pin to verify it")
-        }
         let transfer = try Transfer(request: request)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, Error>) in
@@ -54,13 +49,6 @@ public final class CurlHTTPClient: Sendable {
 enum CurlGlobal {
     private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
     static func ensureInitialized() { _ = initialized }
-}
-
-final class LockedSet: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: Set<String> = []
-    /// True when `value` was not yet present.
-    func insert(_ value: String) -> Bool { lock.withLock { values.insert(value).inserted } }
 }
 
 /// The state of one request while libcurl works on it. Owned by the driver thread once submitted;

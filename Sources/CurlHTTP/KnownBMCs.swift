@@ -19,19 +19,27 @@ public struct KnownBMCs: Sendable {
         try entries()[endpoint]
     }
 
-    /// Appends `endpoint pin`, creating the file (mode 0600) and its folder when missing.
+    /// Appends `endpoint pin`, creating the file (mode 0600) and its folder when missing. One `O_APPEND` write
+    /// per line, so hosts recorded at once by concurrent installs (or two vmedia runs) never overwrite each other.
     public func record(_ pin: String, for endpoint: String) throws {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let line = "\(endpoint) \(pin)\n"
-        if FileManager.default.fileExists(atPath: path) {
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(line.utf8))
-        } else {
-            try Data(line.utf8).write(to: url)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RecordError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let line = Array("\(endpoint) \(pin)\n".utf8)
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count else {
+            throw RecordError(path: path, reason: written < 0 ? String(cString: strerror(errno)) : "short write")
+        }
+    }
+
+    /// The known-BMCs file could not be written.
+    public struct RecordError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String {
+            "cannot record the BMC's TLS key in \(path): \(reason); make the file writable or pass --known-bmcs FILE"
         }
     }
 

@@ -5,6 +5,8 @@ import Foundation
 ///
 /// Other threads only touch `pending`/`cancelled`/`stopping` under the lock and nudge the thread with
 /// `curl_multi_wakeup`; every libcurl call on a handle happens here, so no handle is used by two threads.
+/// The nudge itself is sent under the lock and only while `stopped` is false, and the thread sets `stopped`
+/// under the lock before `curl_multi_cleanup`: a cancel or submit racing with shutdown never wakes a freed handle.
 final class MultiDriver: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
@@ -27,22 +29,31 @@ final class MultiDriver: @unchecked Sendable {
         let accepted = lock.withLock { () -> Bool in
             guard !stopping else { return false }
             pending.append(transfer)
+            wakeUpLocked()
             return true
         }
-        if accepted { curl_multi_wakeup(multi) } else { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
+        if !accepted { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
     }
 
     func cancel(_ id: UInt64) {
-        lock.withLock { _ = cancelled.insert(id) }
-        curl_multi_wakeup(multi)
+        lock.withLock {
+            _ = cancelled.insert(id)
+            wakeUpLocked()
+        }
     }
 
     func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopping = true }
-            return !stopping
+        lock.withLock {
+            guard !stopping else { return }
+            stopping = true
+            wakeUpLocked()
         }
-        if first { curl_multi_wakeup(multi) }
+    }
+
+    /// Interrupts `curl_multi_poll` (thread-safe in libcurl). Caller holds `lock`; once the driver thread has set
+    /// `stopped` the handle is (about to be) freed and there is nobody left to wake.
+    private func wakeUpLocked() {
+        if !stopped { curl_multi_wakeup(multi) }
     }
 
     private func loop() {
@@ -74,7 +85,11 @@ final class MultiDriver: @unchecked Sendable {
                     finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url)))
                 }
                 running.removeAll()
-                let late = lock.withLock { () -> [Transfer] in defer { pending.removeAll() }; return pending }
+                let late = lock.withLock { () -> [Transfer] in
+                    stopped = true
+                    defer { pending.removeAll() }
+                    return pending
+                }
                 for transfer in late { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
                 curl_multi_cleanup(multi)
                 return

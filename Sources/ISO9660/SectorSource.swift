@@ -52,15 +52,17 @@ public struct ByteArraySectorSource: SectorSource {
 /// A local image file read with `pread(2)`. It opens the file read-only once, and counts what it reads
 /// so benchmarks and tests can prove that parsing touches only metadata.
 public final class FileSectorSource: SectorSource, @unchecked Sendable {
-    // @unchecked: the descriptor is immutable after init and pread is thread-safe; the counters are
-    // guarded by `lock`.
+    // @unchecked: the descriptor is immutable after init and pread is thread-safe; the counters live in
+    // a `Locked` box.
     public let path: String
     public let byteCount: Int64
     private let descriptor: Int32
-    private let lock = Mutex()
-    private var readCalls = 0
-    private var bytesRead: Int64 = 0
-    private var blocks = Set<Int64>()
+    private struct Counters {
+        var readCalls = 0
+        var bytesRead: Int64 = 0
+        var blocks = Set<Int64>()
+    }
+    private let counters = Locked(Counters())
 
     public init(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -99,13 +101,13 @@ public final class FileSectorSource: SectorSource, @unchecked Sendable {
             }
             done += n
         }
-        lock.withLock {
-            readCalls += 1
-            bytesRead += Int64(count)
+        counters.withLock { counters in
+            counters.readCalls += 1
+            counters.bytesRead += Int64(count)
             if count > 0 {
                 let first = offset / 2048, last = (offset + Int64(count) - 1) / 2048
                 // Only small reads are recorded block by block; file data reads would bloat the set.
-                if last - first < 64 { for block in first...last { blocks.insert(block) } }
+                if last - first < 64 { for block in first...last { counters.blocks.insert(block) } }
             }
         }
         return buffer
@@ -120,21 +122,6 @@ public final class FileSectorSource: SectorSource, @unchecked Sendable {
     }
 
     public var statistics: Statistics {
-        lock.withLock { Statistics(readCalls: readCalls, bytesRead: bytesRead, distinctBlocks: blocks.count) }
-    }
-}
-
-/// A pthread mutex, so this module needs neither Foundation nor the Synchronization module (whose
-/// `Mutex` requires macOS 15).
-final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
+        counters.withLock { Statistics(readCalls: $0.readCalls, bytesRead: $0.bytesRead, distinctBlocks: $0.blocks.count) }
     }
 }

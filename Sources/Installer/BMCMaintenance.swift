@@ -61,16 +61,18 @@ public enum BMCMaintenance {
     /// Runs `action` on every target, at most `parallel` at once; `finished` sees each outcome as it arrives (from
     /// the calling task), the result lists them in the targets' order.
     public static func run(_ action: Action, targets: [InstallTarget], parallel: Int, http: CurlHTTPClient,
+                           knownBMCs: KnownBMCs = KnownBMCs(path: KnownBMCs.defaultPath),
                            logger: Logger = Logger(label: "vmedia.bmc"),
                            finished: (Outcome) -> Void = { _ in }) async -> [Outcome] {
         var outcomes = [Outcome?](repeating: nil, count: targets.count)
+        let connection = BMCConnection(http: http, knownBMCs: knownBMCs, logger: logger)
         await withTaskGroup(of: (Int, Outcome).self) { group in
             var next = 0
             func start() {
                 guard next < targets.count else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await one(action, targets[index], http: http, logger: logger)) }
+                group.addTask { (index, await one(action, targets[index], connection: connection)) }
             }
             for _ in 0..<max(1, parallel) { start() }
             while let (index, outcome) = await group.next() {
@@ -82,14 +84,17 @@ public enum BMCMaintenance {
         return outcomes.compactMap { $0 }
     }
 
-    static func one(_ action: Action, _ target: InstallTarget, http: CurlHTTPClient, logger: Logger) async -> Outcome {
+    static func one(_ action: Action, _ target: InstallTarget, connection: BMCConnection) async -> Outcome {
         let plan = target.plan
+        let logger = connection.logger
         let start = ContinuousClock.now
         let seconds = { (ContinuousClock.now - start).seconds }
-        let client = RedfishClient(transport: CurlTransport(http: http, baseURL: plan.bmc.url, tls: target.bmcTLS,
-                                                            connectTimeout: .seconds(15)),
-                                   credentials: .init(username: plan.username, password: plan.password.reveal()), logger: logger)
         do {
+            let endpoint = BMCConnection.Endpoint(plan.bmc)
+            let trust = try await connection.resolve(target.bmcTrust, for: endpoint, hostName: target.name)
+            if let warning = trust.warning { logger.warning("\(warning)") }
+            let client = connection.client(for: endpoint, trust: trust,
+                                           credentials: .init(username: plan.username, password: plan.password.reveal()))
             let message = try await client.withSession { client -> String in
                 let driver = try await BMCDriver.connect(client: client, expectedVendor: Vendor(configValue: plan.vendor.rawValue),
                                                          logger: logger)

@@ -44,8 +44,13 @@ public struct BMCKeyChanged: Error, CustomStringConvertible {
     public let file: String?
 
     public var description: String {
-        "\(url): the BMC's TLS public key changed (recorded \(expected)). Someone may be intercepting the connection, "
-            + "or the BMC's certificate was regenerated. If you replaced it on purpose, delete the line \"\(endpoint) …\""
-            + (file.map { " from \($0)" } ?? " from the known-BMCs file") + " and run again to record the new key"
+        let head = "\(url): the BMC's TLS public key changed (expected \(expected)). Someone may be intercepting the connection, "
+            + "or the BMC's certificate was regenerated. "
+        guard let file else {
+            // The pin came from the hosts file's tls_pin, not from a known-BMCs file.
+            return head + "If you replaced it on purpose, update tls_pin under the host's ipmi: in the hosts file "
+                + "(or write tls_pin: true to record the new key on first use)"
+        }
+        return head + "If you replaced it on purpose, delete the line \"\(endpoint) …\" from \(file) and run again to record the new key"
     }
 }

@@ -94,12 +94,17 @@ struct HostInstall: Sendable {
         let hostImage = plan.kickstart.installDisk.needsResolution ? nil : try image(for: plan)
 
         enter(.checkBMC, "logging in to \(plan.bmc.url)")
-        let transport = CurlTransport(http: context.http, baseURL: plan.bmc.url, tls: target.bmcTLS, connectTimeout: .seconds(15))
+        let connection = BMCConnection(http: context.http, knownBMCs: KnownBMCs(path: options.knownBMCsPath), logger: context.logger)
+        let endpoint = BMCConnection.Endpoint(plan.bmc)
+        let trust = try await connection.resolve(target.bmcTrust, for: endpoint, hostName: name)
+        if let warning = trust.warning {
+            emit(InstallEvent(host: name, kind: .warning, phase: .checkBMC, message: warning, elapsed: elapsed()))
+        }
         var timeouts = RedfishClient.Timeouts()
         timeouts.pollInterval = options.pollInterval < .seconds(2) ? options.pollInterval : .seconds(2)
-        let client = RedfishClient(transport: transport,
-                                   credentials: .init(username: plan.username, password: plan.password.reveal()),
-                                   timeouts: timeouts, logger: context.logger, sleep: context.clock.sleep)
+        let client = connection.client(for: endpoint, trust: trust,
+                                       credentials: .init(username: plan.username, password: plan.password.reveal()),
+                                       timeouts: timeouts, sleep: context.clock.sleep)
         try await client.withSession { client in
             do {
                 try await body(client: client, builtImage: hostImage, peer: peer, progress: progress, enter: enter, elapsed: elapsed)

@@ -7,6 +7,8 @@ public struct InstallEvent: Sendable, Codable, Equatable {
         case progress
         /// Something worth telling that is not a failure.
         case note
+        /// Something the operator should act on that does not stop the host (e.g. an unverified BMC certificate).
+        case warning
         /// The host finished: `result` says how.
         case finished
     }

@@ -1,3 +1,4 @@
+import CurlHTTP
 /// How an install run behaves; every field has the default `vmedia install` uses.
 public struct InstallOptions: Sendable {
     public struct Timeouts: Sendable {
@@ -23,6 +24,8 @@ public struct InstallOptions: Sendable {
     public var esxiPort: Int = 443
     /// Whether the probe uses https (real ESXi always does).
     public var esxiTLS = true
+    /// The known-BMCs file where BMC keys pinned on first use (`tls_pin: true`, `--tls-pin`) are recorded.
+    public var knownBMCsPath: String = KnownBMCs.defaultPath
     /// Pause between readiness probes and media-read polls.
     public var pollInterval: Duration = .seconds(5)
     public var timeouts = Timeouts()

@@ -1,5 +1,5 @@
-import CurlHTTP
 import Inventory
+import Redfish
 
 /// One host to install: its validated plan plus what the plan does not carry.
 public struct InstallTarget: Sendable {
@@ -8,10 +8,11 @@ public struct InstallTarget: Sendable {
     /// itself holds only a crypt hash with `rootpw: crypted`, the default). Without it the probe stops after
     /// `RetrieveServiceContent`.
     public let rootPassword: String?
-    /// How to verify the BMC's certificate (BMCs ship self-signed ones).
-    public let bmcTLS: TLSPolicy
+    /// How to verify the BMC's certificate: the command line's choice when it made one, else the hosts file's
+    /// (`ipmi: {tls_ca: …}` / `tls_pin: …`), else not at all with a warning (BMCs ship self-signed certificates).
+    public let bmcTrust: BMCTrust
 
-    public init(plan: HostPlan, rootPassword: String? = nil, bmcTLS: TLSPolicy = .insecure) {
+    public init(plan: HostPlan, rootPassword: String? = nil, bmcTrust: BMCTrust? = nil) {
         self.plan = plan
         if let rootPassword {
             self.rootPassword = rootPassword
@@ -22,9 +23,16 @@ public struct InstallTarget: Sendable {
         } else {
             self.rootPassword = nil
         }
-        self.bmcTLS = bmcTLS
+        self.bmcTrust = bmcTrust ?? plan.bmcTrust
     }
 
     /// The name the host is known by in events and reports.
     public var name: String { plan.hostname }
+}
+
+extension BMCConnection.Endpoint {
+    /// A hosts file's BMC address.
+    public init(_ endpoint: BMCEndpoint) {
+        self.init(baseURL: endpoint.url, host: endpoint.host, port: endpoint.effectivePort)
+    }
 }

@@ -1,4 +1,5 @@
 import ESXi
+import Redfish
 
 /// Everything vmedia needs to install one host, validated: where its BMC is and how to log in, the kickstart to
 /// put on its image, and the boot options for BOOT.CFG.
@@ -22,10 +23,14 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     /// the installer needs the password itself to prove ESXi accepts it (`Login` over the vSphere API).
     public let rootPassword: Secret?
 
+    /// How the BMC's TLS certificate is verified (`ipmi: {tls_ca: …}` / `tls_pin: …`; not at all by default).
+    public let bmcTrust: BMCTrust
+
     public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,
                 kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize,
-                rootPassword: Secret? = nil) {
+                rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified) {
         self.rootPassword = rootPassword
+        self.bmcTrust = bmcTrust
         self.index = index
         self.vendor = vendor
         self.bmc = bmc

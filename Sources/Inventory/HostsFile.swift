@@ -1,5 +1,6 @@
 import ESXi
 import Foundation
+import Redfish
 import Yams
 
 /// The hosts file: the old bash tool's `config.yaml` (read unchanged) plus vmedia's additions, turned into
@@ -30,7 +31,9 @@ public enum HostsFile {
     /// Keys of each mapping, for the unknown-key check and its "did you mean".
     static let topLevelKeys = ["hosts", "defaults", "simulated"]
     static let sectionKeys = ["ipmi", "esxi"]
-    static let ipmiKeys = ["vendor", "address", "username", "password"]
+    static let ipmiKeys = ["vendor", "address", "username", "password", "tls_ca", "tls_pin"]
+    /// How the BMC's certificate is verified: one choice, so a host's own key replaces both of `defaults:`.
+    static let trustKeys: Set<String> = ["tls_ca", "tls_pin"]
     static let esxiKeys = [
         // The old tool's keys.
         "esxi_disk", "password", "address", "gateway", "netmask", "hostname", "mgtnic",
@@ -192,6 +195,10 @@ struct Reader {
                 if let node = mapping[name], !isNull(node) {
                     let own = entries(of: node, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
                                       in: "host \(index + 1) \(name)")
+                    // The certificate keys are one choice: a host's own tls_ca or tls_pin replaces both defaults.
+                    if name == "ipmi", !HostsFile.trustKeys.isDisjoint(with: own.keys) {
+                        for key in HostsFile.trustKeys { merged[key] = nil }
+                    }
                     merged.merge(own) { _, host in host }
                 } else if defaults[name] == nil {
                     report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
@@ -233,7 +240,7 @@ struct Reader {
                let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize {
                 plans.append(HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
                                       kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
-                                      rootPassword: kickstart.rootPassword))
+                                      rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust))
             }
         }
         return plans
@@ -246,6 +253,7 @@ struct Reader {
         var endpoint: (BMCEndpoint, Node)?
         var username: String?
         var password: Secret?
+        var trust: BMCTrust = .unverified
     }
 
     mutating func readBMC(_ section: Section, item: Node, label: String) -> BMCFields {
@@ -271,7 +279,57 @@ struct Reader {
             } else { fields.username = text }
         }
         fields.password = requiredSecret(section, "password", item: item, label: "\(label) ipmi")
+        fields.trust = readTrust(section, endpoint: fields.endpoint?.0, label: label)
         return fields
+    }
+
+    /// `tls_ca: FILE` (PEM, relative to the hosts file) or `tls_pin: true | sha256//BASE64`: how this BMC's
+    /// certificate is verified. Without either it is not (BMCs ship self-signed certificates) and vmedia warns.
+    mutating func readTrust(_ section: Section, endpoint: BMCEndpoint?, label: String) -> BMCTrust {
+        let ca = section["tls_ca"].flatMap { isNull($0.value) ? nil : $0 }
+        let pin = section["tls_pin"].flatMap { isNull($0.value) ? nil : $0 }
+        if ca != nil, let pin {
+            report(pin.key, "\(label): ipmi has both tls_ca and tls_pin",
+                   fix: "keep one: tls_ca: FILE verifies the certificate chain, tls_pin: true pins the BMC's key on first use")
+            return .unverified
+        }
+        if let endpoint, endpoint.scheme == .http, let given = ca ?? pin {
+            report(given.key, "\(label): \(scalar(given.key) ?? "tls") has no effect on the plain-http BMC address \(endpoint)",
+                   fix: "write the address as https://… (Redfish's default), or remove the key")
+            return .unverified
+        }
+        if let ca {
+            guard let path = scalar(ca.value), !path.isEmpty else {
+                report(ca.value, "\(label): tls_ca must be the path of a PEM file", fix: "write tls_ca: bmc-ca.pem (relative to the hosts file) or an absolute path")
+                return .unverified
+            }
+            let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  let data = FileManager.default.contents(atPath: full) else {
+                report(ca.value, "\(label): cannot read the CA file \(full) (tls_ca)",
+                       fix: "give the PEM file of the CA that signed the BMC's certificate; relative paths start at the hosts file's folder")
+                return .unverified
+            }
+            guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+                report(ca.value, "\(label): the CA file \(full) (tls_ca) holds no PEM certificate",
+                       fix: "give a PEM file with '-----BEGIN CERTIFICATE-----' blocks (convert DER with: openssl x509 -inform der -in ca.cer -out ca.pem)")
+                return .unverified
+            }
+            return .certificateAuthority(path: full)
+        }
+        if let pin {
+            switch scalar(pin.value)?.lowercased() {
+            case "true", "yes", "on": return .pinOnFirstUse
+            case "false", "no", "off": return .unverified
+            default:
+                if let text = scalar(pin.value), BMCTrust.isPin(text) { return .pinned(text) }
+                report(pin.value, "\(label): tls_pin must be true (pin the key on first use) or a pin sha256//BASE64",
+                       fix: "write tls_pin: true, or the pin vmedia bmc --tls-pin recorded (sha256// and 44 base64 characters)")
+                return .unverified
+            }
+        }
+        return .unverified
     }
 
     // MARK: - esxi

@@ -19,17 +19,7 @@ struct BMCOptions: ParsableArguments {
     @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the BMC password from the first line of this file.", valueName: "file"))
     var passwordFile: String?
 
-    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("Verify the BMC's certificate against the CA certificates in this PEM file.", valueName: "file"))
-    var tlsCA: String?
-
-    @Flag(name: .customLong("tls-pin"), help: "Pin the BMC's TLS key: recorded on first use in the known-BMCs file, checked on every later connection.")
-    var tlsPin = false
-
-    @Flag(name: .long, help: "Do not verify the BMC's certificate (the default: BMCs ship self-signed certificates; a warning is printed).")
-    var insecure = false
-
-    @Option(name: .customLong("known-bmcs"), help: ArgumentHelp("The known-BMCs file for --tls-pin.", valueName: "file"))
-    var knownBMCs: String = KnownBMCs.defaultPath
+    @OptionGroup var tls: BMCTrustOptions
 
     @Option(name: .long, help: ArgumentHelp("Seconds one Redfish request may take (inserts get at least 240 s: iDRAC fetches the image during the call).", valueName: "seconds"))
     var timeout: Int = 30
@@ -44,9 +34,6 @@ struct BMCOptions: ParsableArguments {
         if let bmc { _ = try BMCAddress(bmc) }
         if passwordEnv != nil && passwordFile != nil {
             throw ValidationError("give the password with only one of --password-env VAR or --password-file FILE")
-        }
-        if [tlsCA != nil, tlsPin, insecure].filter({ $0 }).count > 1 {
-            throw ValidationError("choose one of --tls-ca FILE, --tls-pin or --insecure")
         }
         if let vendor, Vendor(configValue: vendor) == nil {
             throw ValidationError("--vendor \(vendor): expected dell, lenovo, hpe, supermicro or generic")
@@ -101,21 +88,18 @@ struct BMCOptions: ParsableArguments {
     }
 
     func withDriver<T: Sendable>(target: BMCTarget, _ body: @escaping @Sendable (BMCDriver) async throws -> T) async throws -> T {
-        let address = target.address
         let logger = self.logger
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         defer { http.shutdown() }
-        let connect = Duration.seconds(min(timeout, 15))
-        let store = KnownBMCs(path: knownBMCs)
-        let tls = try await BMCTLS.policy(for: address, caFile: tlsCA, pin: tlsPin, knownBMCs: store, http: http,
-                                          connectTimeout: connect, logger: logger)
-        let transport = CurlTransport(http: http, baseURL: address.baseURL, tls: tls, connectTimeout: connect,
-                                      knownBMCsPath: tlsPin ? store.path : nil, knownBMCsEndpoint: address.endpoint)
+        let connection = BMCConnection(http: http, knownBMCs: tls.store, connectTimeout: .seconds(min(timeout, 15)), logger: logger)
+        let endpoint = BMCConnection.Endpoint(target.address)
+        let trust = try await connection.resolve(tls.trust ?? target.trust ?? .unverified, for: endpoint, hostName: target.hostName)
+        if let warning = trust.warning { logger.warning("\(warning)") }
         var timeouts = RedfishClient.Timeouts()
         timeouts.request = .seconds(timeout)
         timeouts.insert = .seconds(max(timeout, 240))
-        let client = RedfishClient(transport: transport, credentials: .init(username: target.username, password: target.password),
-                                   timeouts: timeouts, logger: logger)
+        let client = connection.client(for: endpoint, trust: trust,
+                                       credentials: .init(username: target.username, password: target.password), timeouts: timeouts)
         let expected = target.vendor
         return try await client.withSession { client in
             try await body(try await BMCDriver.connect(client: client, expectedVendor: expected, logger: logger))
@@ -129,6 +113,10 @@ struct BMCTarget: Sendable {
     let username: String
     let password: String
     let vendor: Vendor?
+    /// The hosts file's choice for this BMC, when it came from one and the command line made none.
+    var trust: BMCTrust? = nil
+    /// The hosts-file host this BMC belongs to, for warnings that name it.
+    var hostName: String? = nil
 }
 
 /// JSON for `--json`: sorted keys, no escaped slashes.

@@ -14,6 +14,9 @@ struct CheckCommand: AsyncParsableCommand {
             are always deleted. A host whose esxi_disk is "serial:…" also has its serial mapped to a device id \
             through the BMC's drives, exactly as install will do it, and fails here if that is impossible.
 
+            BMC certificates: each host's tls_ca / tls_pin from the hosts file, or --tls-ca FILE / --tls-pin for \
+            every host of the run; a certificate the CA did not sign, or a pinned key that changed, fails that host.
+
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
             ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…}), then a \
             summary object ({"summary":true,"action":"check","succeeded":N,"failed":N,"hosts":[…]}).
@@ -21,6 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
             Examples:
               vmedia check --config hosts.yaml
               vmedia check --config hosts.yaml --hosts esx01,esx02 --json
+              vmedia check --config hosts.yaml --tls-pin
             """)
 
     @OptionGroup var selection: HostSelection
@@ -72,7 +76,8 @@ enum MaintenanceRun {
             if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
             fflush(nil)
         }
-        let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http) { outcome in
+        let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http,
+                                                knownBMCs: selection.tls.store) { outcome in
             if json { line(BMCMaintenance.OutcomeLine(outcome, action: action)) }
         }
         if json {

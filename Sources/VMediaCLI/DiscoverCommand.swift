@@ -69,7 +69,8 @@ struct DiscoverCommand: AsyncParsableCommand {
             guard !chosen.isEmpty else { throw CommandFailure("no host in \(config) matches \(host.joined(separator: ", "))") }
             for plan in chosen {
                 targets.append((plan.hostname, BMCTarget(address: try BMCAddress(plan.bmc.url), username: plan.username,
-                                                         password: plan.password.reveal(), vendor: Vendor(rawValue: plan.vendor.rawValue))))
+                                                         password: plan.password.reveal(), vendor: Vendor(rawValue: plan.vendor.rawValue),
+                                                         trust: plan.bmcTrust, hostName: plan.hostname)))
             }
         } else {
             let target = try options.directTarget()

@@ -15,6 +15,9 @@ struct HostSelection: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Hosts worked on at once.", valueName: "N"))
     var parallel: Int = 8
 
+    @OptionGroup(title: "BMC certificate verification")
+    var tls: BMCTrustOptions
+
     func validate() throws {
         guard (1...1024).contains(parallel) else { throw ValidationError("--parallel must be 1…1024") }
     }
@@ -24,7 +27,8 @@ struct HostSelection: ParsableArguments {
         let chosen = try hosts.map { list in
             try list.split(separator: ",").map { try HostsFileLoading.select(String($0).trimmingCharacters(in: .whitespaces), from: plans, config: config) }
         } ?? plans
-        return chosen.map { InstallTarget(plan: $0) }
+        let trust = tls.trust
+        return chosen.map { InstallTarget(plan: $0, bmcTrust: trust) }
     }
 }
 
@@ -132,6 +136,7 @@ struct InstallCommand: AsyncParsableCommand {
         options.parallel = selection.parallel
         options.anyPeer = anyPeer
         options.esxiPort = esxiPort
+        options.knownBMCsPath = selection.tls.knownBMCs
         options.timeouts.esxi = .seconds(esxiTimeout * 60)
         let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,

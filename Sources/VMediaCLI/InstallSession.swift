@@ -92,6 +92,8 @@ final class EventPrinter: @unchecked Sendable {
     private let names: [String]
     private let lock = NSLock()
     private var rows: [String: Row] = [:]
+    /// Warnings seen while the live table is drawn: printed under it at the end, so they never tear the table.
+    private var warnings: [String] = []
     private var drawnLines = 0
     private var lastDraw = 0.0
 
@@ -114,6 +116,7 @@ final class EventPrinter: @unchecked Sendable {
                 row.phase = event.phase.rawValue
                 row.result = event.succeeded == true ? "ok" : "FAILED"
             case .note where event.phase == .checkBMC && row.vendor.isEmpty: row.vendor = String(event.message.split(separator: ",").first ?? "")
+            case .warning: warnings.append("\(event.host): \(event.message)")
             default: break
             }
             rows[event.host] = row
@@ -158,7 +161,11 @@ final class EventPrinter: @unchecked Sendable {
 
     func finish(_ results: [HostResult]) {
         guard output != .json else { return }
-        if output == .table { redraw(force: true) }
+        if output == .table {
+            redraw(force: true)
+            let seen = lock.withLock { warnings }
+            if !seen.isEmpty { print("\nWarnings:\n" + seen.map { "  " + $0 }.joined(separator: "\n")) }
+        }
         let ok = results.filter(\.succeeded).count
         print("\n\(ok) of \(results.count) hosts succeeded.")
         for result in results where !result.succeeded {

@@ -1,4 +1,5 @@
 import BMCSimulator
+import CurlHTTP
 import ESXi
 import Foundation
 import Inventory
@@ -49,6 +50,10 @@ struct SimulatedLabHostsFile {
         return IPv4Address(value: bmc.value + 256)
     }
 
+    /// Every simulated BMC serves the same public test certificate (`SimulatorCertificate`), so the lab's hosts
+    /// file pins its key: the demo verifies its BMCs the way a careful operator would, with no warning.
+    static let simulatorKeyPin = PublicKeyPin.pin(certificatePEM: SimulatorCertificate.certificatePEM)
+
     var yaml: String {
         var text = """
             # A lab of simulated BMCs (vmedia simulate / vmedia demo): loopback addresses only.
@@ -61,8 +66,9 @@ struct SimulatedLabHostsFile {
             let esxi = Self.esxiAddress(forBMC: host.bmcAddress)?.description ?? "invalid"
             let gateway = IPv4Address(host.bmcAddress).map { IPv4Address(value: $0.value & 0xFFFF_0000 | 1).description } ?? "invalid"
             let scheme = host.useTLS ? "https" : "http"
+            let pin = host.useTLS ? Self.simulatorKeyPin.map { ", tls_pin: \"\($0)\"" } ?? "" : ""
             text += """
-                  - ipmi: {vendor: \(Self.vendor(of: host.flavour).rawValue), address: "\(scheme)://\(host.bmcAddress):\(host.bmcPort)", username: \(quoted(host.username)), password: \(quoted(host.passwordReference))}
+                  - ipmi: {vendor: \(Self.vendor(of: host.flavour).rawValue), address: "\(scheme)://\(host.bmcAddress):\(host.bmcPort)", username: \(quoted(host.username)), password: \(quoted(host.passwordReference))\(pin)}
                     esxi: {esxi_disk: local, password: \(quoted(rootPassword)), address: \(esxi), gateway: \(gateway), netmask: 255.255.0.0, hostname: \(host.hostname), mgtnic: vmnic0}
 
                 """

@@ -18,7 +18,11 @@ struct ValidateCommand: ParsableCommand {
             defaults:  {ipmi: …, esxi: …}, merged key by key into every host
             ipmi:      vendor (dell, lenovo, hpe, supermicro, generic),
                        address (HOST, HOST:PORT, https://HOST[:PORT]),
-                       username, password
+                       username, password,
+                       tls_ca (PEM file of the CA that signed the BMC's
+                       certificate) or tls_pin (true: pin the key on first
+                       use; or "sha256//…"); neither: not verified, with a
+                       warning (a host's own key replaces the default's)
             esxi:      esxi_disk (model, naa./t10./eui. id, or
                        "serial:SERIAL": vmedia install maps a drive serial
                        number to its naa./eui. id through the BMC), password,

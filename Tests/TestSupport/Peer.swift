@@ -3,14 +3,18 @@ import Testing
 
 /// Independent peer tools (xorriso, isoinfo, 7z, pycdlib, qemu, curl, sushy-emulator …) that tests run against.
 ///
-/// Locally a missing peer cancels the test with the reason printed; under `CI=true` it is a failure,
-/// because CI installs every peer (`Tests/Peers/setup.sh`) and a skip there would hide a broken setup.
+/// A plain `swift test` cancels a test whose peer is missing, with the reason printed. Under `CI=true`, and under
+/// `bash Tests/run` (which installs every peer with `Tests/Peers/setup.sh` and sets `VMEDIA_REQUIRE_PEERS=1`), it
+/// is a failure: a skip there would hide a broken setup, and a green local run must mean what CI means.
 public enum Peer {
     /// The package root, found from this file's path (Tests/TestSupport/Peer.swift).
     public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Whether a missing peer fails the test instead of skipping it.
+    public static var peersRequired: Bool { isCI || ProcessInfo.processInfo.environment["VMEDIA_REQUIRE_PEERS"] == "1" }
 
     /// The absolute path of `name` on PATH (or the venv's bin), or cancels/fails the test.
     public static func tool(_ name: String, package: String? = nil) throws -> String {
@@ -51,8 +55,8 @@ public enum Peer {
     }
 
     public static func unavailable(_ reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Never {
-        if isCI {
-            Issue.record("peer unavailable under CI=true: \(reason)", sourceLocation: sourceLocation)
+        if peersRequired {
+            Issue.record("peer unavailable under \(isCI ? "CI=true" : "VMEDIA_REQUIRE_PEERS=1 (bash Tests/run)"): \(reason)", sourceLocation: sourceLocation)
             throw PeerUnavailable(reason: reason)
         }
         print("skipped: \(reason)")
