@@ -28,6 +28,7 @@ struct HostInstall: Sendable {
         var inserted = false
         var bytesRead: Int64 = 0
         var url: String?
+        var evidence: String?
         init(start: Double) { _phaseStart = start }
         var phase: InstallPhase { lock.withLock { _phase } }
         func enter(_ phase: InstallPhase, at now: Double) {
@@ -72,7 +73,8 @@ struct HostInstall: Sendable {
                           message: failure ?? (context.options.goal == .installed ? "installed" : "reached \(context.options.goal.rawValue)"), bytesRead: progress.bytesRead, elapsed: elapsed(), succeeded: succeeded))
         return HostResult(host: name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
                           url: progress.url.map(Self.redact), succeeded: succeeded, phase: succeeded ? .done : failedPhase,
-                          failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed())
+                          failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed(),
+                          evidence: progress.evidence)
     }
 
     /// The URL with its token shortened: reports and logs must not hand out a readable path to the image.
@@ -227,6 +229,7 @@ struct HostInstall: Sendable {
         }, note: { note in
             emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: note, elapsed: elapsed()))
         })
+        progress.evidence = evidence
         emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: evidence, elapsed: elapsed()))
         if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
             enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")

@@ -31,6 +31,7 @@ struct ReadinessFlowTests {
         let result = try #require(run.results.first)
         #expect(!result.succeeded)
         #expect(result.phase == .waitESXi)
+        #expect(result.evidence == nil)
         let failure = result.failure ?? ""
         #expect(failure.contains("\(esxi) runs ESXi 7.0.3 build-21930508"), "\(failure)")
         #expect(failure.contains("the image installs ESXi 8.0.3 build-24280767: the host did not boot the image"), "\(failure)")
@@ -61,6 +62,9 @@ struct ReadinessFlowTests {
         let evidence = try #require(notes.first { $0.contains("(the image's build)") })
         #expect(evidence.hasPrefix("ESXi 8.0.3 build-24280767 (the image's build), booted "), "\(evidence)")
         #expect(evidence.contains("s after the restart, accepts root's password"), "\(evidence)")
+        #expect(result.evidence == evidence, "--json and JUnit carry the evidence")
+        #expect(JUnitReport.xml(run.results).contains("evidence: ESXi 8.0.3 build-24280767 (the image&apos;s build)")
+                || JUnitReport.xml(run.results).contains("evidence: ESXi 8.0.3 build-24280767 (the image's build)"))
         #expect(run.lab.hosts[0].simulator.esxiHost?.release.build == "24280767")
     }
 
