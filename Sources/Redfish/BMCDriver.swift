@@ -16,6 +16,8 @@ public struct BMCInfo: Sendable, Encodable {
     public let bootOverride: String?
     public let bootProgress: String?
     public let authentication: String
+    /// `SecureBoot.SecureBootEnable` as "on"/"off"; nil when the BMC has no SecureBoot resource.
+    public let secureBoot: String?
     public let mediaSlots: [MediaSlot]
     public let warnings: [String]
 }
@@ -97,6 +99,7 @@ public struct BMCDriver: Sendable {
                        serialNumber: system.serialNumber, powerState: system.powerState,
                        bootOverride: system.boot.map { "\($0.overrideEnabled ?? "?")/\($0.overrideTarget ?? "?")" },
                        bootProgress: Self.bootProgress(of: system), authentication: auth,
+                       secureBoot: (try? await secureBoot())?.secureBootEnable.map { $0 ? "on" : "off" },
                        mediaSlots: slots.map { slot in
                            MediaSlot(uri: slot.odataID ?? "?", mediaTypes: slot.mediaTypes ?? [], image: slot.image,
                                      occupied: slot.isOccupied, usable: slot.isOpticalDrive && profile.acceptsSlot(slot, among: slots),
