@@ -66,8 +66,15 @@ struct ReadinessJudge: Sendable {
         if let uptime = sighting.uptime {
             booted = "\(sighting.bootedText ?? "booted"), \(Int((secondsSinceRestart - uptime).rounded())) s after the restart"
         } else {
-            booted = sawSilence ? "boot time unreadable, the address went silent after the restart"
-                : "boot time unreadable, and something else answered before the insert"
+            if sawSilence {
+                booted = "boot time unreadable, the address went silent after the restart"
+            } else {
+                switch baseline {
+                case .nothing?: booted = "boot time unreadable, nothing answered before the insert"
+                case .esxi(let before)?: booted = "boot time unreadable, \(before.release) answered before the insert"
+                case nil: booted = "boot time unreadable"
+                }
+            }
         }
         switch sighting.login {
         case .refused:

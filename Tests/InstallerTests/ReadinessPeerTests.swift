@@ -158,5 +158,18 @@ struct ReadinessPeerTests {
             return
         }
         #expect(ready.contains("the address went silent after the restart"))
+
+        // Nothing answered before the insert: the first ESXi with the image's build is the new one, and the evidence
+        // says on what ground when its boot time cannot be read.
+        var fresh = ReadinessJudge(address: "127.0.150.9", expected: Self.image, baseline: .nothing("connection refused"))
+        #expect(fresh.judge(seen, secondsSinceRestart: 400)
+                == .ready("ESXi 8.0.3 build-24280767 (the image's build), boot time unreadable, nothing answered before the insert; "
+                          + "login not checked: the hosts file gives only a crypted root password"))
+        // Another build answering is never the image's, whatever else is known.
+        let old = ESXiObservation.esxi(ESXiSighting(address: "127.0.150.9", about: ServiceContent.About(
+            fullName: "", version: "7.0.3", build: "21930508", apiType: "HostAgent", apiVersion: "7.0.3.0"),
+            login: .refused, bootTime: nil, uptime: nil))
+        #expect(fresh.judge(old, secondsSinceRestart: 400) == .notTheImage("127.0.150.9 still runs ESXi 7.0.3 build-21930508, not the image's "
+            + "ESXi 8.0.3 build-24280767 (boot time unreadable: root's login was refused): the host did not boot the image"))
     }
 }
