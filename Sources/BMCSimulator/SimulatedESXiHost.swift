@@ -26,6 +26,7 @@ public final class SimulatedESXiHost: Sendable {
     private let server: SimulatorHTTPServer
     private let countersBox: NIOLockedValueBox<Counters>
     private let servicesBox: NIOLockedValueBox<[SimulatedService]>
+    private let rulesetsBox: NIOLockedValueBox<[String: Bool]>
 
     public struct Counters: Sendable, Equatable {
         public var requests = 0
@@ -46,9 +47,12 @@ public final class SimulatedESXiHost: Sendable {
     public var counters: Counters { countersBox.withLockedValue { $0 } }
     /// The services now (tests read whether SSH was enabled through the API or by `%firstboot`).
     public var services: [SimulatedService] { servicesBox.withLockedValue { $0 } }
+    /// Firewall rule sets by key, enabled or not (ESXi's defaults: sshServer on).
+    public var firewallRulesets: [String: Bool] { rulesetsBox.withLockedValue { $0 } }
 
     private init(address: String, port: Int, hostname: String?, release: SimulatedRelease, bootTime: Date, firstbootSectionsRun: Int,
-                 server: SimulatorHTTPServer, counters: NIOLockedValueBox<Counters>, services: NIOLockedValueBox<[SimulatedService]>) {
+                 server: SimulatorHTTPServer, counters: NIOLockedValueBox<Counters>, services: NIOLockedValueBox<[SimulatedService]>,
+                 rulesets: NIOLockedValueBox<[String: Bool]>) {
         self.address = address
         self.port = port
         self.hostname = hostname
@@ -58,6 +62,7 @@ public final class SimulatedESXiHost: Sendable {
         self.server = server
         self.countersBox = counters
         self.servicesBox = services
+        self.rulesetsBox = rulesets
     }
 
     static func start(group: EventLoopGroup, address: String, port: Int, tls: NIOSSLContext?, system: InstalledSystem,
@@ -90,13 +95,17 @@ public final class SimulatedESXiHost: Sendable {
             SimulatedService(key: "TSM-SSH", label: "SSH", policy: sshPolicy, running: sshPolicy == "on"),
             SimulatedService(key: "ntpd", label: "NTP Daemon", policy: "off", running: false),
         ])
-        let service = VSphereSOAPService(rootPassword: rootPassword, hostname: hostname, release: release, bootTime: bootTime)
+        // ESXi's default firewall (govmomi's ESX model records the same): SSH server and client open.
+        let rulesets = NIOLockedValueBox(["sshServer": true, "sshClient": true, "syslog": false, "ntpClient": false])
+        let service = VSphereSOAPService(rootPassword: rootPassword, hostname: hostname, release: release, bootTime: bootTime,
+                                         services: services, rulesets: rulesets)
         let server = try await SimulatorHTTPServer.start(group: group, address: address, port: port, tls: tls) { request, loop in
             counters.withLockedValue { $0.requests += 1 }
-            return loop.makeSucceededFuture(service.respond(to: request, sessions: sessions, counters: counters, services: services))
+            return loop.makeSucceededFuture(service.respond(to: request, sessions: sessions, counters: counters))
         }
         return SimulatedESXiHost(address: address, port: server.port, hostname: hostname, release: release, bootTime: bootTime,
-                                 firstbootSectionsRun: firstbootSectionsRun, server: server, counters: counters, services: services)
+                                 firstbootSectionsRun: firstbootSectionsRun, server: server, counters: counters, services: services,
+                                 rulesets: rulesets)
     }
 
     public func stop() async {
@@ -111,13 +120,14 @@ struct VSphereSOAPService: Sendable {
     let hostname: String?
     let release: SimulatedRelease
     let bootTime: Date
+    let services: NIOLockedValueBox<[SimulatedESXiHost.SimulatedService]>
+    let rulesets: NIOLockedValueBox<[String: Bool]>
 
     /// hostd's API version follows its release (8.0.3 → 8.0.3.0).
     var apiVersion: String { release.version + ".0" }
 
     func respond(to request: SimulatedRequest, sessions: NIOLockedValueBox<Set<String>>,
-                 counters: NIOLockedValueBox<SimulatedESXiHost.Counters>,
-                 services: NIOLockedValueBox<[SimulatedESXiHost.SimulatedService]>) -> SimulatedResponse {
+                 counters: NIOLockedValueBox<SimulatedESXiHost.Counters>) -> SimulatedResponse {
         switch (request.method, request.path) {
         case (.GET, "/sdk/vimServiceVersions.xml"):
             return xml(.ok, """
@@ -188,10 +198,13 @@ struct VSphereSOAPService: Sendable {
         case "RetrieveProperties", "RetrievePropertiesEx":
             // hostd answers property reads only inside a session (govmomi's simulator is laxer).
             guard authenticated else { return notAuthenticated() }
-            return retrieveProperties(operation, body: body, services: services)
+            return retrieveProperties(operation, body: body)
         case "UpdateServicePolicy", "StartService", "StopService":
             guard authenticated else { return notAuthenticated() }
-            return changeService(operation, body: body, services: services)
+            return changeService(operation, body: body)
+        case "EnableRuleset", "DisableRuleset":
+            guard authenticated else { return notAuthenticated() }
+            return changeRuleset(operation, body: body)
         default:
             guard authenticated else { return notAuthenticated() }
             return fault("ServerFaultCode", "The operation \(operation) is not implemented by the vmedia ESXi simulator.",
@@ -223,8 +236,7 @@ struct VSphereSOAPService: Sendable {
     }
 
     /// The objects hostd has and the properties the simulator knows of each.
-    private func property(_ path: String, of object: (type: String, value: String),
-                          services: NIOLockedValueBox<[SimulatedESXiHost.SimulatedService]>) -> String? {
+    private func property(_ path: String, of object: (type: String, value: String)) -> String? {
         switch (object.type, object.value, path) {
         case ("HostSystem", "ha-host", "runtime.bootTime"):
             return "<val xsi:type=\"xsd:dateTime\">\(Self.timestamp(bootTime))</val>"
@@ -232,6 +244,14 @@ struct VSphereSOAPService: Sendable {
             return "<val xsi:type=\"xsd:string\">\(escape(hostname ?? "localhost"))</val>"
         case ("HostSystem", "ha-host", "configManager.serviceSystem"):
             return "<val type=\"HostServiceSystem\" xsi:type=\"ManagedObjectReference\">serviceSystem</val>"
+        case ("HostSystem", "ha-host", "configManager.firewallSystem"):
+            return "<val type=\"HostFirewallSystem\" xsi:type=\"ManagedObjectReference\">firewallSystem</val>"
+        case ("HostFirewallSystem", "firewallSystem", "firewallInfo"):
+            let entries = rulesets.withLockedValue { $0 }.sorted { $0.key < $1.key }.map { key, enabled in
+                "<ruleset><key>\(key)</key><label>\(key)</label><required>false</required><enabled>\(enabled)</enabled></ruleset>"
+            }.joined()
+            return "<val xsi:type=\"HostFirewallInfo\"><defaultPolicy><incomingBlocked>true</incomingBlocked>"
+                + "<outgoingBlocked>true</outgoingBlocked></defaultPolicy>\(entries)</val>"
         case ("HostServiceSystem", "serviceSystem", "serviceInfo"):
             let entries = services.withLockedValue { $0 }.map { service in
                 "<service><key>\(service.key)</key><label>\(escape(service.label))</label><required>false</required>"
@@ -246,12 +266,11 @@ struct VSphereSOAPService: Sendable {
         }
     }
 
-    private static let knownObjects: Set<String> = ["HostSystem:ha-host", "HostServiceSystem:serviceSystem"]
+    private static let knownObjects: Set<String> = ["HostSystem:ha-host", "HostServiceSystem:serviceSystem", "HostFirewallSystem:firewallSystem"]
 
     /// `RetrievePropertiesEx` answers `returnval/objects/{obj,propSet}`; the older `RetrieveProperties` answers a list
     /// of `returnval/{obj,propSet}`.
-    private func retrieveProperties(_ operation: String, body: String,
-                                    services: NIOLockedValueBox<[SimulatedESXiHost.SimulatedService]>) -> SimulatedResponse {
+    private func retrieveProperties(_ operation: String, body: String) -> SimulatedResponse {
         guard let object = SOAPRequest.reference("obj", in: body) else {
             return fault("ServerFaultCode", "A specified parameter was not correct: specSet.objectSet.obj", detail: "InvalidArgumentFault",
                          type: "InvalidArgument", fields: "<invalidProperty>specSet</invalidProperty>")
@@ -263,7 +282,7 @@ struct VSphereSOAPService: Sendable {
         }
         var propSets = ""
         for path in SOAPRequest.elements("pathSet", in: body) {
-            guard let value = property(path, of: object, services: services) else {
+            guard let value = property(path, of: object) else {
                 return fault("ServerFaultCode", "", detail: "InvalidPropertyFault", type: "InvalidProperty",
                              fields: "<name>\(escape(path))</name>")
             }
@@ -274,8 +293,24 @@ struct VSphereSOAPService: Sendable {
         return envelope("<\(operation)Response xmlns=\"urn:vim25\">\(result)</\(operation)Response>")
     }
 
-    private func changeService(_ operation: String, body: String,
-                               services: NIOLockedValueBox<[SimulatedESXiHost.SimulatedService]>) -> SimulatedResponse {
+    private func changeRuleset(_ operation: String, body: String) -> SimulatedResponse {
+        guard SOAPRequest.reference("_this", in: body).map({ $0.type == "HostFirewallSystem" && $0.value == "firewallSystem" }) == true else {
+            return fault("ServerFaultCode", "The object has already been deleted or has not been completely created",
+                         detail: "ManagedObjectNotFoundFault", type: "ManagedObjectNotFound")
+        }
+        let id = SOAPRequest.element("id", in: body) ?? ""
+        let found = rulesets.withLockedValue { rulesets -> Bool in
+            guard rulesets[id] != nil else { return false }
+            rulesets[id] = operation == "EnableRuleset"
+            return true
+        }
+        guard found else {
+            return fault("ServerFaultCode", "The object or item referred to could not be found.", detail: "NotFoundFault", type: "NotFound")
+        }
+        return envelope("<\(operation)Response xmlns=\"urn:vim25\"></\(operation)Response>")
+    }
+
+    private func changeService(_ operation: String, body: String) -> SimulatedResponse {
         guard SOAPRequest.reference("_this", in: body).map({ $0.type == "HostServiceSystem" && $0.value == "serviceSystem" }) == true else {
             return fault("ServerFaultCode", "The object has already been deleted or has not been completely created",
                          detail: "ManagedObjectNotFoundFault", type: "ManagedObjectNotFound")

@@ -118,6 +118,35 @@ public struct VSphereClient: Sendable {
         _ = try await call("StartService", this: serviceSystem, arguments: "<id>\(SOAPText.escape(id))</id>", session: session)
     }
 
+    // MARK: HostFirewallSystem
+
+    /// The host's `HostFirewallSystem` (`configManager.firewallSystem`).
+    public func firewallSystem(_ session: VSphereSession) async throws -> ManagedObjectReference {
+        let values = try await properties(of: .standaloneHost, ["configManager.firewallSystem"], session: session)
+        guard let reference = ManagedObjectReference(values["configManager.firewallSystem"]) else {
+            throw VSphereError.malformed(operation: "RetrievePropertiesEx", detail: "the host has no configManager.firewallSystem")
+        }
+        return reference
+    }
+
+    /// `HostFirewallSystem.firewallInfo.ruleset`: each rule set's key (`sshServer`) and whether it is enabled.
+    public func firewallRulesets(_ firewallSystem: ManagedObjectReference, session: VSphereSession) async throws -> [String: Bool] {
+        let values = try await properties(of: firewallSystem, ["firewallInfo"], session: session)
+        guard let info = values["firewallInfo"] else {
+            throw VSphereError.malformed(operation: "RetrievePropertiesEx", detail: "\(firewallSystem) has no firewallInfo")
+        }
+        var rulesets: [String: Bool] = [:]
+        for ruleset in info.children("ruleset") {
+            if let key = ruleset.child("key")?.text { rulesets[key] = ruleset.child("enabled")?.text == "true" }
+        }
+        return rulesets
+    }
+
+    /// `EnableRuleset`: opens the rule set's ports (what `esxcli network firewall ruleset set --enabled=true` does).
+    public func enableRuleset(_ firewallSystem: ManagedObjectReference, id: String, session: VSphereSession) async throws {
+        _ = try await call("EnableRuleset", this: firewallSystem, arguments: "<id>\(SOAPText.escape(id))</id>", session: session)
+    }
+
     // MARK: Envelopes
 
     /// The request envelope of `operation` on `this` (exposed for tests that compare servers' answers).

@@ -83,7 +83,8 @@ struct ReadinessFlowTests {
         #expect(ssh.policy == "on" && ssh.running)
         let notes = run.events.filter { $0.kind == .note }.map(\.message)
         #expect(notes.contains { $0.hasPrefix("Secure Boot on: ESXi will skip %firstboot") })
-        #expect(notes.contains("SSH enabled through the vSphere API: TSM-SSH policy on, running (read back)"))
+        #expect(notes.contains("SSH enabled through the vSphere API: TSM-SSH policy on, running, firewall rule set sshServer enabled (read back)"))
+        #expect(host.firewallRulesets["sshServer"] == true)
     }
 
     @Test("Secure Boot off: %firstboot enables SSH and no API step runs")

@@ -141,6 +141,40 @@ struct ReadinessPeerTests {
         }
     }
 
+    @Test("the SSH step's firewall part against govmomi: EnableRuleset(sshServer) on a closed rule set, read back enabled")
+    func firewallStepAgainstGovmomi() async throws {
+        let simulator = try GovmomiSimulator(address: "127.0.150.10", password: Self.password, bootedSecondsAgo: 20)
+        defer { simulator.stop() }
+        let http = http()
+        defer { http.shutdown() }
+        let client = VSphereClient(http: http, address: simulator.address, port: simulator.port, useTLS: false)
+        let session = try await client.login(userName: "root", password: Self.password, content: try await client.serviceContent())
+        let firewall = try await client.firewallSystem(session)
+        #expect(firewall.type == "HostFirewallSystem")
+        // govmomi's ESX model (recorded from a real host) has sshServer open: close it first, with a raw call.
+        let login = VSphereClient.envelope("Login", this: ManagedObjectReference(type: "SessionManager", value: "ha-sessionmgr"),
+                                           arguments: "<userName>root</userName><password>\(Self.password)</password>")
+        let endpoint = "http://\(simulator.address):\(simulator.port)/sdk"
+        let loggedIn = try await http.send(HTTPRequest(method: "POST", url: endpoint, headers: [("Content-Type", "text/xml")], body: Data(login.utf8)))
+        let cookie = try #require(loggedIn.headers.first { $0.name.lowercased() == "set-cookie" }?.value.split(separator: ";").first.map(String.init))
+        let disable = VSphereClient.envelope("DisableRuleset", this: firewall, arguments: "<id>sshServer</id>")
+        let disabled = try await http.send(HTTPRequest(method: "POST", url: endpoint, headers: [("Content-Type", "text/xml"), ("Cookie", cookie)],
+                                                       body: Data(disable.utf8)))
+        #expect(disabled.status == 200)
+        #expect(try await client.firewallRulesets(firewall, session: session)["sshServer"] == false)
+
+        let configuration = HostConfiguration(http: http, address: simulator.address, port: simulator.port, useTLS: false)
+        try await configuration.openFirewall(ruleset: "sshServer", session: session)
+        #expect(try await client.firewallRulesets(firewall, session: session)["sshServer"] == true)
+        do {
+            try await configuration.openFirewall(ruleset: "noSuchRuleset", session: session)
+            Issue.record("an unknown rule set was accepted")
+        } catch let error as VSphereError {
+            #expect(error.faultType == "NotFound", "\(error)")
+        }
+        try await client.logout(session)
+    }
+
     @Test("without a readable boot time, the same system as before the insert is not taken for the new one until the address goes silent")
     func silenceTellsAReboot() throws {
         let about = ServiceContent.About(fullName: "VMware ESXi 8.0.3 build-24280767", version: "8.0.3", build: "24280767",

@@ -12,7 +12,8 @@ import VSphere
 /// Our simulated ESXi must answer the vSphere API calls vmedia makes in the same SOAP shapes as govmomi's simulator
 /// (an independent implementation generated from the vim25 WSDL). Both get the same request bytes; the answers are
 /// read with Foundation's XMLParser (not vmedia's reader) into element paths with their `type`/`xsi:type`
-/// attributes. govmomi has no HostServiceSystem (UpdateServicePolicy, StartService), so those are not compared.
+/// attributes. govmomi 0.24 has no HostServiceSystem (UpdateServicePolicy, StartService), so those are not compared;
+/// HostFirewallSystem (firewallInfo, EnableRuleset) is.
 @Suite("SOAP answers agree with govmomi's simulator", .serialized)
 struct SOAPAgreementTests {
     static let password = "Agree-Root-2026"
@@ -172,6 +173,31 @@ struct SOAPAgreementTests {
             for shape in [time.0, time.1] {
                 #expect(VSphereDate.parse(shape.text["CurrentTimeResponse/returnval"] ?? "") != nil, "\(shape.text)")
             }
+
+            // Each server names its own HostFirewallSystem (hostd: firewallSystem; govmomi: a generated id).
+            func firewall(_ server: Server) async throws -> ManagedObjectReference {
+                let answer = try await send(http, server, "RetrievePropertiesEx", this: collector,
+                                            spec(["configManager.firewallSystem"]) + "<options></options>")
+                return ManagedObjectReference(type: "HostFirewallSystem", value: answer.text["\(objects)/propSet/val"] ?? "")
+            }
+            let firewalls = (try await firewall(ours), try await firewall(theirs))
+            let firewallSpec = { (reference: ManagedObjectReference) in
+                "<specSet><propSet><type>HostFirewallSystem</type><pathSet>firewallInfo</pathSet></propSet><objectSet>"
+                    + "<obj type=\"HostFirewallSystem\">\(reference.value)</obj><skip>false</skip></objectSet></specSet><options></options>"
+            }
+            let info = (try await send(http, ours, "RetrievePropertiesEx", this: collector, firewallSpec(firewalls.0)),
+                        try await send(http, theirs, "RetrievePropertiesEx", this: collector, firewallSpec(firewalls.1)))
+            agree("RetrievePropertiesEx firewallInfo", ours: info.0, theirs: info.1, required: [
+                "\(objects)/obj[type=HostFirewallSystem]", "\(objects)/propSet/val[xsi:type=HostFirewallInfo]",
+                "\(objects)/propSet/val/ruleset/key", "\(objects)/propSet/val/ruleset/enabled",
+                "\(objects)/propSet/val/defaultPolicy/incomingBlocked",
+            ])
+            let enable = (try await send(http, ours, "EnableRuleset", this: firewalls.0, "<id>sshServer</id>"),
+                          try await send(http, theirs, "EnableRuleset", this: firewalls.1, "<id>sshServer</id>"))
+            agree("EnableRuleset", ours: enable.0, theirs: enable.1, required: ["EnableRulesetResponse"], subsetOf: "EnableRulesetResponse")
+            let unknown = (try await send(http, ours, "EnableRuleset", this: firewalls.0, "<id>noSuchRuleset</id>"),
+                           try await send(http, theirs, "EnableRuleset", this: firewalls.1, "<id>noSuchRuleset</id>"))
+            agree("EnableRuleset (unknown id)", ours: unknown.0, theirs: unknown.1, required: ["Fault/detail/NotFoundFault[xsi:type=NotFound]"])
 
             let logout = (try await send(http, ours, "Logout", this: sessionManager), try await send(http, theirs, "Logout", this: sessionManager))
             agree("Logout", ours: logout.0, theirs: logout.1, required: ["LogoutResponse"], subsetOf: "LogoutResponse")
