@@ -46,6 +46,19 @@ struct ReadinessFlowTests {
         #expect(run.lab.hosts[0].simulator.esxiHost?.release.build == "21930508")
     }
 
+    @Test("the live table shows why a host is still waiting: the old system's evidence, cut to the terminal's width")
+    func tableShowsWaitingEvidence() {
+        let printer = EventPrinter(output: .lines, names: ["esx-01"])
+        let evidence = "10.0.0.5 still runs ESXi 7.0.3 build-21930508 booted 09:12 UTC, before the restart: the host did not boot the image"
+        printer.show(InstallEvent(host: "esx-01", kind: .phase, phase: .waitESXi, message: "waiting for ESXi on 10.0.0.5:443", elapsed: 60))
+        printer.show(InstallEvent(host: "esx-01", kind: .note, phase: .waitESXi, message: evidence, elapsed: 61))
+        let wide = printer.tableLines(width: 400)
+        #expect(wide.count == 2 && wide[1].hasPrefix("esx-01") && wide[1].contains("wait-esxi") && wide[1].hasSuffix(evidence), "\(wide)")
+        let narrow = printer.tableLines(width: 120)
+        #expect(narrow.allSatisfy { $0.count <= 120 }, "\(narrow)")
+        #expect(narrow[1].contains("10.0.0.5 still runs ESXi 7.0.3") && narrow[1].hasSuffix("…"))
+    }
+
     @Test("a fresh install over an old ESXi succeeds on the new build, booted after the restart, with the evidence reported")
     func freshInstallOverOldESXi() async throws {
         let subnet = 143
