@@ -293,28 +293,35 @@ struct VSphereSOAPService: Sendable {
         return envelope("<\(operation)Response xmlns=\"urn:vim25\">\(result)</\(operation)Response>")
     }
 
-    private func changeRuleset(_ operation: String, body: String) -> SimulatedResponse {
-        guard SOAPRequest.reference("_this", in: body).map({ $0.type == "HostFirewallSystem" && $0.value == "firewallSystem" }) == true else {
+    /// The `ManagedObjectNotFound` fault when `_this` is not the expected object, else nil.
+    private func wrongThis(_ body: String, type: String, value: String) -> SimulatedResponse? {
+        guard let this = SOAPRequest.reference("_this", in: body), this.type == type, this.value == value else {
+            let this = SOAPRequest.reference("_this", in: body)
             return fault("ServerFaultCode", "The object has already been deleted or has not been completely created",
-                         detail: "ManagedObjectNotFoundFault", type: "ManagedObjectNotFound")
+                         detail: "ManagedObjectNotFoundFault", type: "ManagedObjectNotFound",
+                         fields: this.map { "<obj type=\"\(escape($0.type))\">\(escape($0.value))</obj>" } ?? "")
         }
+        return nil
+    }
+
+    private func notFound() -> SimulatedResponse {
+        fault("ServerFaultCode", "The object or item referred to could not be found.", detail: "NotFoundFault", type: "NotFound")
+    }
+
+    private func changeRuleset(_ operation: String, body: String) -> SimulatedResponse {
+        if let refusal = wrongThis(body, type: "HostFirewallSystem", value: "firewallSystem") { return refusal }
         let id = SOAPRequest.element("id", in: body) ?? ""
         let found = rulesets.withLockedValue { rulesets -> Bool in
             guard rulesets[id] != nil else { return false }
             rulesets[id] = operation == "EnableRuleset"
             return true
         }
-        guard found else {
-            return fault("ServerFaultCode", "The object or item referred to could not be found.", detail: "NotFoundFault", type: "NotFound")
-        }
+        guard found else { return notFound() }
         return envelope("<\(operation)Response xmlns=\"urn:vim25\"></\(operation)Response>")
     }
 
     private func changeService(_ operation: String, body: String) -> SimulatedResponse {
-        guard SOAPRequest.reference("_this", in: body).map({ $0.type == "HostServiceSystem" && $0.value == "serviceSystem" }) == true else {
-            return fault("ServerFaultCode", "The object has already been deleted or has not been completely created",
-                         detail: "ManagedObjectNotFoundFault", type: "ManagedObjectNotFound")
-        }
+        if let refusal = wrongThis(body, type: "HostServiceSystem", value: "serviceSystem") { return refusal }
         let id = SOAPRequest.element("id", in: body) ?? ""
         let policy = SOAPRequest.element("policy", in: body)
         if operation == "UpdateServicePolicy", !["on", "off", "automatic"].contains(policy ?? "") {
@@ -330,9 +337,7 @@ struct VSphereSOAPService: Sendable {
             }
             return true
         }
-        guard found else {
-            return fault("ServerFaultCode", "The object or item referred to could not be found.", detail: "NotFoundFault", type: "NotFound")
-        }
+        guard found else { return notFound() }
         return envelope("<\(operation)Response xmlns=\"urn:vim25\"></\(operation)Response>")
     }
 

@@ -15,6 +15,17 @@ struct ReadinessPeerTests {
     static let password = "Peer-Root-2026"
     static let image = InstallerBuild(bootConfigValue: "8.0.3-0.35.24280767")
 
+    /// Runs `body` with govmomi's simulator on `address` and an HTTP client, both stopped afterwards.
+    private func withPeer(address: String, password: String = Self.password, version: String = "8.0.3", build: String = "24280767",
+                          bootedSecondsAgo: Double = 0, _ body: (GovmomiSimulator, CurlHTTPClient) async throws -> Void) async throws {
+        let simulator = try GovmomiSimulator(address: address, password: password, version: version, build: build,
+                                             bootedSecondsAgo: bootedSecondsAgo)
+        defer { simulator.stop() }
+        let http = http()
+        defer { http.shutdown() }
+        try await body(simulator, http)
+    }
+
     private func http() -> CurlHTTPClient {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
@@ -60,50 +71,42 @@ struct ReadinessPeerTests {
 
     @Test("the image's build booted before the restart is the old system too (a re-install that did not happen)")
     func sameBuildBootedBefore() async throws {
-        let simulator = try GovmomiSimulator(address: "127.0.150.2", password: Self.password, bootedSecondsAgo: 3600)
-        defer { simulator.stop() }
-        let http = http()
-        defer { http.shutdown() }
-        let (wait, restartedAt) = wait(simulator, http: http, password: Self.password, restartedSecondsAgo: 60, timeout: .seconds(1))
-        let error = await #expect(throws: InstallError.self) { _ = try await wait.run(restartedAt: restartedAt) }
-        #expect("\(error.map { "\($0)" } ?? "")".contains("still runs ESXi 8.0.3 build-24280767 booted"))
+        try await withPeer(address: "127.0.150.2", password: Self.password, bootedSecondsAgo: 3600) { simulator, http in
+            let (wait, restartedAt) = wait(simulator, http: http, password: Self.password, restartedSecondsAgo: 60, timeout: .seconds(1))
+            let error = await #expect(throws: InstallError.self) { _ = try await wait.run(restartedAt: restartedAt) }
+            #expect("\(error.map { "\($0)" } ?? "")".contains("still runs ESXi 8.0.3 build-24280767 booted"))
+        }
     }
 
     @Test("the image's build, booted after the restart, accepting root's password: success with the evidence")
     func matchingBuildSucceeds() async throws {
-        let simulator = try GovmomiSimulator(address: "127.0.150.3", password: Self.password, bootedSecondsAgo: 20)
-        defer { simulator.stop() }
-        let http = http()
-        defer { http.shutdown() }
-        let (wait, restartedAt) = wait(simulator, http: http, password: Self.password, restartedSecondsAgo: 300)
-        let evidence = try await wait.run(restartedAt: restartedAt)
-        #expect(evidence.hasPrefix("ESXi 8.0.3 build-24280767 (the image's build), booted "), "\(evidence)")
-        #expect(evidence.hasSuffix("s after the restart, accepts root's password"), "\(evidence)")
+        try await withPeer(address: "127.0.150.3", password: Self.password, bootedSecondsAgo: 20) { simulator, http in
+            let (wait, restartedAt) = wait(simulator, http: http, password: Self.password, restartedSecondsAgo: 300)
+            let evidence = try await wait.run(restartedAt: restartedAt)
+            #expect(evidence.hasPrefix("ESXi 8.0.3 build-24280767 (the image's build), booted "), "\(evidence)")
+            #expect(evidence.hasSuffix("s after the restart, accepts root's password"), "\(evidence)")
+        }
     }
 
     @Test("a wrong root password on the image's system fails at once with a clear message")
     func wrongPassword() async throws {
-        let simulator = try GovmomiSimulator(address: "127.0.150.4", password: Self.password, bootedSecondsAgo: 20)
-        defer { simulator.stop() }
-        let http = http()
-        defer { http.shutdown() }
-        let (wait, restartedAt) = wait(simulator, http: http, password: "Not-The-Password-1", restartedSecondsAgo: 300,
-                                       timeout: .seconds(30))
-        let start = Date()
-        let error = await #expect(throws: InstallError.self) { _ = try await wait.run(restartedAt: restartedAt) }
-        #expect("\(error.map { "\($0)" } ?? "")" == "ESXi on 127.0.150.4:\(simulator.port) refused root's login with the configured password; another installation may own that address")
-        #expect(Date().timeIntervalSince(start) < 10, "it did not wait for the timeout")
+        try await withPeer(address: "127.0.150.4", password: Self.password, bootedSecondsAgo: 20) { simulator, http in
+            let (wait, restartedAt) = wait(simulator, http: http, password: "Not-The-Password-1", restartedSecondsAgo: 300,
+                                           timeout: .seconds(30))
+            let start = Date()
+            let error = await #expect(throws: InstallError.self) { _ = try await wait.run(restartedAt: restartedAt) }
+            #expect("\(error.map { "\($0)" } ?? "")" == "ESXi on 127.0.150.4:\(simulator.port) refused root's login with the configured password; another installation may own that address")
+            #expect(Date().timeIntervalSince(start) < 10, "it did not wait for the timeout")
+        }
     }
 
     @Test("only a crypted-only hosts file skips the login, and the evidence says so")
     func cryptedOnlySkipsLogin() async throws {
-        let simulator = try GovmomiSimulator(address: "127.0.150.5", password: Self.password, bootedSecondsAgo: 20)
-        defer { simulator.stop() }
-        let http = http()
-        defer { http.shutdown() }
-        let (wait, restartedAt) = wait(simulator, http: http, password: nil, restartedSecondsAgo: 300)
-        let evidence = try await wait.run(restartedAt: restartedAt)
-        #expect(evidence.hasSuffix("login not checked: the hosts file gives only a crypted root password"), "\(evidence)")
+        try await withPeer(address: "127.0.150.5", password: Self.password, bootedSecondsAgo: 20) { simulator, http in
+            let (wait, restartedAt) = wait(simulator, http: http, password: nil, restartedSecondsAgo: 300)
+            let evidence = try await wait.run(restartedAt: restartedAt)
+            #expect(evidence.hasSuffix("login not checked: the hosts file gives only a crypted root password"), "\(evidence)")
+        }
     }
 
     @Test("VSphereClient reads govmomi's ESXi and vCenter: about, login, runtime.bootTime, CurrentTime; a bad login is InvalidLogin")
@@ -143,36 +146,34 @@ struct ReadinessPeerTests {
 
     @Test("the SSH step's firewall part against govmomi: EnableRuleset(sshServer) on a closed rule set, read back enabled")
     func firewallStepAgainstGovmomi() async throws {
-        let simulator = try GovmomiSimulator(address: "127.0.150.10", password: Self.password, bootedSecondsAgo: 20)
-        defer { simulator.stop() }
-        let http = http()
-        defer { http.shutdown() }
-        let client = VSphereClient(http: http, address: simulator.address, port: simulator.port, useTLS: false)
-        let session = try await client.login(userName: "root", password: Self.password, content: try await client.serviceContent())
-        let firewall = try await client.firewallSystem(session)
-        #expect(firewall.type == "HostFirewallSystem")
-        // govmomi's ESX model (recorded from a real host) has sshServer open: close it first, with a raw call.
-        let login = VSphereClient.envelope("Login", this: ManagedObjectReference(type: "SessionManager", value: "ha-sessionmgr"),
-                                           arguments: "<userName>root</userName><password>\(Self.password)</password>")
-        let endpoint = "http://\(simulator.address):\(simulator.port)/sdk"
-        let loggedIn = try await http.send(HTTPRequest(method: "POST", url: endpoint, headers: [("Content-Type", "text/xml")], body: Data(login.utf8)))
-        let cookie = try #require(loggedIn.headers.first { $0.name.lowercased() == "set-cookie" }?.value.split(separator: ";").first.map(String.init))
-        let disable = VSphereClient.envelope("DisableRuleset", this: firewall, arguments: "<id>sshServer</id>")
-        let disabled = try await http.send(HTTPRequest(method: "POST", url: endpoint, headers: [("Content-Type", "text/xml"), ("Cookie", cookie)],
-                                                       body: Data(disable.utf8)))
-        #expect(disabled.status == 200)
-        #expect(try await client.firewallRulesets(firewall, session: session)["sshServer"] == false)
+        try await withPeer(address: "127.0.150.10", password: Self.password, bootedSecondsAgo: 20) { simulator, http in
+            let client = VSphereClient(http: http, address: simulator.address, port: simulator.port, useTLS: false)
+            let session = try await client.login(userName: "root", password: Self.password, content: try await client.serviceContent())
+            let firewall = try await client.firewallSystem(session)
+            #expect(firewall.type == "HostFirewallSystem")
+            // govmomi's ESX model (recorded from a real host) has sshServer open: close it first, with a raw call.
+            let login = VSphereClient.envelope("Login", this: ManagedObjectReference(type: "SessionManager", value: "ha-sessionmgr"),
+                                               arguments: "<userName>root</userName><password>\(Self.password)</password>")
+            let endpoint = "http://\(simulator.address):\(simulator.port)/sdk"
+            let loggedIn = try await http.send(HTTPRequest(method: "POST", url: endpoint, headers: [("Content-Type", "text/xml")], body: Data(login.utf8)))
+            let cookie = try #require(loggedIn.headers.first { $0.name.lowercased() == "set-cookie" }?.value.split(separator: ";").first.map(String.init))
+            let disable = VSphereClient.envelope("DisableRuleset", this: firewall, arguments: "<id>sshServer</id>")
+            let disabled = try await http.send(HTTPRequest(method: "POST", url: endpoint, headers: [("Content-Type", "text/xml"), ("Cookie", cookie)],
+                                                           body: Data(disable.utf8)))
+            #expect(disabled.status == 200)
+            #expect(try await client.firewallRulesets(firewall, session: session)["sshServer"] == false)
 
-        let configuration = HostConfiguration(http: http, address: simulator.address, port: simulator.port, useTLS: false)
-        try await configuration.openFirewall(ruleset: "sshServer", session: session)
-        #expect(try await client.firewallRulesets(firewall, session: session)["sshServer"] == true)
-        do {
-            try await configuration.openFirewall(ruleset: "noSuchRuleset", session: session)
-            Issue.record("an unknown rule set was accepted")
-        } catch let error as VSphereError {
-            #expect(error.faultType == "NotFound", "\(error)")
+            let configuration = HostConfiguration(http: http, address: simulator.address, port: simulator.port, useTLS: false)
+            try await configuration.openFirewall(ruleset: "sshServer", session: session)
+            #expect(try await client.firewallRulesets(firewall, session: session)["sshServer"] == true)
+            do {
+                try await configuration.openFirewall(ruleset: "noSuchRuleset", session: session)
+                Issue.record("an unknown rule set was accepted")
+            } catch let error as VSphereError {
+                #expect(error.faultType == "NotFound", "\(error)")
+            }
+            try await client.logout(session)
         }
-        try await client.logout(session)
     }
 
     @Test("without a readable boot time, the same system as before the insert is not taken for the new one until the address goes silent")
