@@ -16,8 +16,17 @@ final class MultiDriver: @unchecked Sendable {
     private var stopped = false
     /// Transfers inside libcurl, by easy handle. Driver thread only.
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
+    private let hooks: Hooks
 
-    init(maxConnectionsPerHost: Int) {
+    /// The two libcurl calls whose order across threads matters, injectable so a test can see a wakeup that
+    /// would reach a freed handle (without making it).
+    struct Hooks: Sendable {
+        var wakeUp: @Sendable (UnsafeMutableRawPointer) -> Void = { _ = curl_multi_wakeup($0) }
+        var cleanUp: @Sendable (UnsafeMutableRawPointer) -> Void = { _ = curl_multi_cleanup($0) }
+    }
+
+    init(maxConnectionsPerHost: Int, hooks: Hooks = Hooks()) {
+        self.hooks = hooks
         multi = curl_multi_init()!
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnectionsPerHost))
         let thread = Thread { [self] in loop() }
@@ -53,7 +62,7 @@ final class MultiDriver: @unchecked Sendable {
     /// Interrupts `curl_multi_poll` (thread-safe in libcurl). Caller holds `lock`; once the driver thread has set
     /// `stopped` the handle is (about to be) freed and there is nobody left to wake.
     private func wakeUpLocked() {
-        if !stopped { curl_multi_wakeup(multi) }
+        if !stopped { hooks.wakeUp(multi) }
     }
 
     private func loop() {
@@ -91,7 +100,7 @@ final class MultiDriver: @unchecked Sendable {
                     return pending
                 }
                 for transfer in late { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
-                curl_multi_cleanup(multi)
+                hooks.cleanUp(multi)
                 return
             }
             var stillRunning: Int32 = 0

@@ -1,4 +1,4 @@
-import CurlHTTP
+@testable import CurlHTTP
 import Foundation
 import Testing
 
@@ -37,6 +37,49 @@ struct MultiDriverRaceTests {
         }
 
         deinit { close(fd) }
+    }
+
+    /// What the driver asked of libcurl, seen through its hooks.
+    final class Calls: @unchecked Sendable {
+        private let lock = NSLock()
+        private var freed = false
+        private var lateWakeups = 0
+        let live = MultiDriver.Hooks()
+
+        var cleanedUp: Bool { lock.withLock { freed } }
+        var wakeupsAfterCleanup: Int { lock.withLock { lateWakeups } }
+
+        var hooks: MultiDriver.Hooks {
+            MultiDriver.Hooks(wakeUp: { [self] handle in
+                // A wakeup of the freed handle is counted, never made: the test must not corrupt memory itself.
+                let late = lock.withLock { () -> Bool in
+                    if freed { lateWakeups += 1 }
+                    return freed
+                }
+                if !late { live.wakeUp(handle) }
+            }, cleanUp: { [self] handle in
+                lock.withLock { freed = true }
+                live.cleanUp(handle)
+            })
+        }
+    }
+
+    @Test("once the driver thread has freed the multi handle, a cancel or a submit never wakes it")
+    func noWakeupAfterCleanup() async throws {
+        let listener = try SilentListener()
+        let url = "http://127.0.0.1:\(listener.port)/hang"
+        let calls = Calls()
+        let driver = MultiDriver(maxConnectionsPerHost: 1, hooks: calls.hooks)
+        let first = try Transfer(request: HTTPRequest(url: url, timeout: .seconds(30)))
+        driver.submit(first)
+        driver.stop()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !calls.cleanedUp && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(calls.cleanedUp, "the driver thread did not stop")
+        // What a task group unwinding after the client stopped does: cancel its request, or send another.
+        driver.cancel(first.id)
+        driver.submit(try Transfer(request: HTTPRequest(url: url, timeout: .seconds(30))))
+        #expect(calls.wakeupsAfterCleanup == 0)
     }
 
     @Test("200 rounds: requests in flight are cancelled while the client stops, and new ones are submitted after; each ends with an error, none hangs")
