@@ -75,6 +75,10 @@ def session_service():
 
 sets = {}
 
+# The job an SCP import starts (202 + Location), as the iDRAC reports it when done.
+SCP_JOB = {"@odata.id": "/redfish/v1/TaskService/Tasks/JID_471269252011", "Id": "JID_471269252011", "TaskState": "Completed", "TaskStatus": "OK",
+           "PercentComplete": 100, "Messages": [{"MessageId": "IDRAC.2.1.SYS053", "Message": "Successfully imported and applied Server Configuration Profile."}]}
+
 # Dell iDRAC9 4.x (14G): virtual media under the Manager (CD + RemovableDisk), OEM SCP import action.
 S, M = "/redfish/v1/Systems/System.Embedded.1", "/redfish/v1/Managers/iDRAC.Embedded.1"
 sets["dell-idrac9-4x"] = [
@@ -86,8 +90,7 @@ sets["dell-idrac9-4x"] = [
     col(M + "/VirtualMedia", [M + "/VirtualMedia/CD", M + "/VirtualMedia/RemovableDisk"]),
     slot(M + "/VirtualMedia/CD", ["CD", "DVD"], image=OLD, name="Virtual CD"),
     slot(M + "/VirtualMedia/RemovableDisk", ["USBStick"], name="Virtual Removable Disk"),
-    {"@odata.id": "/redfish/v1/TaskService/Tasks/JID_471269252011", "Id": "JID_471269252011", "TaskState": "Completed", "TaskStatus": "OK", "PercentComplete": 100,
-     "Messages": [{"MessageId": "IDRAC.2.1.SYS053", "Message": "Successfully imported and applied Server Configuration Profile."}]},
+    dict(SCP_JOB),
 ]
 
 # Dell iDRAC9 6.x (15G): virtual media under the System, slots 1 and 2; BOSS + PERC disks, two NICs.
@@ -98,8 +101,13 @@ sets["dell-idrac9-6x"] = [
            targets=["None", "Pxe", "Floppy", "Cd", "Hdd", "BiosSetup", "Utilities", "UefiTarget", "SDCard", "UefiHttp"],
            resets=["On", "ForceOff", "ForceRestart", "GracefulRestart", "GracefulShutdown", "PushPowerButton", "Nmi", "PowerCycle"],
            extra={"Storage": {"@odata.id": S + "/Storage"}, "EthernetInterfaces": {"@odata.id": S + "/EthernetInterfaces"}}),
-    manager(M, "15G Monolithic", "6.10.30.00"),
-    col(S + "/VirtualMedia", [S + "/VirtualMedia/1", S + "/VirtualMedia/2"]),
+    # The SCP import action as iDRAC9 and Dell's scripts spell its key: no leading "#" (redfish-vendors.md §7).
+    manager(M, "15G Monolithic", "6.10.30.00",
+            extra={"Actions": {"Oem": {"OemManager.v1_0_0#OemManager.ImportSystemConfiguration": {
+                "target": M + "/Actions/Oem/EID_674_Manager.ImportSystemConfiguration",
+                "ShareParameters": {"Target@Redfish.AllowableValues": ["ALL", "IDRAC", "BIOS", "NIC", "RAID"]}}}}}),
+    # 6.x/7.x list slot 2 before slot 1 (dell/terraform-provider-redfish#329; bmclib's Dell fixtures); only 1 boots.
+    col(S + "/VirtualMedia", [S + "/VirtualMedia/2", S + "/VirtualMedia/1"]),
     slot(S + "/VirtualMedia/1", ["CD", "DVD", "USBStick"], image=OLD, name="VirtualMedia"),
     slot(S + "/VirtualMedia/2", ["CD", "DVD", "USBStick"], name="VirtualMedia"),
     col(S + "/Storage", [S + "/Storage/AHCI.SL.6-1", S + "/Storage/RAID.SL.3-1"]),
@@ -115,6 +123,7 @@ sets["dell-idrac9-6x"] = [
     col(S + "/EthernetInterfaces", [S + "/EthernetInterfaces/NIC.Integrated.1-1-1", S + "/EthernetInterfaces/NIC.Integrated.1-2-1"]),
     nic(S + "/EthernetInterfaces/NIC.Integrated.1-1-1", "b4:96:91:a7:3f:d6", "LinkUp", 25000),
     nic(S + "/EthernetInterfaces/NIC.Integrated.1-2-1", "b4:96:91:a7:3f:d7", "LinkDown", 0),
+    dict(SCP_JOB),
 ]
 
 # Dell iDRAC10 (17G): System slots 1/2, Boot only writable through @Redfish.Settings (/Settings).
@@ -126,10 +135,15 @@ sets["dell-idrac10"] = [
     {"@odata.id": S + "/Settings", "Id": "Settings",
      "Boot": {"BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None",
               "BootSourceOverrideTarget@Redfish.AllowableValues": ["None", "Pxe", "Cd", "Hdd", "BiosSetup", "UefiHttp"]}},
-    manager(M, "17G Monolithic", "1.30.10.50"),
-    col(S + "/VirtualMedia", [S + "/VirtualMedia/1", S + "/VirtualMedia/2"]),
+    # iDRAC10's key carries the schema version before the "#" and its target drops the EID_674 name.
+    manager(M, "17G Monolithic", "1.30.10.50",
+            extra={"Actions": {"Oem": {"#OemManager.v1_3_0.OemManager#OemManager.ImportSystemConfiguration": {
+                "target": M + "/Actions/Oem/OemManager.ImportSystemConfiguration",
+                "ShareParameters": {"Target@Redfish.AllowableValues": ["ALL", "IDRAC", "BIOS", "NIC", "RAID"]}}}}}),
+    col(S + "/VirtualMedia", [S + "/VirtualMedia/2", S + "/VirtualMedia/1"]),
     slot(S + "/VirtualMedia/1", ["CD", "DVD"], name="VirtualMedia", extra={"Description": "Virtual Network File 1"}),
     slot(S + "/VirtualMedia/2", ["CD", "DVD", "USBStick"], image=OLD, name="VirtualMedia", extra={"Description": "Virtual Network File 2"}),
+    dict(SCP_JOB),
 ]
 
 # Lenovo XCC (SR650, fw >= 2.50): Manager slots EXT1..4, Remote1, RDOC1, no actions on any of them.

@@ -49,6 +49,16 @@ struct BMCState {
     var powerGeneration = 0
     var lastPowerOffAt: NIODeadline?
     var boot = Boot()
+    /// Dell: the SCP import set `ServerBoot.1#BootOnce` with `FirstBootDevice` VCD-DVD: the only one-time boot that
+    /// boots the virtual CD there (the standard `Cd` target is the physical drive).
+    var virtualCDBootOnce = false
+    /// iDRAC10 after a boot: Boot is read-only on the System and its Settings (community.general#11297).
+    var bootReadOnly = false
+    /// Lenovo AMI BMC: `Oem.Ami.VirtualMedia.RMediaStatus`, off until `#AMIVirtualMedia.EnableRMedia`.
+    var rMediaEnabled = false
+    var importBusyRemaining: Int
+    var ignoredBootPatchesRemaining: Int
+    var staleAttachRemaining: Int
     var slots: [String: Slot]
     var sessions: [String: Session] = [:]
     var sessionsCreated = 0
@@ -72,6 +82,9 @@ struct BMCState {
         power = configuration.initialPowerState == .on ? .on : .off
         slots = Dictionary(uniqueKeysWithValues: configuration.flavour.slots.map { ($0.id, Slot()) })
         staleETagsRemaining = configuration.faults.staleETagCount
+        importBusyRemaining = configuration.faults.importBusyCount
+        ignoredBootPatchesRemaining = configuration.faults.ignoredBootPatchCount
+        staleAttachRemaining = configuration.faults.staleAttachCount
         phase = configuration.initialPowerState == .on ? .noInstallerBooted("powered on before the test") : .poweredOff
         random = SplitMix64(seed: configuration.faults.seed)
         if let old = configuration.preinstalled {

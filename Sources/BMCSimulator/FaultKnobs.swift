@@ -29,6 +29,19 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     public var ignoresOneTimeBoot: Bool = false
     /// Accepts connections and reads requests but never answers (a wedged BMC web server).
     public var hung: Bool = false
+    /// Dell: the first N SCP imports find the Lifecycle Controller busy and answer, in turn, 503 (iDRAC8,
+    /// dell/iDRAC-Redfish-Scripting#116), 400 LC068 "pending configuration" and 400 RAC0679 "job running" (#90;
+    /// sushy-oem-idrac retries both).
+    public var importBusyCount: Int = 0
+    /// The first N boot-override PATCHes answer 200 with SYS444/SYS410 errors in `@Message.ExtendedInfo` and change
+    /// nothing (Dell 13G, ansible-collections/community.general#5091).
+    public var ignoredBootPatchCount: Int = 0
+    /// Dell: the first N inserts answer VRM0021 although the drive is empty (a stale attachment, e.g. a virtual console
+    /// session or attach mode holding it; openshift/openshift-docs#29321); an eject clears it.
+    public var staleAttachCount: Int = 0
+    /// Supermicro without the SFT-DCMS-SVC-KEY / SFT-OOB-LIC node product key: InsertMedia answers 403
+    /// OemLicenseNotPassed naming the key (redfish-vendors.md §7).
+    public var unlicensed: Bool = false
     /// Seed for the random error generator, so an error-rate run is reproducible.
     public var seed: UInt64 = 0x5EED
 

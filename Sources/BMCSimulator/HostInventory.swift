@@ -58,13 +58,13 @@ public struct HostInventory: Sendable, Equatable, Codable {
         let padded = String(repeating: "0", count: max(0, 6 - tag.count)) + tag
         let boot: Disk
         switch flavour {
-        case .dellIDRAC9, .dellIDRAC10:
+        case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10:
             boot = Disk(deviceName: "t10.ATA_____DELLBOSS_VD_____________________________\(padded)5E0A00000000",
                         vendor: "ATA", model: "DELLBOSS VD", serialNumber: "BOSS\(padded)", capacityBytes: 480_103_981_056)
-        case .lenovoXCC:
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI:
             boot = Disk(deviceName: "t10.ATA_____ThinkSystem_M.2_VD________________________\(padded)",
                         vendor: "Lenovo", model: "ThinkSystem M.2 VD", serialNumber: "M2VD\(padded)", capacityBytes: 479_559_942_144)
-        case .hpeILO5, .supermicro, .generic:
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7, .supermicro, .generic:
             boot = Disk(deviceName: "t10.ATA_____MICRON_5300_MTFDDAV480TDS__________\(padded)",
                         vendor: "ATA", model: "MICRON 5300 MTFDDAV480TDS", serialNumber: "MTF\(padded)", capacityBytes: 480_103_981_056)
         }

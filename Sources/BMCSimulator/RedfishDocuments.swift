@@ -65,7 +65,7 @@ extension RedfishService {
         if flavour == .dellIDRAC10 {
             document["@Redfish.Settings"] = ["SettingsObject": ["@odata.id": system + "/Settings"]]
         }
-        if flavour == .hpeILO5 {
+        if flavour.isHPE {
             // §1.3: boot progress on iLO is Oem.Hpe.PostState.
             document["Oem"] = ["Hpe": ["PostState": hpePostState(state)]]
         }
@@ -102,7 +102,7 @@ extension RedfishService {
         }
     }
 
-    func managerDocument() -> [String: Any] {
+    func managerDocument(_ state: BMCState) -> [String: Any] {
         var document: [String: Any] = [
             "@odata.id": flavour.managerPath, "@odata.type": "#Manager.v1_10_0.Manager",
             "Id": String(flavour.managerPath.split(separator: "/").last ?? ""), "Name": "Manager", "ManagerType": "BMC",
@@ -112,6 +112,21 @@ extension RedfishService {
         ]
         if !flavour.virtualMediaUnderSystem {
             document["VirtualMedia"] = ["@odata.id": flavour.virtualMediaCollectionPath]
+        }
+        if flavour == .lenovoAMI {
+            // §1.2: the AMI BMC of Lenovo's AMD servers reports remote media in Oem.Ami and switches it on by action.
+            document["Oem"] = ["Ami": ["VirtualMedia": ["RMediaStatus": state.rMediaEnabled ? "Enabled" : "Disabled"]]]
+            document["Actions"] = ["Oem": ["#AMIVirtualMedia.EnableRMedia": [
+                "target": flavour.managerPath + "/Actions/Oem/AMIVirtualMedia.EnableRMedia",
+                "RMediaState@Redfish.AllowableValues": ["Enable", "Disable"]]]]
+        }
+        if let action = flavour.importAction {
+            document["Actions"] = ["Oem": [action.key: [
+                "target": action.target,
+                "HostPowerState@Redfish.AllowableValues": ["On", "Off"],
+                "ImportSystemConfiguration@Redfish.AllowableValues": ["TimeToWait", "ImportBuffer"],
+                "ShareParameters": ["Target@Redfish.AllowableValues": ["ALL", "IDRAC", "BIOS", "NIC", "RAID"]],
+            ] as [String: Any]]]
         }
         return document
     }
@@ -130,14 +145,19 @@ extension RedfishService {
         if flavour == .dellIDRAC10 {
             document["Description"] = "Virtual Network File \(slot.id)" // §1.1: how BIOS shows slots 1/2.
         }
-        if flavour != .lenovoXCC {
-            // F13: XCC EXT slots have no InsertMedia/EjectMedia actions (PATCH only).
+        if flavour != .lenovoXCC && flavour != .hpeILO4 {
+            // F13: XCC EXT slots have no InsertMedia/EjectMedia actions (PATCH only); iLO 4 has only its OEM ones.
             document["Actions"] = [
                 "#VirtualMedia.InsertMedia": ["target": path + "/Actions/VirtualMedia.InsertMedia"],
                 "#VirtualMedia.EjectMedia": ["target": path + "/Actions/VirtualMedia.EjectMedia"],
             ]
         }
-        if flavour == .hpeILO5 {
+        if flavour == .hpeILO4 {
+            // iLO 4 (Gen9): `Oem.Hp`, with the eject/insert as OEM actions (openshift-metal3/fakefish iLO 4 scripts).
+            document["Oem"] = ["Hp": ["BootOnNextServerReset": current.bootOnNextReset, "Actions": [
+                "#HpiLOVirtualMedia.EjectVirtualMedia": ["target": path + "/Actions/Oem/Hp/HpiLOVirtualMedia.EjectVirtualMedia"],
+                "#HpiLOVirtualMedia.InsertVirtualMedia": ["target": path + "/Actions/Oem/Hp/HpiLOVirtualMedia.InsertVirtualMedia"]]] as [String: Any]]
+        } else if flavour.isHPE {
             document["Oem"] = ["Hpe": ["BootOnNextServerReset": current.bootOnNextReset]]
         }
         return document

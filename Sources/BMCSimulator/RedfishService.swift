@@ -68,7 +68,7 @@ struct RedfishService: Sendable {
             return .done(Handled(response: withETag(json(.ok, systemDocument(state)), path: system, state: state)))
         case (.PATCH, system):
             return .done(patchSystem(request, path: system, state: &state))
-        case (.POST, flavour.managerPath + "/Actions/Oem/EID_674_Manager.ImportSystemConfiguration") where flavour == .dellIDRAC9:
+        case (.POST, flavour.importAction?.target ?? "-"):
             return .done(importSystemConfiguration(request, state: &state))
         case (.GET, system + "/Settings") where flavour == .dellIDRAC10:
             return .done(Handled(response: withETag(json(.ok, settingsDocument(state)), path: system, state: state)))
@@ -88,7 +88,14 @@ struct RedfishService: Sendable {
         case (.GET, "/redfish/v1/Managers"):
             return .done(Handled(response: json(.ok, collectionDocument("/redfish/v1/Managers", "ManagerCollection", [flavour.managerPath]))))
         case (.GET, flavour.managerPath):
-            return .done(Handled(response: json(.ok, managerDocument())))
+            return .done(Handled(response: json(.ok, managerDocument(state))))
+        case (.POST, flavour.managerPath + "/Actions/Oem/AMIVirtualMedia.EnableRMedia") where flavour == .lenovoAMI:
+            guard let body = jsonObject(request.body), let wanted = body["RMediaState"] as? String, ["Enable", "Disable"].contains(wanted) else {
+                return .done(Handled(response: error(.badRequest, "ActionParameterMissing", "The action EnableRMedia requires the parameter RMediaState (Enable or Disable).",
+                                                     resolution: "Supply RMediaState in the request body.")))
+            }
+            state.rMediaEnabled = wanted == "Enable"
+            return .done(Handled(response: SimulatedResponse(status: .noContent)))
         case (.GET, flavour.managerPath + "/LogServices/Log/Entries"):
             return .done(Handled(response: json(.ok, logDocument(state))))
         case (.GET, collection):
@@ -237,7 +244,7 @@ struct RedfishService: Sendable {
     func etag(_ path: String, state: BMCState) -> String {
         let value = String(state.version(of: path) &* 2_654_435_761 & 0xFFFF_FFFF, radix: 16, uppercase: true)
         // §1.3: iLO ETags are weak (W/"0D292F2F").
-        return flavour == .hpeILO5 ? "W/\"\(value)\"" : "\"\(value)\""
+        return flavour.isHPE ? "W/\"\(value)\"" : "\"\(value)\""
     }
 
     private func withETag(_ response: SimulatedResponse, path: String, state: BMCState) -> SimulatedResponse {
@@ -285,7 +292,33 @@ struct RedfishService: Sendable {
             return Handled(response: error(.badRequest, "PropertyNotWritable", "The property Boot is a read-only property and cannot be assigned a value.",
                                            resolution: "Remove the property from the request body and resubmit the request if the operation failed."))
         }
+        if flavour == .dellIDRAC10, state.bootReadOnly, body["Boot"] != nil {
+            // iDRAC10 once the host has booted: Boot is read-only on /Settings as well (ansible-collections/
+            // community.general#11297; dsx-ai-factory/libredfish#75), until the host is powered off.
+            return Handled(response: error(.badRequest, "PropertyNotWritable", "The property Boot is a read-only property and cannot be assigned a value.",
+                                           resolution: "Remove the property from the request body and resubmit the request if the operation failed."))
+        }
+        if flavour == .hpeILO6 || flavour == .hpeILO7, body["Boot"] != nil {
+            // HPE iLO 6 (Gen11, 1.58 and 1.72): every BootSourceOverride PATCH, even Pxe, answers UnsupportedOperation;
+            // the virtual media's Oem.Hpe.BootOnNextServerReset is what boots it (dsx-ai-factory/libredfish PR #76;
+            // the MessageId as ironcore-dev/metal-operator#606 shows it).
+            return Handled(response: error(.badRequest, "UnsupportedOperation", "The operation is not supported.",
+                                           resolution: "None.", registry: "iLO.2.30"))
+        }
         if let failure = checkIfMatch(request, path: flavour.systemPath, state: &state) { return Handled(response: failure) }
+        if state.ignoredBootPatchesRemaining > 0, body["Boot"] != nil {
+            // Dell 13G: 200 with the errors in the body and nothing applied (ansible-collections/community.general#5091).
+            state.ignoredBootPatchesRemaining -= 1
+            let registry = "IDRAC.1.6"
+            return Handled(response: json(.ok, ["error": ["@Message.ExtendedInfo": [
+                ["MessageId": "\(registry).SYS444", "Message": "Unable to set the attribute value because it depends on other attribute(s).",
+                 "RelatedProperties": ["BootSourceOverrideEnabled"], "Severity": "Warning",
+                 "Resolution": "Change the value on the other attribute and retry the operation."],
+                ["MessageId": "\(registry).SYS410", "Message": "Unable to modify the attribute because the attribute is read-only and depends on other attributes.",
+                 "RelatedProperties": ["BootSourceOverrideMode"], "Severity": "Warning",
+                 "Resolution": "Verify if the attribute has dependency on other attributes and retry the operation."],
+            ]] as [String: Any]]))
+        }
         guard let boot = body["Boot"] as? [String: Any] else {
             return Handled(response: error(.badRequest, "PropertyUnknown", "The property \(body.keys.sorted().first ?? "(none)") is not in the list of valid properties for the resource.",
                                            resolution: "Remove the unknown property from the request body and resubmit the request if the operation failed."))
@@ -310,19 +343,38 @@ struct RedfishService: Sendable {
                                                resolution: "Remove the unknown property from the request body and resubmit the request if the operation failed."))
             }
         }
+        if flavour == .supermicro, updated.enabled == "Disabled", boot["BootSourceOverrideMode"] == nil {
+            // Supermicro: a clear without BootSourceOverrideMode reverts the mode to its default, Legacy (DMTF/Redfishtool#106).
+            updated.mode = "Legacy"
+        }
         state.boot = updated
         state.touch(flavour.systemPath)
-        if flavour == .hpeILO5 { return Handled(response: hpeSuccess()) }
+        if flavour.isHPE { return Handled(response: hpeSuccess()) }
         if flavour == .lenovoXCC || flavour.isDell { return Handled(response: withETag(json(.ok, systemDocument(state)), path: flavour.systemPath, state: state)) }
         return Handled(response: SimulatedResponse(status: .noContent))
     }
 
-    /// Dell iDRAC9 with Manager-scoped virtual media (and iDRAC8, iDRAC9 < 4.40): "Cd" in the boot override does
-    /// not boot the virtual CD; the one-time boot is a Server Configuration Profile import of
-    /// `ServerBoot.1#BootOnce=Enabled` and `ServerBoot.1#FirstBootDevice=VCD-DVD`, answered 202 with a job
-    /// (redfish-vendors.md §1.1, F5; dell/iDRAC-Redfish-Scripting SetNextOneTimeBootVirtualMediaDeviceOemREDFISH).
-    /// The job is reported already complete.
+    /// Dell iDRAC (every generation simulated): "Cd" in the boot override boots the physical optical drive, not the
+    /// virtual CD (openstack/ironic drivers/modules/drac/boot.py; dell/terraform-provider-redfish#332 on iDRAC10); the
+    /// one-time boot of the virtual CD is a Server Configuration Profile import of `ServerBoot.1#BootOnce=Enabled` and
+    /// `ServerBoot.1#FirstBootDevice=VCD-DVD` (written `vCD-DVD` by newer scripts; the value is matched without case),
+    /// answered 202 with a job (redfish-vendors.md §1.1, F5; Dell's SetNextOneTimeBootVirtualMediaDeviceOemREDFISH.py).
+    /// The job is reported already complete. A busy Lifecycle Controller (fault knob) answers 503, LC068 or RAC0679 first.
     private func importSystemConfiguration(_ request: SimulatedRequest, state: inout BMCState) -> Handled {
+        if state.importBusyRemaining > 0 {
+            let turn = configuration.faults.importBusyCount - state.importBusyRemaining
+            state.importBusyRemaining -= 1
+            switch turn % 3 {
+            case 0:
+                return Handled(response: SimulatedResponse(status: .serviceUnavailable))   // iDRAC8: an empty 503 (#116)
+            case 1:
+                return Handled(response: error(.badRequest, "LC068", "Unable to continue with the operation because there is a pending configuration job.",
+                                               resolution: "Delete the pending job or wait until it completes, and retry the operation.", registry: "IDRAC.2.8"))
+            default:
+                return Handled(response: error(.badRequest, "RAC0679", "Unable to run the method because the requested HTTP method is not allowed while a job is running.",
+                                               resolution: "Wait for the running job to complete and retry the operation.", registry: "IDRAC.2.8"))
+            }
+        }
         guard let body = jsonObject(request.body), let buffer = body["ImportBuffer"] as? String,
               let share = body["ShareParameters"] as? [String: Any] else {
             return Handled(response: error(.badRequest, "ActionParameterMissing", "The action ImportSystemConfiguration requires the parameters ShareParameters and ImportBuffer to be present in the request body.",
@@ -333,12 +385,16 @@ struct RedfishService: Sendable {
             return Handled(response: error(.badRequest, "SYS405", "The ShareParameters Target does not include the iDRAC component.",
                                            resolution: "Set ShareParameters.Target to IDRAC or ALL.", registry: "IDRAC.2.8"))
         }
-        let bootOnce = buffer.contains("<Attribute Name=\"ServerBoot.1#BootOnce\">Enabled</Attribute>")
-        let virtualCD = buffer.contains("<Attribute Name=\"ServerBoot.1#FirstBootDevice\">VCD-DVD</Attribute>")
-        guard bootOnce, virtualCD else {
+        func attribute(_ name: String) -> String? {
+            guard let start = buffer.range(of: "<Attribute Name=\"ServerBoot.1#\(name)\">"),
+                  let end = buffer.range(of: "</Attribute>", range: start.upperBound..<buffer.endIndex) else { return nil }
+            return String(buffer[start.upperBound..<end.lowerBound])
+        }
+        guard attribute("BootOnce")?.lowercased() == "enabled", attribute("FirstBootDevice")?.lowercased() == "vcd-dvd" else {
             return Handled(response: error(.badRequest, "SYS041", "The import buffer does not set ServerBoot.1#BootOnce=Enabled and ServerBoot.1#FirstBootDevice=VCD-DVD.",
                                            resolution: "Import both attributes in the iDRAC.Embedded.1 component.", registry: "IDRAC.2.8"))
         }
+        state.virtualCDBootOnce = true
         state.boot.enabled = "Once"
         state.boot.target = "Cd"
         state.touch(flavour.systemPath)
@@ -394,7 +450,7 @@ struct RedfishService: Sendable {
         case "On", "ForceOn":
             if isOn {
                 // F23: iLO answers 400 InvalidOperationForSystemState for On when already on; others treat it as a no-op.
-                if flavour == .hpeILO5 {
+                if flavour.isHPE {
                     return Handled(response: error(.badRequest, "InvalidOperationForSystemState", "The operation was not successful due to the current power state (for example, attempting to turn the power off when it is already off).",
                                                    resolution: "Verify that the system is in the correct power state.", registry: "iLO.2.16"))
                 }
@@ -415,7 +471,7 @@ struct RedfishService: Sendable {
         default:
             break // Nmi: a diagnostic interrupt, no power change.
         }
-        let response = flavour == .hpeILO5 ? hpeSuccess() : SimulatedResponse(status: .noContent)
+        let response = flavour.isHPE ? hpeSuccess() : SimulatedResponse(status: .noContent)
         return Handled(response: response, effects: effects)
     }
 
@@ -430,9 +486,13 @@ struct RedfishService: Sendable {
             return .done(Handled(response: response))
         case (.PATCH, []):
             return .done(patchVirtualMedia(request, slot: slot, path: path, state: &state))
-        case (.POST, ["Actions", "VirtualMedia.InsertMedia"]) where flavour != .lenovoXCC:
+        case (.POST, ["Actions", "VirtualMedia.InsertMedia"]) where flavour != .lenovoXCC && flavour != .hpeILO4:
             return insertMedia(request, slot: slot, path: path, state: &state)
-        case (.POST, ["Actions", "VirtualMedia.EjectMedia"]) where flavour != .lenovoXCC:
+        case (.POST, ["Actions", "VirtualMedia.EjectMedia"]) where flavour != .lenovoXCC && flavour != .hpeILO4:
+            return .done(ejectMedia(request, slot: slot, path: path, state: &state))
+        case (.POST, ["Actions", "Oem", "Hp", "HpiLOVirtualMedia.InsertVirtualMedia"]) where flavour == .hpeILO4:
+            return insertMedia(request, slot: slot, path: path, state: &state)
+        case (.POST, ["Actions", "Oem", "Hp", "HpiLOVirtualMedia.EjectVirtualMedia"]) where flavour == .hpeILO4:
             return .done(ejectMedia(request, slot: slot, path: path, state: &state))
         case (.GET, _), (.POST, _):
             // F13: XCC EXT slots have no InsertMedia action; a POST there is 404.
@@ -446,8 +506,8 @@ struct RedfishService: Sendable {
     private var allowedVirtualMediaMethods: String {
         switch flavour {
         case .lenovoXCC, .generic: return "GET, PATCH"
-        case .hpeILO5: return "GET, POST, PATCH" // §1.3: HPE doc lists Allow GET POST PATCH.
-        case .dellIDRAC9, .dellIDRAC10, .supermicro: return "GET"
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: return "GET, POST, PATCH" // §1.3: HPE doc lists Allow GET POST PATCH.
+        case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10, .supermicro, .lenovoAMI, .lenovoXCCLegacy: return "GET"
         }
     }
 
@@ -473,7 +533,37 @@ struct RedfishService: Sendable {
             return .done(Handled(response: error(.badRequest, "ActionParameterValueConflict", "The TransferProtocolType \(protocolType) does not match the Image URL scheme.",
                                                  resolution: "Use the URL's scheme as TransferProtocolType.")))
         }
+        if flavour == .lenovoAMI, !state.rMediaEnabled {
+            // Lenovo's mount script enables RMedia first: with it off the BMC mounts nothing.
+            return .done(Handled(response: error(.badRequest, "ActionNotSupported", "Remote media is disabled (Oem.Ami.VirtualMedia.RMediaStatus is Disabled).",
+                                                 resolution: "Enable remote media with #AMIVirtualMedia.EnableRMedia and retry.")))
+        }
+        if flavour == .lenovoAMI || flavour == .hpeILO7, !image.lowercased().hasPrefix("https://"), !image.lowercased().hasPrefix("nfs://") || flavour == .hpeILO7 {
+            // AMI (Lenovo SR635/SR655): HTTPS, NFS or CIFS only (lenovo_mount_virtual_media.py); iLO 7 (Gen12): HTTPS only
+            // (tinkerbell/tinkerbell#304 citing HPE). The exact MessageIds are not in our sources: a Base registry one.
+            return .done(Handled(response: error(.badRequest, "ActionParameterValueNotInList",
+                                                 "The value \(image.split(separator: ":").first ?? "") for the parameter TransferProtocolType is not supported: this BMC mounts \(flavour == .hpeILO7 ? "only HTTPS" : "only HTTPS or NFS") images.",
+                                                 resolution: "Serve the image over HTTPS and retry.")))
+        }
         if let failure = occupied(slot, state: state) { return .done(Handled(response: failure)) }
+        if flavour == .supermicro, configuration.faults.unlicensed {
+            // Supermicro: virtual media over Redfish needs a node product key; without it 403 OemLicenseNotPassed
+            // naming the key in MessageArgs (redfish-vendors.md §7; Supermicro exporters' notes on X11/X12).
+            let response = json(.forbidden, ["error": ["code": "Base.v1_4_0.GeneralError",
+                "message": "A general error has occurred. See ExtendedInfo for more information.",
+                "@Message.ExtendedInfo": [["MessageId": "SMC.1.0.OemLicenseNotPassed", "Severity": "Warning",
+                    "Message": "Not licensed to perform this request. The following licenses SFT-DCMS-SVC-KEY were needed",
+                    "MessageArgs": ["SFT-DCMS-SVC-KEY"], "Resolution": "Activate the licence and retry."]]] as [String: Any]])
+            return .done(Handled(response: response))
+        }
+        if flavour.isDell, state.staleAttachRemaining > 0 {
+            // A stale attachment (virtual console session, attach mode) refuses the insert although the drive is
+            // empty; the client's eject-and-retry gets through (openshift/openshift-docs#29321; fault knob).
+            state.staleAttachRemaining -= 1
+            return .done(Handled(response: error(.badRequest, "VRM0021", "Virtual Media is detached or Virtual Media devices are already in use.",
+                                                 resolution: "Change the Virtual Media Attach Mode to Auto-Attach or Attach, or close the session using the device, and retry.",
+                                                 registry: "IDRAC.2.8")))
+        }
         let writeProtected = (body["WriteProtected"] as? Bool) ?? true
         let inserted = (body["Inserted"] as? Bool) ?? true
 
@@ -504,7 +594,7 @@ struct RedfishService: Sendable {
         }
         apply(&state)
         // §1.3: iLO answers 200 with an ExtendedInfo "error" envelope carrying Base.Success.
-        return .done(Handled(response: flavour == .hpeILO5 ? hpeSuccess() : SimulatedResponse(status: .noContent)))
+        return .done(Handled(response: flavour.isHPE ? hpeSuccess() : SimulatedResponse(status: .noContent)))
     }
 
     static func mount(slotID: String, image: String, inserted: Bool, writeProtected: Bool, path: String, state: inout BMCState) {
@@ -541,18 +631,18 @@ struct RedfishService: Sendable {
             return Handled(response: preconditionFailed(request.path)) // F7
         }
         // F22: iLO needs a JSON body ({}); an empty POST is 415.
-        if flavour == .hpeILO5, request.body.isEmpty {
+        if flavour.isHPE, request.body.isEmpty {
             return Handled(response: error(.unsupportedMediaType, "UnsupportedMediaType", "The request body is empty or not JSON.",
                                            resolution: "Send an empty JSON object ({}) as the request body."))
         }
         if !request.body.isEmpty, jsonObject(request.body) == nil { return Handled(response: malformedJSON()) }
-        if flavour == .hpeILO5, state.slots[slot.id]?.connected != true {
+        if flavour.isHPE, state.slots[slot.id]?.connected != true {
             // §1.3 / bmc-toolbox/bmclib#410: ejecting an empty slot errors on iLO.
             return Handled(response: error(.badRequest, "NoVirtualMediaConnectionAvailable", "No Virtual Media connection is available.",
                                            resolution: "Insert media before attempting to eject.", registry: "iLO.2.23"))
         }
         Self.unmount(slot.id, flavour: flavour, path: path, state: &state)
-        return Handled(response: flavour == .hpeILO5 ? hpeSuccess() : SimulatedResponse(status: .noContent))
+        return Handled(response: flavour.isHPE ? hpeSuccess() : SimulatedResponse(status: .noContent))
     }
 
     static func unmount(_ slotID: String, flavour: VendorFlavor, path: String, state: inout BMCState) {
@@ -571,9 +661,14 @@ struct RedfishService: Sendable {
         guard allowedVirtualMediaMethods.contains("PATCH") else { return methodNotAllowed(allow: allowedVirtualMediaMethods) }
         guard let body = jsonObject(request.body) else { return Handled(response: malformedJSON()) }
         if let failure = checkIfMatch(request, path: path, state: &state) { return Handled(response: failure) }
-        if let oem = body["Oem"] as? [String: Any], flavour == .hpeILO5 {
-            // §1.3: PATCH {vm} {"Oem":{"Hpe":{"BootOnNextServerReset":true}}} boots the image on the next reset.
-            if let hpe = oem["Hpe"] as? [String: Any], let flag = hpe["BootOnNextServerReset"] as? Bool {
+        if flavour == .hpeILO4, let unknown = body.keys.sorted().first(where: { !["Image", "Oem"].contains($0) }) {
+            // iLO 4's VirtualMedia 1.0: Inserted and WriteProtected are read-only (ansible-collections/community.general#4595).
+            return Handled(response: error(.badRequest, "PropertyUnknown", "The property \(unknown) is not in the list of valid properties for the resource.",
+                                           resolution: "Remove the unknown property from the request body and resubmit the request if the operation failed."))
+        }
+        if let oem = body["Oem"] as? [String: Any], flavour.isHPE {
+            // §1.3: PATCH {vm} {"Oem":{"Hpe":{"BootOnNextServerReset":true}}} boots the image on the next reset (iLO 4: "Hp").
+            if let hpe = oem[flavour.oemKey ?? "Hpe"] as? [String: Any], let flag = hpe["BootOnNextServerReset"] as? Bool {
                 guard state.slots[slot.id]?.connected == true || !flag else {
                     return Handled(response: error(.badRequest, "NoVirtualMediaConnectionAvailable", "No Virtual Media connection is available.",
                                                    resolution: "Insert media before setting BootOnNextServerReset.", registry: "iLO.2.23"))
@@ -602,7 +697,7 @@ struct RedfishService: Sendable {
             Self.unmount(slot.id, flavour: flavour, path: path, state: &state)
         }
         switch flavour {
-        case .hpeILO5: return Handled(response: hpeSuccess())
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: return Handled(response: hpeSuccess())
         // §1.2: XCC answers 200 with the resource.
         case .lenovoXCC: return Handled(response: withETag(json(.ok, virtualMediaDocument(slot, state: state)), path: path, state: state))
         default: return Handled(response: SimulatedResponse(status: .noContent))
@@ -626,7 +721,7 @@ struct RedfishService: Sendable {
             "@odata.type": "#Message.v1_1_1.Message", "MessageId": messageID, "Message": message, "MessageArgs": [String](),
             "Severity": "Critical", "MessageSeverity": "Critical", "Resolution": resolution,
         ]
-        let code = flavour == .hpeILO5 ? "iLO.0.10.ExtendedInfo" : "\(flavour.baseRegistry).GeneralError"
+        let code = flavour.isHPE ? "iLO.0.10.ExtendedInfo" : "\(flavour.baseRegistry).GeneralError"
         return json(status, ["error": ["code": code, "message": message, "@Message.ExtendedInfo": [info]] as [String: Any]])
     }
 

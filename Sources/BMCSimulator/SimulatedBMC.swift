@@ -92,6 +92,9 @@ public final class SimulatedBMC: Sendable {
     public var insertedMedia: [String: String] {
         state.withLockedValue { state in state.slots.compactMapValues { $0.connected ? $0.image : nil } }
     }
+    /// `BootSourceOverrideMode` (UEFI or Legacy).
+    public var bootOverrideMode: String { state.withLockedValue { $0.boot.mode } }
+
     public var bootOverride: (enabled: String, target: String) {
         state.withLockedValue { ($0.boot.enabled, $0.boot.target) }
     }
@@ -198,6 +201,7 @@ public final class SimulatedBMC: Sendable {
             state.touch(configuration.flavour.systemPath)
             if target == .off {
                 state.lastPowerOffAt = .now()
+                state.bootReadOnly = false
                 state.phase = .poweredOff
                 state.log.append("Server powered off")
                 return nil
@@ -228,8 +232,16 @@ public final class SimulatedBMC: Sendable {
         let overrideActive = state.boot.enabled != "Disabled"
         let target = state.boot.target
         let bootSlot = flavour.slots.first { $0.bootsAsCD && state.slots[$0.id]?.connected == true && state.slots[$0.id]?.inserted == true }
-        let hpeFlag = flavour == .hpeILO5 && bootSlot.map { state.slots[$0.id]?.bootOnNextReset == true } == true
-        let asked = (overrideActive && target == flavour.virtualCDBootTarget) || hpeFlag
+        let hpeFlag = flavour.isHPE && bootSlot.map { state.slots[$0.id]?.bootOnNextReset == true } == true
+        // Supermicro ARS-111GL-NHR boots its virtual media as Cd, other boards as UsbCd (sushy system.py
+        // `_supermicro_models_cd_vmedia`).
+        let virtualCDTarget = flavour == .supermicro && configuration.inventory.systemModel == "ARS-111GL-NHR" ? "Cd" : flavour.virtualCDBootTarget
+        // Dell: only the SCP import's BootOnce + VCD-DVD boots the virtual CD; a standard `Cd` override is the local
+        // physical drive (Ironic drac/boot.py; dell/terraform-provider-redfish#332). community.general#3423 saw `Cd`
+        // work on some newer iDRAC9 firmware; the simulator models the firmware that does not, which the import covers.
+        let asked = flavour.isDell
+            ? state.virtualCDBootOnce
+            : (overrideActive && target == virtualCDTarget) || hpeFlag
         let wantsCD = asked && !configuration.faults.ignoresOneTimeBoot
         // A one-time override is consumed by this boot whatever it named (that is what "Once" means).
         if state.boot.enabled == "Once" {
@@ -237,15 +249,21 @@ public final class SimulatedBMC: Sendable {
             state.boot.target = "None"
             state.touch(flavour.systemPath)
         }
+        state.virtualCDBootOnce = false
+        // iDRAC10: once the host has booted, Boot is read-only until it is powered off (community.general#11297).
+        if flavour == .dellIDRAC10 { state.bootReadOnly = true }
         if hpeFlag, let bootSlot { state.slots[bootSlot.id]?.bootOnNextReset = false }
 
         var reason: String?
         if asked && !wantsCD {
             reason = "the one-time boot to the virtual CD was accepted, but the server booted its disk (fault injected: ignoresOneTimeBoot)"
         } else if !wantsCD {
-            if overrideActive && target == "Cd" && flavour == .supermicro {
+            if flavour.isDell && overrideActive && target == "Cd" {
+                reason = "boot override target Cd is the iDRAC's physical optical drive; the virtual CD boots once only through the "
+                    + "SCP import of ServerBoot.1#BootOnce and FirstBootDevice VCD-DVD"
+            } else if overrideActive && target != virtualCDTarget && ["Cd", "UsbCd"].contains(target) && flavour == .supermicro {
                 // §1.4: virtual media is a USB CD on X11/X12: "plain Cd boots nothing".
-                reason = "boot override target Cd is the physical drive on this Supermicro; the virtual CD boots as UsbCd"
+                reason = "boot override target \(target) is not the virtual CD on this Supermicro (\(configuration.inventory.systemModel)); it boots as \(virtualCDTarget)"
             } else {
                 reason = "no boot override to the virtual CD (BootSourceOverrideEnabled \(overrideActive ? "set" : "Disabled"), target \(target))"
             }

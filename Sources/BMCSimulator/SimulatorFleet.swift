@@ -27,7 +27,7 @@ public final class SimulatorFleet: Sendable {
         /// UEFI Secure Boot on every member (their ESXi hosts then skip %firstboot).
         public var secureBoot: Bool
 
-        public init(count: Int, flavours: [VendorFlavor] = VendorFlavor.allCases, firstAddress: String = "127.0.0.10",
+        public init(count: Int, flavours: [VendorFlavor] = VendorFlavor.mixed, firstAddress: String = "127.0.0.10",
                     port: Int = 443, useTLS: Bool = true, username: String = "root", password: String,
                     faults: FaultKnobs = .none, firmware: BMCConfiguration.Firmware = .uefi, readsModules: Bool = true,
                     installMilliseconds: Int = 1_000, esxiPort: Int = 443, namePrefix: String = "sim", secureBoot: Bool = false) {

@@ -145,10 +145,18 @@ public struct BootConfig: Sendable, Equatable {
     /// - Parameters:
     ///   - kickstart: the `ks=` value; ESXi requires an upper-case path on the CD (`cdrom:/KS.CFG`).
     ///   - systemMediaSize: the ESX-OSData size the installer should use (KB 81166).
-    public func patched(kickstart: String = "cdrom:/KS.CFG", systemMediaSize: SystemMediaSize = .small) throws -> BootConfig {
+    ///   - extraOptions: the admin's own tokens (`KernelOption`), placed before `ks=`. A kept token with the same
+    ///     name as one of them (ignoring case) is dropped first, so re-patching stays idempotent and a stock
+    ///     value is replaced rather than repeated.
+    public func patched(kickstart: String = "cdrom:/KS.CFG", systemMediaSize: SystemMediaSize = .small,
+                        extraOptions: [String] = []) throws -> BootConfig {
         guard !kickstart.isEmpty, !kickstart.contains(where: { $0.isWhitespace }) else {
             throw ESXiError.invalidKernelOption("ks=\(kickstart)", reason: "the kickstart location must be one token without blanks")
         }
+        for option in extraOptions {
+            if let problem = KernelOption.problem(with: option) { throw ESXiError.invalidKernelOption(option, reason: problem) }
+        }
+        let extraNames = Set(extraOptions.map { KernelOption.name(of: $0).lowercased() })
         let index = try kernelOptionsLineIndex()
         let line = lines[index]
         guard let split = Line.split(line.content) else {
@@ -157,8 +165,11 @@ public struct BootConfig: Sendable, Equatable {
         let kept = Self.tokens(String(decoding: line.content[split.valueStart...], as: UTF8.self)).filter { token in
             let lower = token.lowercased()
             return lower != "cdromboot" && !lower.hasPrefix("ks=") && !lower.hasPrefix("systemmediasize=")
+                && !extraNames.contains(KernelOption.name(of: lower))
         }
-        var added = ["ks=" + kickstart]
+        var added: [String] = []
+        for option in extraOptions where !added.contains(option) { added.append(option) }
+        added.append("ks=" + kickstart)
         if let size = systemMediaSize.kernelOptionValue { added.append("systemMediaSize=" + size) }
         let content = Array(line.content[..<split.valueStart]) + Array((kept + added).joined(separator: " ").utf8)
         var patchedLines = lines

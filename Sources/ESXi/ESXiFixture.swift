@@ -38,6 +38,10 @@ public struct ESXiFixture: Sendable {
         public var syslinuxModulesDirectory = "/usr/lib/syslinux/modules/bios"
         /// An EFI application for `\EFI\BOOT\BOOTX64.EFI` (e.g. made with grub-mkimage); nil: a text stub.
         public var efiBootPath: String?
+        /// No legacy BIOS boot: no ISOLINUX files and a boot catalog with the EFI entry alone, the image a
+        /// UEFI-only installer would be (see `ESXiRelease.v9_0` on why both 9.0 shapes exist). Both BOOT.CFG
+        /// copies stay: the installer and PXE setups read `/BOOT.CFG` whatever the firmware.
+        public var uefiOnly = false
         /// Every date in the image (ISO 9660 and FAT).
         public var timestamp: ISOTimestamp
 
@@ -111,8 +115,13 @@ public struct ESXiFixture: Sendable {
         fixed.append(File(path: name("/BOOT.CFG"), content: .bytes(release.stockBootConfig)))
         fixed.append(File(path: name("/EFI/BOOT/BOOT.CFG"), content: .bytes(release.stockBootConfig)))
 
-        let isolinuxConfig: String
-        if let isolinux = options.isolinuxPath {
+        let isolinuxConfig: String?
+        if options.uefiOnly {
+            guard options.isolinuxPath == nil else {
+                throw ESXiError.fixture("--isolinux and --uefi-only contradict each other: a UEFI-only image has no ISOLINUX; drop one")
+            }
+            isolinuxConfig = nil
+        } else if let isolinux = options.isolinuxPath {
             try Self.requireReadable(isolinux, what: "the isolinux.bin given with --isolinux")
             fixed.append(File(path: name("/ISOLINUX.BIN"), content: .file(path: isolinux)))
             for module in ["LDLINUX.C32", "LIBCOM32.C32", "LIBUTIL.C32", "CAT.C32"] {
@@ -125,7 +134,9 @@ public struct ESXiFixture: Sendable {
             fixed.append(File(path: name("/ISOLINUX.BIN"), content: .bytes(IsolinuxStub.bytes(release: release))))
             isolinuxConfig = Self.esxiIsolinuxConfig(release: release)
         }
-        fixed.append(File(path: name("/ISOLINUX.CFG"), content: .bytes(Array(isolinuxConfig.utf8))))
+        if let isolinuxConfig {
+            fixed.append(File(path: name("/ISOLINUX.CFG"), content: .bytes(Array(isolinuxConfig.utf8))))
+        }
 
         let efiBinary: [UInt8]
         if let efi = options.efiBootPath {
@@ -218,7 +229,9 @@ public struct ESXiFixture: Sendable {
         }
         let lower = options.joliet || options.rockRidge
         try builder.setBootCatalog(path: lower ? "/boot.cat" : "/BOOT.CAT")
-        try builder.setBIOSBootImage(path: lower ? "/isolinux.bin" : "/ISOLINUX.BIN", loadSectorCount: 4, bootInfoTable: true)
+        if !options.uefiOnly {
+            try builder.setBIOSBootImage(path: lower ? "/isolinux.bin" : "/ISOLINUX.BIN", loadSectorCount: 4, bootInfoTable: true)
+        }
         try builder.addEFIBootImage(path: lower ? "/efiboot.img" : "/EFIBOOT.IMG")
         let built = try builder.write(to: path)
 
@@ -226,7 +239,7 @@ public struct ESXiFixture: Sendable {
                       volumeIdentifier: options.release.volumeIdentifier,
                       moduleCount: files.filter { if case .module = $0.content { return true } else { return false } }.count,
                       moduleByteCount: moduleTotal,
-                      isolinux: options.isolinuxPath ?? "stub (IsolinuxStub)",
+                      isolinux: options.uefiOnly ? "none (--uefi-only)" : options.isolinuxPath ?? "stub (IsolinuxStub)",
                       efiBoot: options.efiBootPath ?? "stub (not an EFI program)",
                       joliet: options.joliet, rockRidge: options.rockRidge,
                       bootCatalogSector: built.bootCatalog?.rawValue, biosBootImageSector: built.biosBootImage?.rawValue,

@@ -10,6 +10,18 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
     case v6_7 = "6.7"
     case v7_0 = "7.0"
     case v8_0 = "8.0"
+    /// ESXi 9.0 (2025). Its installer keeps the 8.x layout (upper-case 8.3 names, both BOOT.CFG copies,
+    /// `EFI/BOOT/BOOTX64.EFI`, reference/iso9660-esxi.md §7); BOOT.CFG says `title=Loading ESX installer`,
+    /// `build=9.0.0-0.0.24678710` and `updated=1`. The GA build number is the one in the GA installer's name,
+    /// `VMware-VMvisor-Installer-9.0.0.0.24678710.x86_64.iso` (fox-it/dissect.target issue 1191, June 2025).
+    ///
+    /// Legacy BIOS: Broadcom KB 313152 deprecates legacy BIOS (CSM) boot and says a future release removes
+    /// it, yet keeps supporting servers already certified with it; vmlib.com ("ESXi 9: UEFI only") reads
+    /// William Lam's February 2025 post as 9.0 dropping it. No public listing of the 9.0 image shows
+    /// ISOLINUX gone, so the 9.0 fixture keeps ISOLINUX.BIN and its BIOS El Torito entry like 8.0, and
+    /// `vmedia fixture --esxi 9.0 --uefi-only` builds the other reading (no ISOLINUX, one EFI entry); vmedia
+    /// remasters and boots both.
+    case v9_0 = "9.0"
 
     /// The `kernelopt=` tokens of the stock installer: 6.7 puts `cdromBoot` first, 7.0 and 8.0 last (§3.2).
     public var stockKernelOptions: [String] {
@@ -22,6 +34,7 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
         case .v6_7: return ""
         case .v7_0: return "7.0.2-0.20.18426014"
         case .v8_0: return "8.0.3-0.35.24280767"
+        case .v9_0: return "9.0.0-0.0.24678710"
         }
     }
 
@@ -31,16 +44,19 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
         case .v6_7: return "ESXI-6.7.0-20190402001-STANDARD"
         case .v7_0: return "ESXI-7.0U2A-17867351-STANDARD"
         case .v8_0: return "ESXI-8.0U3B-24280767-STANDARD"
+        case .v9_0: return "ESXI-9.0.0.0-24678710-STANDARD"
         }
     }
 
     /// The usual size of the release's installer ISO: 6.7 ≈ 330 MB, 7.0 ≈ 383 MiB (196,201 sectors on
-    /// 7.0U3g), 8.0 ≈ 600 MB (§3.3). Used as the fixture's default size.
+    /// 7.0U3g), 8.0 ≈ 600 MB (§3.3), 9.0 about the same as 8.0 with a larger ESXio depot. Used as the
+    /// fixture's default size.
     public var typicalImageByteCount: Int64 {
         switch self {
         case .v6_7: return 330 << 20
         case .v7_0: return 384 << 20
         case .v8_0: return 600 << 20
+        case .v9_0: return 640 << 20
         }
     }
 
@@ -50,17 +66,35 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
         let modules = self.modules.map { "/" + $0.name }.joined(separator: " --- ")
         let text = """
             bootstate=0
-            title=Loading ESXi installer
+            title=\(title)
             timeout=5
             prefix=
             kernel=/\(kernel.name)
             kernelopt=\(stockKernelOptions.joined(separator: " "))
             modules=\(modules)
             build=\(build)
-            updated=0
+            updated=\(self == .v9_0 ? 1 : 0)
 
             """
         return Array(text.utf8)
+    }
+
+    /// BOOT.CFG's `title=`: 9.0 calls the product "ESX" again (§7).
+    public var title: String { self == .v9_0 ? "Loading ESX installer" : "Loading ESXi installer" }
+
+    /// The release a BOOT.CFG `build=` value (`9.0.0-0.0.24678710`) or an ESXi version (`9.0.3`) belongs to,
+    /// by its major version: every 9.x build is shaped like 9.0, 8.x like 8.0, 7.x like 7.0, 6.x like 6.7.
+    /// Nil for anything else (an empty value, a 5.x or 10.x build).
+    public init?(version: String) {
+        let major = version.prefix { $0.isNumber }
+        guard !major.isEmpty, version.dropFirst(major.count).first == "." || version.count == major.count else { return nil }
+        switch major {
+        case "6": self = .v6_7
+        case "7": self = .v7_0
+        case "8": self = .v8_0
+        case "9": self = .v9_0
+        default: return nil
+        }
     }
 
     /// The kernel, loaded by mboot before the modules.
@@ -108,7 +142,7 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
                     .init(name: "vsanheal.v00", weight: 40), .init(name: "vsanmgmt.v00", weight: 120),
                     .init(name: "tools.t00", weight: 900), .init(name: "xorg.v00", weight: 30),
                     .init(name: "imgdb.tgz", weight: 12), .init(name: "imgpayld.tgz", weight: 5)]
-        case .v8_0:
+        case .v8_0, .v9_0:
             boot = [.init(name: "jumpstrt.gz", weight: 1), .init(name: "useropts.gz", weight: 1),
                     .init(name: "features.gz", weight: 1), .init(name: "k.b00", weight: 50),
                     .init(name: "uc_intel.b00", weight: 25), .init(name: "uc_amd.b00", weight: 3),
@@ -116,7 +150,7 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
             base = [.init(name: "vmx.v00", weight: 800), .init(name: "vim.v00", weight: 350),
                     .init(name: "tpm.v00", weight: 2), .init(name: "sb.v00", weight: 200),
                     .init(name: "s.v00", weight: 1800)]
-            drivers = Self.driverNames80
+            drivers = self == .v9_0 ? Self.driverNames90 : Self.driverNames80
             tail = [.init(name: "bmcal.v00", weight: 5), .init(name: "clusters.v00", weight: 20),
                     .init(name: "crx.v00", weight: 120), .init(name: "drivervm.v00", weight: 30),
                     .init(name: "elx_esx_.v00", weight: 10), .init(name: "btldr.v00", weight: 15),
@@ -180,6 +214,11 @@ public enum ESXiRelease: String, Sendable, CaseIterable, Codable {
         "intelgpi.v00", "mlnx_bfb.v00", "ptp4l.v00", "sdhci_pl.v00", "vmkusb_n.v00", "hpe_smx.v00",
         "dell_opt.v00", "lnv_xcc.v00", "ipmi_si.v00", "ipmi_dev.v00", "ipmi_msg.v00", "usbnet.v00",
         "cdc_ncm.v00", "r8152.v00", "ax88179.v00", "nvme_pcm.v00", "tpm2.v00", "watchdog.v00",
+    ]
+
+    // 9.0: the 8.0 set plus newer DPU and NVMe/TCP drivers (representative, as above).
+    private static let driverNames90: [String] = driverNames80 + [
+        "bnxtdpu.v00", "ionic_cl.v00", "nvmetcpi.v00", "mlx5_dpu.v00", "intelipu.v00",
     ]
 
     private static let driverNames80: [String] = driverNames70 + [

@@ -34,12 +34,15 @@ public struct ESXiRemaster: Sendable {
     /// - Parameters:
     ///   - kickstart: the KS.CFG bytes (rendered by `Kickstart.render()` or a template).
     ///   - systemMediaSize: the `systemMediaSize=` token to add, or `.omitted`.
+    ///   - kernelOptions: the host's own `kernelopt=` tokens (validated by `KernelOption`), in both BOOT.CFG files.
     ///   - timestamp: the date of the new KS.CFG record; nil keeps the source's volume date, so equal inputs
     ///     give byte-identical images (and stable HTTP ETags) run after run.
-    public func hostImage(kickstart: [UInt8], systemMediaSize: SystemMediaSize = .small,
+    public func hostImage(kickstart: [UInt8], systemMediaSize: SystemMediaSize = .small, kernelOptions: [String] = [],
                           timestamp: ISOTimestamp? = nil) throws -> ESXiHostImage {
-        let bios = try installer.biosBootConfig.patched(kickstart: Self.kickstartLocation, systemMediaSize: systemMediaSize)
-        let efi = try installer.efiBootConfig?.patched(kickstart: Self.kickstartLocation, systemMediaSize: systemMediaSize)
+        let bios = try installer.biosBootConfig.patched(kickstart: Self.kickstartLocation, systemMediaSize: systemMediaSize,
+                                                        extraOptions: kernelOptions)
+        let efi = try installer.efiBootConfig?.patched(kickstart: Self.kickstartLocation, systemMediaSize: systemMediaSize,
+                                                       extraOptions: kernelOptions)
         var edit = ImageEdit(image: image, sourcePath: sourcePath, options: ImageEdit.Options(timestamp: timestamp))
         edit.setFile(ESXiInstallerImage.biosBootConfigPath, contents: bios.serialized())
         if let efi { edit.setFile(ESXiInstallerImage.efiBootConfigPath, contents: efi.serialized()) }

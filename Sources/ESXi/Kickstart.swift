@@ -29,10 +29,16 @@ public struct Kickstart: Sendable, Equatable {
     /// Extra sections, rendered after the built-in ones in this order (the installer runs same-kind sections in
     /// file order).
     public let scripts: [KickstartScript]
+    /// Pre-check switches added to the `install` line.
+    public let precheck: PrecheckOverrides
+    /// `vmserialnum --esx=<key>`; nil installs in evaluation mode.
+    public let licenseKey: LicenseKey?
 
     public init(rootPassword: RootPassword, keyboard: String = "US Default", wipe: Wipe = .all,
                 installDisk: InstallDisk, network: KickstartNetwork, enableSSH: Bool = true,
-                scripts: [KickstartScript] = []) {
+                scripts: [KickstartScript] = [], precheck: PrecheckOverrides = [], licenseKey: LicenseKey? = nil) {
+        self.precheck = precheck
+        self.licenseKey = licenseKey
         self.rootPassword = rootPassword
         self.keyboard = keyboard
         self.wipe = wipe
@@ -77,10 +83,11 @@ public struct Kickstart: Sendable, Equatable {
     /// This kickstart with another install disk (a serial mapped to its device id by the BMC's inventory).
     public func with(installDisk: InstallDisk) -> Kickstart {
         Kickstart(rootPassword: rootPassword, keyboard: keyboard, wipe: wipe, installDisk: installDisk, network: network,
-                  enableSSH: enableSSH, scripts: scripts)
+                  enableSSH: enableSSH, scripts: scripts, precheck: precheck, licenseKey: licenseKey)
     }
 
-    /// The text of KS.CFG. Same model, same bytes. `.mask` replaces the password (or its hash) with `********`.
+    /// The text of KS.CFG. Same model, same bytes. `.mask` replaces the password (or its hash) and the licence
+    /// key with `********`.
     /// Throws while the install disk is an unresolved serial number: no kickstart line can say "the disk with
     /// this serial", and guessing one would install on the wrong disk.
     public func render(secrets: SecretRendering = .reveal) throws(KickstartError) -> String {
@@ -91,11 +98,18 @@ public struct Kickstart: Sendable, Equatable {
         lines.append("# Root password for the console (DCUI), SSH and the host client.")
         lines.append(rootpwLine(secrets: secrets))
         lines.append("keyboard '\(keyboard)'")
+        if let serial = serialnumLine(secrets: secrets) {
+            lines.append("# Licence key; without it the host runs in evaluation mode.")
+            lines.append(serial)
+        }
         if let clearpart = clearpartLine {
             lines.append("# CAREFUL: erases the partitions, VMFS datastores included, of every drive the host sees.")
             lines.append(clearpart)
         }
         lines.append("# Install on the disk chosen in the hosts file, overwriting any VMFS on it.")
+        if !precheck.isEmpty {
+            lines.append("# Pre-check overrides: without them a pre-check error waits at the console for a key press.")
+        }
         lines.append(try installLine)
         lines.append("# Static management network on the chosen NIC.")
         lines.append(networkLine)
@@ -116,7 +130,13 @@ public struct Kickstart: Sendable, Equatable {
     }
 
     var installLine: String {
-        get throws(KickstartError) { "install --overwritevmfs " + (try installDisk.option) }
+        get throws(KickstartError) {
+            (["install", "--overwritevmfs", try installDisk.option] + precheck.installOptions).joined(separator: " ")
+        }
+    }
+
+    func serialnumLine(secrets: SecretRendering) -> String? {
+        licenseKey.map { "vmserialnum " + $0.argument(secrets: secrets) }
     }
 
     /// The old tool's option order, with `--vlanid` appended when set.

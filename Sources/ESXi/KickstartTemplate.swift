@@ -17,6 +17,7 @@
 /// | `hostname`, `ip`, `netmask`, `gateway`, `device` | the values |
 /// | `nameservers` | `10.0.0.53,10.0.0.54` |
 /// | `vlanid` | `100`, or empty when untagged |
+/// | `vmserialnum` | `vmserialnum --esx=<licence key>` (masked like the password), or empty without `license_key` |
 /// | `firstboot_ssh` | the built-in `%firstboot` section that turns SSH on, or empty with `ssh: false` |
 public struct KickstartTemplate: Sendable, Equatable {
     public let text: String
@@ -26,6 +27,7 @@ public struct KickstartTemplate: Sendable, Equatable {
     public static let placeholderNames: [String] = [
         "rootpw", "password_hash", "keyboard", "clearpart", "install", "disk", "disk_option", "network", "hostname",
         "ip", "netmask", "gateway", "device", "nameservers", "vlanid", "firstboot_ssh",
+        "vmserialnum",
     ]
 
     /// Checks every placeholder now, so a bad template fails when the hosts file is read, not per host later.
@@ -90,6 +92,7 @@ public struct KickstartTemplate: Sendable, Equatable {
             "nameservers": kickstart.nameserverList,
             "vlanid": network.vlanID.map(String.init) ?? "",
             "firstboot_ssh": kickstart.enableSSH ? Kickstart.sshFirstboot.rendered : "",
+            "vmserialnum": kickstart.serialnumLine(secrets: secrets) ?? "",
         ]
     }
 

@@ -83,11 +83,61 @@ enum ByteFields {
         return out
     }
 
+    /// A Joliet name: UTF-16 big-endian as 7-Zip, libisofs and Windows read it (surrogate pairs joined). An
+    /// unpaired surrogate cannot be a character; it is kept visible as `\ud800` rather than turned into U+FFFD,
+    /// and an odd trailing byte as `\xnn`, so no recorded unit is lost from the name.
     static func decodeUCS2BigEndian(_ bytes: ArraySlice<UInt8>) -> String {
         var units: [UInt16] = []
         var i = bytes.startIndex
         while i + 1 < bytes.endIndex { units.append(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])); i += 2 }
-        return String(decoding: units, as: UTF16.self)
+        var out = ""
+        var index = 0
+        while index < units.count {
+            let unit = units[index]
+            if UTF16.isLeadSurrogate(unit), index + 1 < units.count, UTF16.isTrailSurrogate(units[index + 1]) {
+                out.unicodeScalars.append(UTF16.decode(UTF16.EncodedScalar([unit, units[index + 1]])))
+                index += 2
+                continue
+            }
+            if let scalar = Unicode.Scalar(unit) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "\\u" + hex(unit, digits: 4)
+            }
+            index += 1
+        }
+        if i < bytes.endIndex { out += "\\x" + hex(UInt16(bytes[i]), digits: 2) }
+        return out
+    }
+
+    /// An ISO 9660 file identifier or a Rock Ridge NM name: UTF-8, as genisoimage and xorriso write names
+    /// outside d-characters (ISO level 4 / ISO 9660:1999, `-input-charset utf-8`, RR names) and as pycdlib and
+    /// Linux read them. Bytes that are not UTF-8 (a Latin-1 name from an old writer, a cut sequence) stay
+    /// visible as `\xnn` (lower-case hex, like Python's `backslashreplace`), each byte once, so a name is never
+    /// lost or merged with another.
+    static func decodeFileName(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        var out = ""
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let lead = bytes[i]
+            let length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0
+            if length > 0, i + length <= bytes.endIndex,
+               let text = String(validating: bytes[i..<(i + length)], as: UTF8.self) {
+                out += text
+                i += length
+            } else {
+                out += "\\x" + hex(UInt16(lead), digits: 2)
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private static func hex(_ value: UInt16, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
     static func decodeLatin1(_ bytes: ArraySlice<UInt8>) -> String {

@@ -19,11 +19,12 @@ public enum VolumeDescriptorDateTime: Hashable, Sendable {
     public static let byteCount = 17
 
     /// Parses the 17 bytes at `offset`. Returns nil when the digits are not digits (the caller reports
-    /// the field); a value of all zero digits is `.unspecified`.
+    /// the field); sixteen `'0'` digits (or sixteen zero bytes, as some writers leave the field) are
+    /// `.unspecified` whatever the offset byte says: a zone for no date means nothing, and pycdlib and
+    /// isoinfo read such images.
     public init?(bytes: [UInt8], offset: Int = 0) {
         let digits = bytes[offset..<offset + 16]
         if digits.allSatisfy({ $0 == UInt8(ascii: "0") }) || digits.allSatisfy({ $0 == 0 }) {
-            guard bytes[offset + 16] == 0 else { return nil }
             self = .unspecified
             return
         }

@@ -83,10 +83,14 @@ enum VolumeDescriptorBody {
         }
         let blockSize = ByteFields.le16(b, 128)
         guard blockSize == 2048 else {
+            // ECMA-119 allows 512, 1024 and 2048 (§6.1.2, never more than the 2048-byte sector); every CD, DVD
+            // and installer ISO uses 2048, and this reader addresses extents in 2048-byte blocks throughout.
             throw ISO9660Error.unsupported(structure: structure, sector: sector,
-                                           feature: "logical block size \(blockSize)",
-                                           fix: "only 2048-byte blocks (every CD/DVD image) are supported; "
-                                               + "rebuild the image with a standard tool.")
+                                           feature: "logical block size \(blockSize) bytes",
+                                           fix: "vmedia reads only images with 2048-byte logical blocks and this one declares "
+                                               + "\(blockSize)-byte blocks (valid, but rare); read it with isoinfo or pycdlib, "
+                                               + "or rebuild it with 2048-byte blocks, e.g. xorriso -osirrox on -indev IMAGE -extract / DIR, "
+                                               + "then xorriso -as mkisofs -o NEW.iso DIR")
         }
         let space = ByteFields.both32(b, 80)
         guard space.le == space.be else {
@@ -98,9 +102,11 @@ enum VolumeDescriptorBody {
         }
         guard b[156] == 34 else { throw invalid("root directory record length", "\(b[156])", "34") }
         let root = try DirectoryRecord(bytes: Array(b[156..<190]), sector: sector)
-        guard root.isDirectory, root.isSelf else {
+        // The identifier should be 0x00 (ECMA-119 §8.4.18), but pycdlib and isoinfo read an image whose root
+        // record says otherwise; so does vmedia, with a note (`ISOImage.notes`). Not being a directory is fatal.
+        guard root.isDirectory, root.fileIdentifier.count == 1 else {
             throw invalid("root directory record", "flags 0x\(String(root.flags.rawValue, radix: 16)), "
-                            + "identifier \(root.fileIdentifier)", "a directory with identifier 0x00")
+                            + "identifier \(root.fileIdentifier)", "a directory with a one-byte identifier (0x00)")
         }
         var fields = Fields(rootDirectoryRecord: root)
         for (path, offset, length) in identifierLayout {

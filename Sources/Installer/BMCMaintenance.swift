@@ -117,9 +117,10 @@ public enum BMCMaintenance {
                     return (found + driver.warnings).joined(separator: "; ")
                 case .eject:
                     let ejected = try await driver.ejectAll()
-                    try await driver.clearBootOverride()
+                    // iDRAC10 refuses the clear after a boot; the driver's warning replaces "cleared" then.
+                    let refused = try await driver.clearBootOverride()
                     return (ejected.isEmpty ? "no media inserted" : "ejected \(ejected.joined(separator: ", "))")
-                        + "; boot override cleared"
+                        + (refused.map { "; warning: \($0)" } ?? "; boot override cleared")
                 }
             }
             return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: true, message: message, seconds: seconds())

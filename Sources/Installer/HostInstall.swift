@@ -123,7 +123,8 @@ struct HostInstall: Sendable {
 
     private func image(for plan: HostPlan) throws -> ESXiHostImage {
         let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
-        return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+        return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
+                                                  kernelOptions: plan.kernelOptions)
     }
 
     private func body(client: RedfishClient, builtImage: ESXiHostImage?, peer: String?, progress: Progress,
@@ -193,7 +194,7 @@ struct HostInstall: Sendable {
         // Taken before the request: whatever boots after it has an uptime shorter than the time since.
         let restartedAt = context.clock.now()
         _ = try await phase(.power, limits.bmcAction) { isOn ? try await driver.forceRestart() : try await driver.powerOn() }
-        if options.goal == .rebooted { return try await finish(driver: driver, enter: enter) }
+        if options.goal == .rebooted { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
         enter(.waitMediaRead, "waiting for the BMC to read the image")
         let readStart = context.clock.now()
@@ -212,7 +213,7 @@ struct HostInstall: Sendable {
         }
         emit(InstallEvent(host: name, kind: .progress, phase: .waitMediaRead, message: "the BMC is reading the image",
                           bytesRead: progress.bytesRead, imageBytes: image.byteCount, elapsed: elapsed()))
-        if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter) }
+        if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
         enter(.waitESXi, "waiting for ESXi on \(plan.esxiAddress):\(options.esxiPort)")
         let wait = ESXiReadinessWait(probe: probe, expected: context.remaster.installer.build, baseline: baseline,
@@ -238,7 +239,7 @@ struct HostInstall: Sendable {
             let done = try await phase(.configure, limits.bmcAction) { try await configuration.enableSSH(password: password) }
             emit(InstallEvent(host: name, kind: .note, phase: .configure, message: done, elapsed: elapsed()))
         }
-        return try await finish(driver: driver, enter: enter)
+        return try await finish(driver: driver, enter: enter, elapsed: elapsed)
     }
 
     /// Reads `SecureBoot.SecureBootEnable`. Under Secure Boot ESXi skips `%firstboot`: a user's `firstboot:` script
@@ -260,18 +261,22 @@ struct HostInstall: Sendable {
         return state?.secureBootEnable
     }
 
-    private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void) async throws {
+    private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void,
+                        elapsed: @escaping @Sendable () -> Double) async throws {
         enter(.cleanup, "ejecting our image and clearing the boot override")
-        try await phase(.cleanup, context.options.timeouts.cleanup) {
+        // iDRAC10 refuses to clear a boot override once the host has booted; a consumed Once override is no failure,
+        // so the driver returns a warning instead (community.general#11297).
+        let warning = try await phase(.cleanup, context.options.timeouts.cleanup) { () -> String? in
             _ = try await driver.ejectAll()
-            try await driver.clearBootOverride()
+            return try await driver.clearBootOverride()
         }
+        if let warning { emit(InstallEvent(host: name, kind: .note, phase: .cleanup, message: "warning: \(warning)", elapsed: elapsed())) }
     }
 
     private func bestEffortCleanup(client: RedfishClient) async {
         guard let driver = try? await BMCDriver.connect(client: client, logger: context.logger) else { return }
         _ = try? await driver.ejectAll()
-        try? await driver.clearBootOverride()
+        _ = try? await driver.clearBootOverride()
     }
 
     /// Runs `body`, failing with `InstallError.timeout` when it takes longer than `limit` on the installer's clock.

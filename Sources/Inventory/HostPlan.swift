@@ -18,6 +18,8 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     public let template: KickstartTemplate?
     /// `systemMediaSize=` for BOOT.CFG's kernelopt line: the old tool's `small` unless the hosts file says otherwise.
     public let systemMediaSize: SystemMediaSize
+    /// The host's own tokens for BOOT.CFG's kernelopt line (`kernel_options:`), in both BOOT.CFG files.
+    public let kernelOptions: [String]
 
     /// The root password as the hosts file gives it. The image carries only its SHA-512 crypt hash (by default);
     /// the installer needs the password itself to prove ESXi accepts it (`Login` over the vSphere API).
@@ -28,9 +30,10 @@ public struct HostPlan: Sendable, Equatable, Encodable {
 
     public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,
                 kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize,
-                rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified) {
+                rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified, kernelOptions: [String] = []) {
         self.rootPassword = rootPassword
         self.bmcTrust = bmcTrust
+        self.kernelOptions = kernelOptions
         self.index = index
         self.vendor = vendor
         self.bmc = bmc
@@ -61,7 +64,8 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case index, vendor, bmc, username, password, hostname, esxiAddress, installDisk, device, systemMediaSize, template
+        case index, vendor, bmc, username, password, hostname, esxiAddress, installDisk, device, systemMediaSize, kernelOptions,
+             precheck, licenseKey, template
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,6 +80,10 @@ public struct HostPlan: Sendable, Equatable, Encodable {
         try container.encode(kickstart.installDisk.description, forKey: .installDisk)
         try container.encode(kickstart.network.device.description, forKey: .device)
         try container.encode(systemMediaSize, forKey: .systemMediaSize)
+        try container.encode(kernelOptions, forKey: .kernelOptions)
+        try container.encode(kickstart.precheck.installOptions, forKey: .precheck)
+        // Like the passwords: only whether there is one, never the key.
+        try container.encodeIfPresent(kickstart.licenseKey.map { _ in SecretRendering.maskText }, forKey: .licenseKey)
         try container.encodeIfPresent(template?.origin, forKey: .template)
     }
 }

@@ -40,6 +40,8 @@ public enum HostsFile {
         // vmedia's kickstart and boot options.
         "nameservers", "nameserver", "vlanid", "wipe", "keyboard", "ssh", "rootpw", "pre", "post", "firstboot",
         "template", "system_media_size",
+        // Installer options (issue 13).
+        "kernel_options", "ignore_prereq_warnings", "ignore_prereq_errors", "force_unsupported_install", "license_key",
     ]
     static let scriptKeys = ["script", "interpreter", "timeout", "ignorefailure"]
     /// Keys that name one host and so make no sense in `defaults:` (every host would get the same value).
@@ -240,7 +242,8 @@ struct Reader {
                let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize {
                 plans.append(HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
                                       kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
-                                      rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust))
+                                      rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust,
+                                      kernelOptions: kickstart.kernelOptions))
             }
         }
         return plans
@@ -340,6 +343,7 @@ struct Reader {
         var identity: (IPv4Address, String, Node, Node)?
         var template: KickstartTemplate?
         var systemMediaSize: SystemMediaSize?
+        var kernelOptions: [String] = []
         /// The root password as written, for the installer's ESXi login check (the kickstart may hold only its hash).
         var rootPassword: Secret?
     }
@@ -399,6 +403,30 @@ struct Reader {
         let plain: Bool? = choice(section, "rootpw", default: RootpwForm.crypted, label: label).map { $0 == .plain }
         let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
         fields.systemMediaSize = systemMediaSize
+        let kernelOptions = readKernelOptions(section, label: label)
+        fields.kernelOptions = kernelOptions ?? []
+        var precheck: PrecheckOverrides? = []
+        for (key, flag) in [("ignore_prereq_warnings", PrecheckOverrides.ignoreWarnings), ("ignore_prereq_errors", .ignoreErrors),
+                            ("force_unsupported_install", .forceUnsupported)] {
+            switch boolean(section, key, default: false, label: label) {
+            case true?: precheck?.insert(flag)
+            case false?: break
+            case nil: precheck = nil
+            }
+        }
+        var licenseKey: LicenseKey??
+        if let entry = section["license_key"], !isNull(entry.value) {
+            licenseKey = .some(nil)
+            if let secret = requiredSecret(section, "license_key", item: item, label: context) {
+                if let key = LicenseKey(secret.reveal().trimmingCharacters(in: .whitespaces)) {
+                    licenseKey = key
+                } else {
+                    // Never quote the value: it is a secret like a password.
+                    report(entry.value, "\(label): \(LicenseKey.problem(with: secret.reveal().trimmingCharacters(in: .whitespaces)) ?? "the licence key is malformed")",
+                           fix: "write the key as XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, best as license_key: ${ESXI_LICENSE} or file:PATH")
+                }
+            }
+        }
 
         var scripts: [KickstartScript] = []
         for kind in KickstartScript.Section.allCases {
@@ -468,11 +496,12 @@ struct Reader {
             report(hostname.1, "\(label): \(problem)", fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
         }
         guard let disk, let address, let gateway, let netmask, let device, let wipe, let ssh, let password,
-              systemMediaSize != nil else { return fields }
+              systemMediaSize != nil, kernelOptions != nil, let precheck, licenseKey != .some(nil) else { return fields }
         let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
                                        hostname: hostname?.0, device: device, vlanID: vlanID)
         let model = Kickstart(rootPassword: password, keyboard: keyboard, wipe: wipe, installDisk: disk.0,
-                              network: network, enableSSH: ssh, scripts: scripts)
+                              network: network, enableSSH: ssh, scripts: scripts, precheck: precheck,
+                              licenseKey: licenseKey ?? nil)
         // Network problems were reported above; scripts and the password were checked where they were read.
         for problem in model.problems where [.installDisk, .keyboard].contains(problem.field) {
             clean = false
@@ -502,6 +531,44 @@ struct Reader {
     }
 
     enum RootpwForm: String, CaseIterable { case crypted, plain }
+
+    /// `kernel_options:` as a list (`[allowLegacyCPU=true, …]`) or one string of blank-separated tokens, each
+    /// checked by `KernelOption`; a name given twice is an error (which value would win is not obvious). Nil when
+    /// a problem was reported.
+    mutating func readKernelOptions(_ section: Section, label: String) -> [String]? {
+        guard let entry = section["kernel_options"], !isNull(entry.value) else { return [] }
+        var items: [(String, Node)] = []
+        if let list = entry.value.sequence {
+            for item in list {
+                guard let text = scalar(item) else {
+                    report(item, "\(label): each kernel_options item must be one option", fix: "write kernel_options: [allowLegacyCPU=true]")
+                    return nil
+                }
+                items.append((text, item))
+            }
+        } else if let text = scalar(entry.value) {
+            items = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { (String($0), entry.value) }
+        } else {
+            report(entry.value, "\(label): kernel_options must be a list of boot options", fix: "write kernel_options: [allowLegacyCPU=true]")
+            return nil
+        }
+        var options: [String] = []
+        var names: [String: String] = [:]
+        var ok = true
+        for (token, node) in items {
+            if let problem = KernelOption.problem(with: token) {
+                report(node, "\(label): \(problem)", fix: "write options like allowLegacyCPU=true or autoPartitionOSDataSize=8192, one per list item")
+                ok = false
+            } else if let first = names[KernelOption.name(of: token).lowercased()] {
+                report(node, "\(label): kernel option '\(token)' repeats '\(first)'", fix: "keep one value per option")
+                ok = false
+            } else {
+                names[KernelOption.name(of: token).lowercased()] = token
+                options.append(token)
+            }
+        }
+        return ok ? options : nil
+    }
 
     mutating func readScripts(_ value: Node, section: KickstartScript.Section, label: String) -> [KickstartScript] {
         let items: [Node] = value.sequence.map(Array.init) ?? [value]

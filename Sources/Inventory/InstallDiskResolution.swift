@@ -60,7 +60,8 @@ extension HostPlan {
         let id = try InstallDiskResolution.deviceID(forSerial: serial, in: inventory, host: hostname)
         return HostPlan(index: index, vendor: vendor, bmc: bmc, username: username, password: password,
                         kickstart: kickstart.with(installDisk: kickstart.installDisk.resolved(to: id)), template: template,
-                        systemMediaSize: systemMediaSize, rootPassword: rootPassword, bmcTrust: bmcTrust)
+                        systemMediaSize: systemMediaSize, rootPassword: rootPassword, bmcTrust: bmcTrust,
+                        kernelOptions: kernelOptions)
     }
 
     /// Fails, before anything is written, when a host's install disk is still a serial number: commands that do

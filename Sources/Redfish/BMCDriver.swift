@@ -135,8 +135,9 @@ public struct BMCDriver: Sendable {
             }
         }
         if let firstError { throw firstError }
-        throw RedfishError.unsupported(operation: "virtual media",
-                                       detail: "neither \(systemURI) nor its manager lists VirtualMedia; the BMC may need a licence (iDRAC Enterprise, XCC Enterprise, iLO Advanced)")
+        let none = RedfishError.unsupported(operation: "virtual media",
+                                            detail: "neither \(systemURI) nor its manager lists VirtualMedia; the BMC may need a licence (iDRAC Enterprise, XCC Enterprise, iLO Advanced)")
+        throw profile.advice(for: none).map { RedfishError.advised(none, advice: $0) } ?? none
     }
 
     /// Ejects every occupied CD/DVD slot (not only ours: F1/F2), then re-reads until all are empty.
@@ -162,8 +163,18 @@ public struct BMCDriver: Sendable {
             // Always a JSON body: iLO answers an empty POST with 415 (F22).
             try await client.post(target, [:])
         } else {
-            // No action (Lenovo EXT slots): PATCH with an explicit Image null.
-            try await client.patch(uri, ["Image": nil, "Inserted": false])
+            // No standard action (Lenovo EXT slots, HPE iLO 4): PATCH with an explicit Image null. iLO 4's VirtualMedia
+            // 1.0 has a read-only Inserted and answers PropertyUnknown: again without it, as community.general's
+            // virtual_media_eject_via_patch does; a slot that takes no PATCH at all may still offer the OEM eject
+            // (`Oem.Hp.Actions.#HpiLOVirtualMedia.EjectVirtualMedia`, fakefish's iLO 4 scripts; F25).
+            do {
+                try await client.patch(uri, ["Image": nil, "Inserted": false])
+            } catch let error as RedfishError where error.status == 400 && error.bmcText.contains("Inserted") {
+                try await client.patch(uri, ["Image": nil])
+            } catch let error as RedfishError where [400, 405, 501].contains(error.status ?? 0) {
+                guard let oem = slot.oemEjectTarget else { throw error }
+                try await client.post(oem, [:])
+            }
         }
         await client.invalidate(uri)
     }
@@ -173,7 +184,27 @@ public struct BMCDriver: Sendable {
     @discardableResult
     public func insert(url: String) async throws -> VirtualMedia {
         try Self.validateImageURL(url)
+        try profile.checkImageURL(url)
         if let advice = Self.imageURLAdvice(url) { logger.warning("\(advice)") }
+        do {
+            return try await insertOnce(url: url)
+        } catch let error as RedfishError where profile.isStaleAttachError(error) {
+            // iDRAC VRM0021 (detached / in use) and RAC0904 (stale share): eject everything, then one more try
+            // (openshift/openshift-docs#29321; microsoft/lisa idrac.py).
+            logger.notice("insert refused (\(error)); ejecting every slot and trying once more")
+            do {
+                try await ejectAll()
+                return try await insertOnce(url: url)
+            } catch let again as RedfishError {
+                throw profile.advice(for: again).map { RedfishError.advised(again, advice: $0) } ?? again
+            }
+        } catch let error as RedfishError {
+            throw profile.advice(for: error).map { RedfishError.advised(error, advice: $0) } ?? error
+        }
+    }
+
+    private func insertOnce(url: String) async throws -> VirtualMedia {
+        try await profile.prepareInsert(driver: self)
         let slots = try await mediaSlots()
         let usable = slots.filter { $0.isOpticalDrive && profile.acceptsSlot($0, among: slots) }
         guard let slot = usable.first(where: { !$0.isOccupied }) ?? usable.first, let uri = slot.odataID else {
@@ -211,7 +242,8 @@ public struct BMCDriver: Sendable {
                     await client.invalidate(uri)
                     return
                 } catch let error as RedfishError {
-                    guard let status = error.status, [400, 405, 415, 422, 500, 501, 502, 503].contains(status) else { throw error }
+                    guard let status = error.status, [400, 405, 415, 422, 500, 501, 502, 503].contains(status),
+                          !profile.isStaleAttachError(error) else { throw error }
                     lastError = error
                     // F27: optional parameters some BMCs require, named in their error text.
                     let text = error.bmcText
@@ -286,37 +318,87 @@ public struct BMCDriver: Sendable {
         guard let target = profile.bootTarget(allowable: allowable) else {
             throw RedfishError.unsupported(operation: "boot-once cd", detail: "\(systemURI) offers no CD boot target (allowed: \(allowable.joined(separator: ", ")))")
         }
-        let uri: String
+        let body = profile.bootBody(target: target, system: system)
         do {
-            uri = try await patchBoot(profile.bootBody(target: target, system: system), system: system)
+            try await patchBootVerified(body, system: system, expecting: ("Once", target))
         } catch let error as RedfishError where profile.hasOEMBootOnceFallback && error.status == 400 {
             logger.notice("every Boot PATCH was refused (\(error)); using the vendor's OEM one-time boot")
             try await profile.setOEMBootOnce(driver: self)
-            return
-        }
-        let readBack = try await client.get(uri, as: ComputerSystem.self)
-        if let seen = readBack.boot?.overrideTarget, seen != target, uri == systemURI {
-            throw RedfishError.verificationFailed(operation: "boot-once cd", uri: uri, expected: "BootSourceOverrideTarget \(target)", found: seen)
         }
     }
 
-    /// Clears a boot override left behind (community.general Disabled payload).
-    public func clearBootOverride() async throws {
+    /// PATCHes the boot override, then re-reads the resource it went to. A BMC may answer 200 with an error in
+    /// `@Message.ExtendedInfo` and change nothing (Dell 13G SYS444/SYS410, ansible-collections/community.general#5091):
+    /// not applied is retried once, then an error with the BMC's words, never a success.
+    private func patchBootVerified(_ body: JSONValue, system: ComputerSystem, expecting: (enabled: String, target: String?)) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let (uri, response) = try await patchBoot(body, system: system)
+            await client.invalidate(uri)
+            let boot = try await client.get(uri, as: ComputerSystem.self).boot
+            let enabledOK = boot?.overrideEnabled.map { $0 == expecting.enabled } ?? true
+            let targetOK = expecting.target.map { wanted in boot?.overrideTarget.map { $0 == wanted } ?? true } ?? true
+            if enabledOK && targetOK { return }
+            let seen = "BootSourceOverrideEnabled \(boot?.overrideEnabled ?? "missing"), BootSourceOverrideTarget \(boot?.overrideTarget ?? "missing")"
+            let said = RedfishMessage.messages(in: response.body).filter { !$0.key.hasSuffix("Success") }
+            logger.notice("PATCH \(uri) answered HTTP \(response.status) but the resource shows \(seen)\(said.isEmpty ? "" : " (\(RedfishError.describe(said)))")")
+            guard attempt < 2 else {
+                let expected = "BootSourceOverrideEnabled \(expecting.enabled)" + (expecting.target.map { ", BootSourceOverrideTarget \($0)" } ?? "")
+                throw RedfishError.verificationFailed(operation: "boot override", uri: uri, expected: expected,
+                                                      found: seen + (said.isEmpty ? "" : " after the BMC said: \(RedfishError.describe(said))"))
+            }
+        }
+    }
+
+    /// Clears a boot override left behind. iDRAC10 refuses any Boot PATCH once the host has booted ("The property
+    /// Boot is a read-only property", ansible-collections/community.general#11297; dsx-ai-factory/libredfish#75):
+    /// then the system is re-read, and a Once override that the boot consumed is no failure. Returns a warning
+    /// for the operator when the override could not be cleared.
+    @discardableResult
+    public func clearBootOverride() async throws -> String? {
         let system = try await client.get(systemURI, as: ComputerSystem.self)
-        _ = try await patchBoot(["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None"]], system: system)
+        do {
+            try await patchBootVerified(profile.clearBootBody(system: system), system: system, expecting: ("Disabled", nil))
+            return nil
+        } catch let error as RedfishError where error.status == 400
+                    && (Self.isReadOnlyRefusal(error) || error.messageKeys.contains("UnsupportedOperation")) {
+            await client.invalidate(systemURI)
+            let now = try await client.get(systemURI, as: ComputerSystem.self).boot
+            let enabled = now?.overrideEnabled ?? "missing"
+            let cleared = enabled == "Disabled" || enabled == "missing"
+            // iLO 6 refuses every Boot PATCH (UnsupportedOperation): with no override set there is nothing to report.
+            if cleared && !Self.isReadOnlyRefusal(error) { return nil }
+            let warning: String
+            if cleared {
+                warning = "the BMC refused to clear the boot override (\(error.messageKeys.last ?? "read-only")), but it shows "
+                    + "BootSourceOverrideEnabled \(enabled): the one-time boot was consumed by the boot, nothing is left to clear"
+            } else {
+                warning = "the BMC refused to clear the boot override (\(error.messageKeys.last ?? "read-only")) and it still shows "
+                    + "BootSourceOverrideEnabled \(enabled), target \(now?.overrideTarget ?? "?"); the media is ejected, so the next "
+                    + "boot falls through to the disk — clear it in the BMC's web interface if it matters"
+            }
+            logger.warning("\(warning)")
+            return warning
+        }
+    }
+
+    static func isReadOnlyRefusal(_ error: RedfishError) -> Bool {
+        error.messageKeys.contains { ["PropertyNotWritable", "PropertyNotWritableOrUnknown"].contains($0) }
+            || error.bmcText.localizedCaseInsensitiveContains("read-only")
     }
 
     /// PATCHes each boot URI in the profile's order; a 400 naming the property read-only/unknown moves on
     /// to the next (F6). During POST (iLO UnableToModifyDuringSystemPOST, F24) the same URI is retried.
-    private func patchBoot(_ body: JSONValue, system: ComputerSystem) async throws -> String {
+    private func patchBoot(_ body: JSONValue, system: ComputerSystem) async throws -> (String, RedfishHTTPResponse) {
         var lastError: RedfishError?
         for uri in profile.bootURIs(system: system) {
             var duringPOST = 0
             while true {
                 do {
                     if uri != systemURI { _ = try? await client.get(uri, as: JSONValue.self) }   // its ETag
-                    try await client.patch(uri, body)
-                    return uri
+                    let response = try await client.patch(uri, body)
+                    return (uri, response)
                 } catch let error as RedfishError {
                     lastError = error
                     if error.messageKeys.contains("UnableToModifyDuringSystemPOST"), duringPOST < 6 {
@@ -326,7 +408,8 @@ public struct BMCDriver: Sendable {
                     }
                     let keys = error.messageKeys
                     if error.status == 400 || error.status == 405,
-                       keys.contains(where: { ["PropertyNotWritable", "PropertyUnknown", "ActionNotSupported"].contains($0) })
+                       keys.contains(where: { ["PropertyNotWritable", "PropertyNotWritableOrUnknown", "PropertyUnknown", "ActionNotSupported",
+                                               "UnsupportedOperation"].contains($0) })
                         || error.bmcText.localizedCaseInsensitiveContains("read-only") {
                         break
                     }

@@ -112,6 +112,11 @@ public actor RedfishClient {
             authentication = .session(token: token, uri: location)
         case 401, 403:
             throw RedfishError.authentication(uri: sessions, status: response.status, messages: RedfishMessage.messages(in: response.body))
+        case 503:
+            // A busy BMC or a full session table (iDRAC RAC0218 arrives as 503, stmcginnis/gofish#75; F18). Basic auth
+            // would hide the cause and fails anyway where Basic is off (iDRAC10, F10): say so instead.
+            throw RedfishError.http(method: "POST", uri: sessions, status: 503, messages: RedfishMessage.messages(in: response.body),
+                                    bodySnippet: Self.snippet(response.body))
         default:
             // No usable session service (404/405/501, or a BMC that wants Basic): fall back to Basic.
             logger.debug("session login answered HTTP \(response.status): using HTTP Basic")

@@ -23,6 +23,8 @@ public enum RedfishError: Error, CustomStringConvertible, Sendable {
     case verificationFailed(operation: String, uri: String, expected: String, found: String)
     /// A BMC address that cannot be used.
     case invalidAddress(String, reason: String)
+    /// A BMC error with the vendor profile's advice for the field (what usually causes it, what fixes it).
+    indirect case advised(RedfishError, advice: String)
 
     public var description: String {
         switch self {
@@ -53,6 +55,8 @@ public enum RedfishError: Error, CustomStringConvertible, Sendable {
             return "\(operation): the BMC accepted the request but \(uri) shows \(found), expected \(expected)"
         case let .invalidAddress(address, reason):
             return "BMC address \"\(address)\": \(reason) (use host, host:port or https://host:port)"
+        case let .advised(error, advice):
+            return "\(error) — \(advice)"
         }
     }
 
@@ -70,6 +74,13 @@ public enum RedfishError: Error, CustomStringConvertible, Sendable {
 
     /// Our advice for statuses whose cause is clear without the BMC's help.
     static func hint(status: Int, messages: [RedfishMessage]) -> String? {
+        // F18: a full session table (iDRAC RAC0218 as 503, stmcginnis/gofish#75; DMTF SessionLimitExceeded). Basic
+        // auth is no way round it: the sessions belong to someone, and iDRAC10 refuses Basic anyway (F10).
+        if messages.contains(where: { ["RAC0218", "SessionLimitExceeded"].contains($0.key) }) {
+            return "the BMC's session table is full: sessions left open by other tools or earlier runs hold every slot "
+                + "(iDRAC ends an idle session after 30 minutes). Close them (iDRAC: racadm closessn, or the web interface's "
+                + "Sessions page; any BMC: DELETE them under /redfish/v1/SessionService/Sessions) or wait, then retry"
+        }
         switch status {
         case 401: return "the BMC rejected the credentials or the session expired"
         case 403: return "the account lacks the privilege for this (needs ConfigureComponents/Administrator), or a licence is missing"
@@ -83,18 +94,30 @@ public enum RedfishError: Error, CustomStringConvertible, Sendable {
 
     /// The MessageId keys (`PropertyNotWritable`, …) of an HTTP error, for quirk handling.
     public var messageKeys: [String] {
-        if case let .http(_, _, _, messages, _) = self { return messages.map(\.key) }
-        return []
+        switch self {
+        case let .http(_, _, _, messages, _), let .taskFailed(_, _, messages): return messages.map(\.key)
+        case let .advised(error, _): return error.messageKeys
+        default: return []
+        }
     }
 
     public var status: Int? {
-        if case let .http(_, _, status, _, _) = self { return status }
-        return nil
+        switch self {
+        case let .http(_, _, status, _, _): return status
+        case let .advised(error, _): return error.status
+        default: return nil
+        }
     }
 
     /// All text the BMC sent with an HTTP error (to look for property names such as `TransferProtocolType`).
     public var bmcText: String {
-        guard case let .http(_, _, _, messages, snippet) = self else { return "" }
+        let snippet: String, messages: [RedfishMessage]
+        switch self {
+        case let .http(_, _, _, m, s): (snippet, messages) = (s, m)
+        case let .taskFailed(_, _, m): (snippet, messages) = ("", m)
+        case let .advised(error, _): return error.bmcText
+        default: return ""
+        }
         return ([snippet] + messages.flatMap { [$0.messageId ?? "", $0.message ?? "", $0.resolution ?? ""] + ($0.messageArgs ?? []) })
             .joined(separator: " ")
     }

@@ -63,6 +63,16 @@ public protocol VendorProfile: Sendable {
     func prepareBoot(slot: VirtualMedia?, driver: BMCDriver) async throws
     /// A Reset error that goes away by itself (retry after a pause).
     func isTransientResetError(_ error: RedfishError) -> Bool
+    /// Refuses an image URL this BMC generation cannot mount (before any request), naming what it needs.
+    func checkImageURL(_ url: String) throws
+    /// Runs before the insert (e.g. switching the BMC's remote media on).
+    func prepareInsert(driver: BMCDriver) async throws
+    /// An insert error that a stale attachment causes: eject everything and retry the insert once.
+    func isStaleAttachError(_ error: RedfishError) -> Bool
+    /// What the field needs to know about an error this BMC answers (causes seen in bug reports, the fix).
+    func advice(for error: RedfishError) -> String?
+    /// The PATCH body that clears a boot override.
+    func clearBootBody(system: ComputerSystem) -> JSONValue
 }
 
 extension VendorProfile {
@@ -96,6 +106,15 @@ extension VendorProfile {
     public func setOEMBootOnce(driver: BMCDriver) async throws {}
     public func prepareBoot(slot: VirtualMedia?, driver: BMCDriver) async throws {}
     public func isTransientResetError(_ error: RedfishError) -> Bool { false }
+    public func checkImageURL(_ url: String) throws {}
+    public func prepareInsert(driver: BMCDriver) async throws {}
+    public func isStaleAttachError(_ error: RedfishError) -> Bool { false }
+    public func advice(for error: RedfishError) -> String? { nil }
+
+    /// community.general's Disabled payload.
+    public func clearBootBody(system: ComputerSystem) -> JSONValue {
+        ["Boot": ["BootSourceOverrideEnabled": "Disabled", "BootSourceOverrideTarget": "None"]]
+    }
 }
 
 /// Chooses the profile for what the BMC reports.

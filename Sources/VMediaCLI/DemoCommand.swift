@@ -11,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run a complete install against simulated BMCs on this machine (nothing else needed).",
         discussion: """
             Makes a small ESXi-shaped installer ISO in a work folder, starts simulated Redfish BMCs on \
-            127.0.<n>.x (Dell iDRAC9/10, Lenovo XCC, HPE iLO 5, Supermicro and generic DMTF with --vendors mixed), \
+            127.0.<n>.x (Dell iDRAC9/10, Lenovo XCC, HPE iLO 4/5/6, Supermicro and generic DMTF with --vendors mixed), \
             and runs the real install flow against them: the BMCs read their per-host image from vmedia's media \
             server over HTTP ranges, check the kickstart, and bring up a simulated ESXi that must accept the root \
             password. Loopback only; the work folder is deleted afterwards unless --keep or --workdir.
@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))
     var hosts: Int = 8
 
-    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour), or a comma list of: dell (iDRAC9), idrac10, lenovo, hpe, supermicro, generic.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour that installs from plain HTTP), or a comma list of: dell (iDRAC9 5.x), idrac9-7, idrac10, lenovo, hpe (iLO 5), ilo4, ilo6, supermicro, generic.", valueName: "list"))
     var vendors: String = "mixed"
 
     @Option(name: .long, help: ArgumentHelp("The third octet of the simulated BMCs' 127.0.N.x addresses (ESXi hosts use N+1).", valueName: "N"))
@@ -60,18 +60,21 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...hosts).contains(neverRead) else { throw ValidationError("--never-read must be 0…\(hosts)") }
         guard (1...3600).contains(mediaReadTimeout) else { throw ValidationError("--media-read-timeout must be 1…3600") }
         guard (try? flavours()) != nil else {
-            throw ValidationError("--vendors \(vendors): expected mixed or a comma list of dell, idrac10, lenovo, hpe, supermicro, generic")
+            throw ValidationError("--vendors \(vendors): expected mixed or a comma list of dell, idrac9-7, idrac10, lenovo, hpe, ilo4, ilo6, supermicro, generic")
         }
     }
 
     func flavours() throws -> [VendorFlavor] {
-        if vendors == "mixed" { return VendorFlavor.allCases }
+        if vendors == "mixed" { return VendorFlavor.mixed }
         return try vendors.split(separator: ",").map { name -> VendorFlavor in
             switch name.lowercased() {
             case "dell", "idrac", "idrac9": return .dellIDRAC9
+            case "idrac9-7": return .dellIDRAC9v7
             case "idrac10": return .dellIDRAC10
             case "lenovo", "xcc": return .lenovoXCC
             case "hpe", "ilo", "ilo5": return .hpeILO5
+            case "ilo6": return .hpeILO6
+            case "ilo4": return .hpeILO4
             case "supermicro": return .supermicro
             case "generic": return .generic
             default: throw CommandFailure("unknown vendor \(name)")

@@ -10,7 +10,8 @@ struct FixtureCommand: ParsableCommand {
         abstract: "Build an ISO shaped like a VMware ESXi installer, for tests and CI.",
         discussion: """
             The image has the release's BOOT.CFG and EFI/BOOT/BOOT.CFG (kernelopt "cdromBoot runweasel" on \
-            6.7, "runweasel cdromBoot" on 7.0 and 8.0), about 150 modules with the release's names whose \
+            6.7, "runweasel cdromBoot" on 7.0, 8.0 and 9.0; 9.0's says "Loading ESX installer" and build=9.0.0-…), \
+            about 150 modules with the release's names whose \
             contents are valid gzip streams of filler, BIOS and UEFI El Torito entries (ISOLINUX.BIN, \
             EFIBOOT.IMG holding \\EFI\\BOOT\\BOOTX64.EFI), and is padded to --size. It contains no VMware \
             software: use it wherever a real installer ISO is too large or cannot be shared.
@@ -18,20 +19,23 @@ struct FixtureCommand: ParsableCommand {
             With --isolinux, ISOLINUX boots and prints BOOT.CFG on the serial console (COM1, 115200 baud); \
             without it a stub boot file prints one line and halts. With --efi, the UEFI entry starts that \
             program (e.g. a GRUB image from grub-mkimage). Like a real ESXi ISO the image is plain ISO 9660 \
-            unless --joliet or --rock-ridge is given.
+            unless --joliet or --rock-ridge is given. --uefi-only leaves out ISOLINUX and the BIOS boot entry, \
+            the shape of an installer without legacy BIOS boot (Broadcom deprecates it, KB 313152; whether the \
+            9.0 image still carries ISOLINUX is not settled by public sources, so 9.0 keeps it by default).
 
             Output is reproducible with --timestamp (or SOURCE_DATE_EPOCH): the same options give the same bytes.
 
             Examples:
               vmedia fixture --esxi 8.0 --output esxi8.iso
+              vmedia fixture --esxi 9.0 --uefi-only --size 64MiB -o esxi9-uefi.iso
               vmedia fixture --esxi 7.0 --size 64MiB --isolinux /usr/lib/ISOLINUX/isolinux.bin -o a.iso
               vmedia fixture --esxi 6.7 --size 1GiB --joliet --rock-ridge --timestamp 1700000000 --json -o b.iso
             """)
 
-    @Option(name: .customLong("esxi"), help: ArgumentHelp("The ESXi release to imitate: 6.7, 7.0 or 8.0.", valueName: "release"))
+    @Option(name: .customLong("esxi"), help: ArgumentHelp("The ESXi release to imitate: 6.7, 7.0, 8.0 or 9.0.", valueName: "release"))
     var release: ESXiRelease
 
-    @Option(name: .long, help: ArgumentHelp("Image size, e.g. 600MiB, 64MiB, 1GiB or a byte count (default: the release's usual size: 6.7 330MiB, 7.0 384MiB, 8.0 600MiB).", valueName: "size"))
+    @Option(name: .long, help: ArgumentHelp("Image size, e.g. 600MiB, 64MiB, 1GiB or a byte count (default: the release's usual size: 6.7 330MiB, 7.0 384MiB, 8.0 600MiB, 9.0 640MiB).", valueName: "size"))
     var size: ByteCount?
 
     @Flag(name: .long, help: "Add a Joliet tree (names in lower case, like an image rebuilt with genisoimage -J).")
@@ -39,6 +43,9 @@ struct FixtureCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Add Rock Ridge (names in lower case, like an image rebuilt with genisoimage -R).")
     var rockRidge = false
+
+    @Flag(name: .long, help: "No legacy BIOS boot: no ISOLINUX files, only the UEFI El Torito entry.")
+    var uefiOnly = false
 
     @Option(name: .long, help: ArgumentHelp("A real isolinux.bin; its ldlinux.c32, libcom32.c32, libutil.c32 and cat.c32 are taken from --syslinux-modules.", valueName: "file"))
     var isolinux: String?
@@ -76,6 +83,7 @@ struct FixtureCommand: ParsableCommand {
         options.isolinuxPath = isolinux
         options.syslinuxModulesDirectory = syslinuxModules
         options.efiBootPath = efi
+        options.uefiOnly = uefiOnly
 
         // Planning fails only on what the arguments name (unreadable --isolinux/--efi, a --size too small):
         // a usage error. Writing fails on the output side: a runtime failure.
@@ -108,7 +116,7 @@ struct FixtureCommand: ParsableCommand {
                 wrote \(report.path): ESXi \(report.release)-shaped installer, \(report.byteCount) bytes \
                 (\(report.byteCount / 2048) sectors), volume \(report.volumeIdentifier)
                   \(report.moduleCount) gzip modules, \(report.moduleByteCount) bytes
-                  BIOS: ISOLINUX.BIN = \(report.isolinux)
+                  BIOS: \(uefiOnly ? "none (UEFI only)" : "ISOLINUX.BIN = " + report.isolinux)
                   UEFI: EFIBOOT.IMG \\EFI\\BOOT\\BOOTX64.EFI = \(report.efiBoot)
                   Joliet: \(report.joliet ? "yes" : "no"), Rock Ridge: \(report.rockRidge ? "yes" : "no")
                 """)

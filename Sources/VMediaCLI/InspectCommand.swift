@@ -80,7 +80,8 @@ struct InspectCommand: ParsableCommand {
         } catch let error as ISO9660Error {
             throw InspectFailure(message: "\(image): reading failed during verification: \(error.description)")
         }
-        let report = InspectReport(path: image, image: isoImage, includeTree: tree, problems: problems, esxiModules: modules)
+        var report = InspectReport(path: image, image: isoImage, includeTree: tree, problems: problems, esxiModules: modules)
+        if verify { report.notes = isoImage.notes }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -212,9 +213,38 @@ struct InspectReport: Encodable {
     let directoryCount: Int
     let entries: [Entry]
     let problems: [String]?
+    /// With `--verify`: departures from ECMA-119 that were read past (`ISOImage.notes`), not problems.
+    var notes: [String]?
+    /// Present when the image is an ESXi installer (it has `/BOOT.CFG`): the release its `build=` names.
+    let esxi: ESXiInstaller?
     /// Present after `--verify` on an ESXi installer image.
     let esxiModules: ESXiModules?
     private let includeTree: Bool
+
+    /// What BOOT.CFG says about the installer: `build=9.0.0-0.0.24678710` is release 9.0, version 9.0.0,
+    /// build 24678710 (what the installed host's `about.build` reports).
+    struct ESXiInstaller: Encodable {
+        let build: String
+        /// The release whose shape vmedia knows (6.7, 7.0, 8.0, 9.0), by the build's major version; nil for
+        /// a build vmedia does not recognise.
+        let release: String?
+        let version: String?
+        let buildNumber: String?
+        let uefiBoot: Bool
+
+        init?(image: ISOImage) {
+            guard image.lookupLikeESXiLoader(ESXiInstallerImage.biosBootConfigPath) != nil,
+                  let installer = try? ESXiInstallerImage(files: image) else { return nil }
+            let build = installer.biosBootConfig.value(forKey: "build")
+                ?? installer.efiBootConfig?.value(forKey: "build") ?? ""
+            self.build = build
+            self.release = ESXiRelease(version: build)?.rawValue
+            let parts = build.split(separator: "-")
+            self.version = parts.first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+            self.buildNumber = parts.count >= 2 ? parts.last.flatMap { $0.split(separator: ".").last.map(String.init) } : nil
+            self.uefiBoot = installer.efiBootConfig != nil
+        }
+    }
 
     /// What `--verify` found in an ESXi installer's boot files.
     struct ESXiModules: Encodable {
@@ -294,15 +324,18 @@ struct InspectReport: Encodable {
         }
         self.fileCount = entries.filter { !$0.directory }.count
         self.directoryCount = entries.filter(\.directory).count + 1
-        self.entries = includeTree ? entries : entries.filter { !$0.directory }
+        // Every directory too (empty ones included), marked `directory: true`, so a script sees the whole tree;
+        // the text listing shows directories only with --tree.
+        self.entries = entries
         self.problems = problems
+        self.esxi = ESXiInstaller(image: image)
         self.esxiModules = esxiModules
         self.includeTree = includeTree
     }
 
     private enum CodingKeys: String, CodingKey {
         case image, imageByteCount, volume, descriptors, extensions, systemArea, bootCatalogLBA,
-             bootCatalogChecksumValid, bootImages, fileCount, directoryCount, entries, problems, esxiModules
+             bootCatalogChecksumValid, bootImages, fileCount, directoryCount, entries, problems, notes, esxi, esxiModules
     }
 
     var text: String {
@@ -320,6 +353,12 @@ struct InspectReport: Encodable {
         line("Descriptors:", descriptors.map { "\($0.sector) \($0.kind)" }.joined(separator: ", "))
         line("Extensions:", extensions.isEmpty ? "none (plain ISO 9660)" : extensions.joined(separator: ", "))
         line("System area:", systemArea)
+        if let esxi {
+            let release = esxi.release.map { "ESXi \($0) installer" } ?? "ESXi installer of a release vmedia does not know"
+            let build = esxi.build.isEmpty ? "no build= in BOOT.CFG"
+                : "version \(esxi.version ?? "?"), build \(esxi.buildNumber ?? "?") (build=\(esxi.build))"
+            line("ESXi:", "\(release), \(build)")
+        }
         if let bootCatalogLBA {
             let checksum = bootCatalogChecksumValid.map { $0 ? "checksum ok" : "CHECKSUM BAD" } ?? "unreadable"
             line("Boot catalog:", "block \(bootCatalogLBA), \(checksum)")
@@ -343,7 +382,7 @@ struct InspectReport: Encodable {
         line("Contents:", "\(fileCount) files in \(directoryCount) directories")
         out += "\n" + "LBA".padding(toLength: 10, withPad: " ", startingAt: 0)
             + "size".padding(toLength: 12, withPad: " ", startingAt: 0) + "path\n"
-        for entry in entries {
+        for entry in entries where includeTree || !entry.directory {
             let lba = String(entry.lba).padding(toLength: 10, withPad: " ", startingAt: 0)
             let size = (entry.directory ? "dir" : String(entry.size)).padding(toLength: 12, withPad: " ", startingAt: 0)
             var names = entry.path + (entry.directory ? "/" : "")
@@ -357,6 +396,10 @@ struct InspectReport: Encodable {
         if let modules = esxiModules {
             out += "\nESXi modules: \(modules.checked) boot files from BOOT.CFG checked, \(modules.gzip) gzip (inflated, "
                 + "CRC-32 and ISIZE compared), \(modules.bytesRead) bytes read, \(modules.failed) failed\n"
+        }
+        if let notes, !notes.isEmpty {
+            out += "\nNotes (read past, not counted as problems):\n"
+            for note in notes { out += "  - \(note)\n" }
         }
         if let problems {
             out += "\n"

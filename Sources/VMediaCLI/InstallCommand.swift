@@ -158,6 +158,7 @@ enum DryRun {
                 == \(target.name): BMC \(plan.bmc.url) (vendor \(plan.vendor.rawValue), user \(plan.username), password \(plan.password)), ESXi \(plan.esxiAddress)
                 image URL: http://\(advertise):\(port)/\(target.name)/<random token>/\(name)\(anyPeer ? "" : " (readable only from \(plan.bmc.host))")
                 flow: \(flow(plan.vendor))
+                BOOT.CFG kernelopt gets: \((plan.kernelOptions + ["ks=cdrom:/KS.CFG"] + (plan.systemMediaSize.kernelOptionValue.map { ["systemMediaSize=" + $0] } ?? [])).joined(separator: " "))
                 KS.CFG:
                 """)
             let kickstart = (try? plan.renderKickstart(secrets: .mask))

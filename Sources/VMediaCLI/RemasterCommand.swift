@@ -72,7 +72,8 @@ struct RemasterCommand: ParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
-                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
+                                                          kernelOptions: plan.kernelOptions)
                 let total = host.image.byteCount
                 let written = try host.image.write(to: path) { done in
                     progress.show("\(plan.hostname): \(done * 100 / max(1, total))% of \(total >> 20) MiB")

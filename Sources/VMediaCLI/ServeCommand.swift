@@ -111,7 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
         for plan in plans {
             do {
                 let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
-                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize)
+                let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
+                                                          kernelOptions: plan.kernelOptions)
                 let published = try registry.publish(LayeredServableImage(host.image), host: plan.hostname, name: name,
                                                      allowedPeers: allowBMCOnly ? [plan.bmc.host] : nil)
                 let url = try server.url(for: published, advertising: advertised, port: bound)

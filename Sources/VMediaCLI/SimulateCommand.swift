@@ -44,7 +44,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "How many BMCs to run.")
     var count = 4
 
-    @Option(help: ArgumentHelp("Vendor flavours, cycled over the BMCs: idrac9, idrac10, xcc, ilo5, supermicro, generic, or 'mixed' (all).",
+    @Option(help: ArgumentHelp("Vendor flavours, cycled over the BMCs: idrac9, idrac9-7, idrac10, xcc, xcc-2.30, lenovo-ami, ilo4, ilo5, ilo6, ilo7, supermicro, generic, or 'mixed' (every flavour that installs from a plain-HTTP image).",
                                valueName: "list"))
     var vendors = "mixed"
 
@@ -123,7 +123,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func validate() throws {
         guard count > 0 else { throw ValidationError("--count must be at least 1") }
         guard (try? flavours()) != nil else {
-            throw ValidationError("--vendors: unknown flavour in '\(vendors)'; use idrac9, idrac10, xcc, ilo5, supermicro, generic or mixed")
+            throw ValidationError("--vendors: unknown flavour in '\(vendors)'; use idrac9, idrac9-7, idrac10, xcc, xcc-2.30, lenovo-ami, ilo4, ilo5, ilo6, ilo7, supermicro, generic or mixed")
         }
         guard BMCConfiguration.Firmware(rawValue: firmware) != nil else { throw ValidationError("--firmware must be uefi or bios") }
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
@@ -137,7 +137,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private func flavours() throws -> [VendorFlavor] {
-        if vendors.lowercased() == "mixed" { return VendorFlavor.allCases }
+        if vendors.lowercased() == "mixed" { return VendorFlavor.mixed }
         return try vendors.split(separator: ",").map { name in
             guard let flavour = VendorFlavor(name: String(name).trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("unknown vendor flavour '\(name)'")

@@ -29,9 +29,9 @@ struct SimulatedLabHostsFile {
     /// The hosts-file vendor a flavour answers as (both iDRAC generations are `dell`).
     static func vendor(of flavour: VendorFlavor) -> BMCVendor {
         switch flavour {
-        case .dellIDRAC9, .dellIDRAC10: .dell
-        case .lenovoXCC: .lenovo
-        case .hpeILO5: .hpe
+        case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: .dell
+        case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI: .lenovo
+        case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7: .hpe
         case .supermicro: .supermicro
         case .generic: .generic
         }

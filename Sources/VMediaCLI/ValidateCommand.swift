@@ -34,8 +34,19 @@ struct ValidateCommand: ParsableCommand {
                        pre, post, firstboot (script text, or {script,
                        interpreter, timeout, ignorefailure}),
                        template (a kickstart file with {{placeholders}}),
-                       system_media_size (min, small, default, max, none)
-            Passwords may be ${ENV_VAR} or file:PATH (relative to the file).
+                       system_media_size (min, small, default, max, none),
+                       kernel_options (extra BOOT.CFG kernelopt tokens in
+                       both BOOT.CFG files, e.g. [allowLegacyCPU=true];
+                       ks=, systemMediaSize=, cdromBoot are vmedia's),
+                       ignore_prereq_warnings, ignore_prereq_errors,
+                       force_unsupported_install (true, false: the install
+                       line's --ignoreprereqwarnings, --ignoreprereqerrors,
+                       --forceunsupportedinstall. WITHOUT THEM A PRE-CHECK
+                       ERROR STOPS THE INSTALLER AT A DIALOG THAT WAITS FOR A
+                       KEY PRESS FOREVER; warnings go on after 30 s),
+                       license_key (vmserialnum --esx=XXXXX-XXXXX-XXXXX-
+                       XXXXX-XXXXX; a secret, masked like the passwords)
+            Passwords and license_key may be ${ENV_VAR} or file:PATH (relative to the file).
 
             Examples:
               vmedia validate --config hosts.yaml

@@ -6,7 +6,7 @@ import TestSupport
 /// paste keeps working when options change. The Jenkinsfile's `sh` steps run through a real /bin/sh with the
 /// built `vmedia` first on PATH: `install` with `--dry-run` added, `check` and `eject` against simulated BMCs
 /// on loopback, so nothing leaves 127.0.0.0/8.
-@Suite("README Jenkinsfile and Dockerfile blocks", .serialized)
+@Suite("README quick start, Jenkinsfile and Dockerfile blocks", .serialized)
 struct ReadmeBlocksTests {
     static func readme() throws -> String {
         try String(contentsOfFile: Peer.packageRoot.appendingPathComponent("README.md").path, encoding: .utf8)
@@ -232,5 +232,52 @@ struct ReadmeBlocksTests {
             #expect(help.stdout.range(of: "\(option)[ ,/]", options: .regularExpression) != nil,
                     "swift build --help does not list \(option)")
         }
+    }
+
+    /// Stand-ins for `apt-get` and `swift` that model a fresh Debian container: its package lists are empty,
+    /// so `apt-get install` fails with apt's own "Unable to locate package" until `apt-get update` has run
+    /// (the symptom of issue 13); `swift run vmedia demo` only records that it was reached.
+    static func freshContainerPath(in directory: TemporaryDirectory) throws -> String {
+        let bin = directory.file("bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let state = directory.file("lists-updated")
+        let aptGet = """
+            #!/bin/sh
+            case "$1" in
+              update) : > '\(state)'; echo "Reading package lists... Done"; exit 0 ;;
+              install)
+                if [ ! -e '\(state)' ]; then
+                  for arg in "$@"; do case "$arg" in install|-*) ;; *) echo "E: Unable to locate package $arg" >&2; exit 100 ;; esac; done
+                fi
+                echo "installed" >> '\(directory.file("log"))'; exit 0 ;;
+            esac
+            exit 100
+            """
+        let swift = "#!/bin/sh\necho \"swift $*\" >> '\(directory.file("log"))'\n"
+        for (name, text) in [("apt-get", aptGet), ("swift", swift)] {
+            try text.write(toFile: bin + "/" + name, atomically: true, encoding: .utf8)
+            chmod(bin + "/" + name, 0o755)
+        }
+        return bin
+    }
+
+    @Test("the quick start has exactly two commands, and the first works on a machine whose apt lists are empty")
+    func quickStartOnFreshMachine() throws {
+        let commands = try Self.block("sh").split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        try #require(commands.count == 2, "the quick start must be two commands: \(commands)")
+        #expect(commands[0].contains("swift run vmedia demo"), "\(commands[0])")
+        #expect(commands[1] == "bash Tests/run", "\(commands[1])")
+        let directory = try TemporaryDirectory()
+        let bin = try Self.freshContainerPath(in: directory)
+        let shell = try Peer.tool("sh")
+        // The model itself: an install before any update fails as on a new container.
+        let bare = try Peer.run([shell, "-c", "apt-get install -y zlib1g-dev"],
+                                environment: ["PATH": bin + ":/usr/bin:/bin"])
+        #expect(bare.status == 100 && bare.stderr.contains("Unable to locate package zlib1g-dev"), "\(bare.stderr)")
+        try? FileManager.default.removeItem(atPath: directory.file("lists-updated"))
+        let result = try Peer.run([shell, "-c", commands[0]], environment: ["PATH": bin + ":/usr/bin:/bin"])
+        #expect(result.status == 0, "the first quick-start command failed on empty package lists: \(result.stderr)")
+        let log = (try? String(contentsOfFile: directory.file("log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("installed") && log.contains("swift run vmedia demo"), "\(log)")
     }
 }

@@ -36,7 +36,7 @@ struct ESXiRemasterTests {
     }
 
     @Test("each release's boot configurations match the golden patch and KS.CFG reads back",
-          arguments: ["6.7", "7.0", "8.0"], [false, true])
+          arguments: ["6.7", "7.0", "8.0", "9.0"], [false, true])
     func release(release: String, rockRidge: Bool) throws {
         let directory = try TemporaryDirectory()
         let source = try Self.makeSource(release: release, rockRidge: rockRidge, in: directory)

@@ -18,11 +18,14 @@ struct InstallerFlowTests {
         let events: [InstallEvent]
     }
 
+    /// - Parameter directory: where the lab's ISO and hosts file live; a fresh one (gone on return) by default, a
+    ///   caller's to run further commands against the lab's hosts file.
     static func install(count: Int, flavours: [VendorFlavor], subnet: Int, faults: [Int: FaultKnobs] = [:],
-                        clock: InstallClock = .continuous, configure: (inout InstallOptions) -> Void = { _ in },
+                        clock: InstallClock = .continuous, in given: TemporaryDirectory? = nil,
+                        configure: (inout InstallOptions) -> Void = { _ in },
                         customize: (Int, inout BMCConfiguration) -> Void = { _, _ in },
                         targets: (DemoLab) -> [InstallTarget] = { $0.hosts.map(\.target) }) async throws -> Run {
-        let directory = try TemporaryDirectory()
+        let directory = try given ?? TemporaryDirectory()
         let lab = try await DemoLab.start(in: directory.path, count: count, flavours: flavours, subnet: subnet,
                                           esxiPort: 9443, faults: faults, installMilliseconds: 100, customize: customize)
         do {

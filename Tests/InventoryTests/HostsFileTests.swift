@@ -68,6 +68,14 @@ struct OldConfigTests {
         let plans = try HostsFile.load(path: fixtures.appendingPathComponent("all-options.yaml").path,
                                        environment: ["BMC_PASSWORD": "from-env"])
         try #require(plans.count == 3)
+        #expect(plans[0].kernelOptions == [] && plans[1].kernelOptions == ["allowLegacyCPU=true", "autoPartitionOSDataSize=8192"])
+        #expect(plans[0].kickstart.precheck == [.ignoreWarnings])
+        #expect(plans[1].kickstart.precheck == [.ignoreWarnings, .ignoreErrors, .forceUnsupported])
+        #expect(plans.allSatisfy { $0.kickstart.licenseKey?.reveal() == "00000-00000-00000-00000-00000" })
+        #expect(try plans[1].renderKickstart().contains("vmserialnum --esx=00000-00000-00000-00000-00000\n"))
+        #expect(try !plans[1].renderKickstart(secrets: .mask).contains("00000-"))
+        let json = String(decoding: try JSONEncoder().encode(plans), as: UTF8.self)
+        #expect(!json.contains("00000-") && json.contains("\"licenseKey\":\"********\""), "\(json)")
         #expect(plans.map(\.vendor) == [.dell, .hpe, .supermicro])
         #expect(plans.map(\.username) == ["root", "Administrator", "root"])
         #expect(plans[1].bmc.effectivePort == 8443 && plans[2].bmc.host == "bmc-c.lab.example")
@@ -134,6 +142,14 @@ struct ValidationTests {
         ("password: calvin", "password: file:missing-secret", 6, 17, "cannot read the secret file /nonexistent/missing-secret"),
         ("hosts:", "hostz: 1\nhosts:", 1, 1, "unknown key 'hostz' — fix: did you mean 'hosts'?"),
         ("      netmask: 255.255.255.0", "    netmask: 255.255.255.0", 13, 15, "not valid YAML"),
+        // Installer options (issue 13).
+        ("      mgtnic: vmnic0\n", "      mgtnic: vmnic0\n      kernel_options: [allowLegacyCPU=true, ks=usb]\n", 15, 45,
+         "kernel option 'ks=usb' is managed by vmedia"),
+        ("      mgtnic: vmnic0\n", "      mgtnic: vmnic0\n      kernel_options: \"a=1 a=2\"\n", 15, 23, "kernel option 'a=2' repeats 'a=1'"),
+        ("      mgtnic: vmnic0\n", "      mgtnic: vmnic0\n      kernel_options: [\"x y\"]\n", 15, 24, "contains U+20"),
+        ("      mgtnic: vmnic0\n", "      mgtnic: vmnic0\n      license_key: ABCDE-12345\n", 15, 20, "has 2 groups"),
+        ("      mgtnic: vmnic0\n", "      mgtnic: vmnic0\n      ignore_prereq_errors: maybe\n", 15, 29,
+         "ignore_prereq_errors 'maybe' is not true or false"),
     ]
 
     @Test("each validation error names file:line:column, what and the fix", arguments: table)

@@ -26,7 +26,7 @@ struct FailureModeTests {
         let bmc = try FakeBMC("dell-idrac9-6x")
         mutate(bmc, dellSystem + "/VirtualMedia/2", ["Image": "http://192.0.2.7/other.iso", "Inserted": true, "ConnectedVia": "URI"])
         let ejected = try await withDriver(bmc) { try await $0.ejectAll() }
-        #expect(ejected == [dellSystem + "/VirtualMedia/1", dellSystem + "/VirtualMedia/2"])
+        #expect(ejected == [dellSystem + "/VirtualMedia/2", dellSystem + "/VirtualMedia/1"])   // in collection order (/2 first)
         #expect(bmc.writes.filter { $0.uri.hasSuffix("EjectMedia") }.count == 2)
     }
 
@@ -127,14 +127,17 @@ struct FailureModeTests {
         #expect(slot.odataID == dellSystem + "/VirtualMedia/1")
     }
 
-    @Test("F9: iDRAC10 refusing Boot on both Settings and System falls back to the SCP import")
+    @Test("F9: an iDRAC10 that advertises no import and refuses Boot on Settings and System still gets the SCP import")
     func f9SCPFallback() async throws {
         let bmc = try FakeBMC("dell-idrac10")
         bmc.addRule { request, _ in
             request.method == "PATCH" ? FakeBMC.error(400, "Base.1.18.PropertyNotWritable", "The property Boot is a read-only property and cannot be assigned a value.") : nil
         }
-        mutate(bmc, dellManager, ["Actions": ["Oem": ["#OemManager.ImportSystemConfiguration": ["target": .string(dellManager + "/Actions/Oem/OemManager.ImportSystemConfiguration")]]]])
-        bmc.set("/redfish/v1/TaskService/Tasks/JID_471269252011", ["@odata.id": "/redfish/v1/TaskService/Tasks/JID_471269252011", "TaskState": "Completed", "TaskStatus": "OK"])
+        mutate(bmc, dellManager, ["Actions": nil])
+        bmc.addRule { request, _ in
+            request.method == "POST" && request.uri.hasSuffix("/Actions/Oem/OemManager.ImportSystemConfiguration")
+                ? RedfishHTTPResponse(status: 202, headers: [("Location", "/redfish/v1/TaskService/Tasks/JID_471269252011")]) : nil
+        }
         try await withDriver(bmc) { try await $0.setOneTimeBoot(.cd) }
         #expect(bmc.writes.filter { $0.method == "PATCH" }.map(\.uri) == [dellSystem + "/Settings", dellSystem])
         #expect(bmc.writes.last { $0.method == "POST" }?.uri == dellManager + "/Actions/Oem/OemManager.ImportSystemConfiguration")
@@ -343,7 +346,7 @@ struct FailureModeTests {
         bmc.addRule { request, _ in
             request.method == "PATCH" && (request.header("If-Match") ?? "").hasPrefix("W/") ? FakeBMC.error(412, "Base.1.4.PreconditionFailed", "weak ETag") : nil
         }
-        try await withDriver(bmc) { try await $0.clearBootOverride() }
+        _ = try await withDriver(bmc) { try await $0.clearBootOverride() }
         #expect(bmc.writes.filter { $0.method == "PATCH" }.map(\.ifMatch) == ["W/\"v0\"", "\"v0\""])
     }
 
@@ -408,7 +411,7 @@ struct FailureModeTests {
         let reads = Counter(3)
         bmc.addRule { request, bmc in
             // After the insert, the first three reads still show the slot empty.
-            guard request.method == "GET", request.uri == dellSystem + "/VirtualMedia/2",
+            guard request.method == "GET", request.uri == dellSystem + "/VirtualMedia/1",
                   bmc.writes.contains(where: { $0.uri.hasSuffix("InsertMedia") }), reads.take() else { return nil }
             var slot = bmc.resource(request.uri)!.objectValue!
             slot["Image"] = .null

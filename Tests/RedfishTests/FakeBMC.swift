@@ -174,7 +174,7 @@ final class FakeBMC: HTTPTransport, @unchecked Sendable {
             case "#ComputerSystem.Reset":
                 let type = body["ResetType"]?.stringValue ?? ""
                 object["PowerState"] = type.contains("Off") || type == "GracefulShutdown" ? "Off" : "On"
-            case "#OemManager.ImportSystemConfiguration":
+            case let name where name.hasSuffix("ImportSystemConfiguration"):
                 return RedfishHTTPResponse(status: 202, headers: [("Location", "/redfish/v1/TaskService/Tasks/JID_471269252011")])
             default:
                 return RedfishHTTPResponse(status: 204)

@@ -11,6 +11,8 @@ func write(_ method: String, _ uri: String, _ body: String?, ifMatch: String? = 
 }
 let fullInsert = #"{"Image":"\#(isoURL)","Inserted":true,"WriteProtected":true}"#
 let bootOnceCd = #"{"Boot":{"BootSourceOverrideEnabled":"Once","BootSourceOverrideTarget":"Cd"}}"#
+/// The SCP import body that boots the virtual CD once on a Dell iDRAC (no insignificant whitespace in the XML).
+let scpBootOnce = #"{"ImportBuffer":"<SystemConfiguration><Component FQDD=\"iDRAC.Embedded.1\"><Attribute Name=\"ServerBoot.1#BootOnce\">Enabled</Attribute><Attribute Name=\"ServerBoot.1#FirstBootDevice\">VCD-DVD</Attribute></Component></SystemConfiguration>","ShareParameters":{"Target":["IDRAC"]}}"#
 
 /// Runs the install sequence: eject all → insert → boot once CD → power (on when off, force restart when on).
 @discardableResult
@@ -36,44 +38,43 @@ struct VendorFlowTests {
         let driver = try await installSequence(bmc)
         #expect(driver.profile.vendor == .dell && driver.profile.generation == "iDRAC9")
         let m = "/redfish/v1/Managers/iDRAC.Embedded.1"
-        let scp = #"{"ImportBuffer":"<SystemConfiguration><Component FQDD=\"iDRAC.Embedded.1\"><Attribute Name=\"ServerBoot.1#BootOnce\">Enabled</Attribute><Attribute Name=\"ServerBoot.1#FirstBootDevice\">VCD-DVD</Attribute></Component></SystemConfiguration>","ShareParameters":{"Target":["IDRAC"]}}"#
         #expect(bmc.writes == [
             login,
             write("POST", m + "/VirtualMedia/CD/Actions/VirtualMedia.EjectMedia", "{}"),
             write("POST", m + "/VirtualMedia/CD/Actions/VirtualMedia.InsertMedia", fullInsert),
-            write("POST", m + "/Actions/Oem/EID_674_Manager.ImportSystemConfiguration", scp),
+            write("POST", m + "/Actions/Oem/EID_674_Manager.ImportSystemConfiguration", scpBootOnce),
             write("POST", "/redfish/v1/Systems/System.Embedded.1/Actions/ComputerSystem.Reset", #"{"ResetType":"ForceRestart"}"#),
             logout,
         ])
         #expect(bmc.log.contains { $0.method == "GET" && $0.uri == "/redfish/v1/TaskService/Tasks/JID_471269252011" })
     }
 
-    @Test("Dell iDRAC9 6.x: System slot 1, Boot PATCH with the system's ETag, On")
+    @Test("Dell iDRAC9 6.x: System slot 1 although /2 is listed first, SCP VCD-DVD import (key without #), On")
     func dellIDRAC9Firmware6() async throws {
         let bmc = try FakeBMC("dell-idrac9-6x")
         try await installSequence(bmc)
-        let s = "/redfish/v1/Systems/System.Embedded.1"
+        let s = "/redfish/v1/Systems/System.Embedded.1", m = "/redfish/v1/Managers/iDRAC.Embedded.1"
         #expect(bmc.writes == [
             login,
             write("POST", s + "/VirtualMedia/1/Actions/VirtualMedia.EjectMedia", "{}"),
             write("POST", s + "/VirtualMedia/1/Actions/VirtualMedia.InsertMedia", fullInsert),
-            write("PATCH", s, bootOnceCd, ifMatch: "\"v0\""),
+            write("POST", m + "/Actions/Oem/EID_674_Manager.ImportSystemConfiguration", scpBootOnce),
             write("POST", s + "/Actions/ComputerSystem.Reset", #"{"ResetType":"On"}"#),
             logout,
         ])
     }
 
-    @Test("Dell iDRAC10: slot 1 only, boot override through @Redfish.Settings, no If-Match on actions")
+    @Test("Dell iDRAC10: slot 1 only, SCP import at OemManager.ImportSystemConfiguration, no If-Match on actions")
     func dellIDRAC10() async throws {
         let bmc = try FakeBMC("dell-idrac10")
         let driver = try await installSequence(bmc)
         #expect(driver.profile.generation == "iDRAC10")
-        let s = "/redfish/v1/Systems/System.Embedded.1"
+        let s = "/redfish/v1/Systems/System.Embedded.1", m = "/redfish/v1/Managers/iDRAC.Embedded.1"
         #expect(bmc.writes == [
             login,
             write("POST", s + "/VirtualMedia/2/Actions/VirtualMedia.EjectMedia", "{}"),
             write("POST", s + "/VirtualMedia/1/Actions/VirtualMedia.InsertMedia", fullInsert),
-            write("PATCH", s + "/Settings", bootOnceCd, ifMatch: "\"v0\""),
+            write("POST", m + "/Actions/Oem/OemManager.ImportSystemConfiguration", scpBootOnce),
             write("POST", s + "/Actions/ComputerSystem.Reset", #"{"ResetType":"On"}"#),
             logout,
         ])

@@ -167,7 +167,7 @@ struct DirectoryTreeReader {
         let sector = Int64(records[0].1.sector.rawValue)
         let identifier = kind == .joliet
             ? ByteFields.decodeUCS2BigEndian(first.fileIdentifier[...])
-            : ByteFields.decodeLatin1(first.fileIdentifier[...])
+            : ByteFields.decodeFileName(first.fileIdentifier[...])
         var suEntries: [SystemUseEntry] = []
         var areas: [ContinuationAreaEntry] = []
         if susp != nil {
@@ -181,7 +181,7 @@ struct DirectoryTreeReader {
         let index = entries.count
         entries.append(ISOEntry(
             index: index, parent: parent, identifier: identifier, isoName: Self.isoName(identifier),
-            rockRidgeName: nameBytes.map { String(decoding: $0, as: UTF8.self) }, isDirectory: isDirectory,
+            rockRidgeName: nameBytes.map { ByteFields.decodeFileName($0[...]) }, isDirectory: isDirectory,
             extents: records.map { ISOExtent(location: $0.0.extent, byteCount: $0.0.dataLength) },
             records: records.map(\.0), recordLocations: records.map(\.1), children: [],
             selfRecordLocation: nil, parentRecordLocation: nil, systemUseEntries: suEntries,

@@ -3,6 +3,24 @@ extension ISOImage {
     /// records crossing sectors, the L and M path tables against each other and against the directory
     /// tree, extents beyond the volume space size, overlapping extents, the boot catalog checksum and the
     /// boot information table of BIOS images. Throws only when reading fails.
+    /// Departures from ECMA-119 that this reader reads past, as pycdlib and isoinfo do, and that `verify()`
+    /// does not count as problems: for `inspect --verify` to mention. Today: a root directory record in a
+    /// volume descriptor whose identifier byte is not 0x00 (§8.4.18 and §6.8.2.2 want 0x00).
+    public var notes: [String] {
+        var notes: [String] = []
+        var roots = [("primary", primaryVolumeDescriptor.rootDirectoryRecord, primaryVolumeDescriptorSector)]
+        if let joliet = jolietVolumeDescriptor, let sector = jolietVolumeDescriptorSector {
+            roots.append(("Joliet", joliet.rootDirectoryRecord, sector))
+        }
+        for (name, record, sector) in roots where !record.isSelf {
+            let byte = record.fileIdentifier.first ?? 0
+            notes.append("the \(name) volume descriptor's root directory record (sector \(sector), byte 156) has identifier "
+                         + "byte 0x\(String(byte, radix: 16, uppercase: true)) instead of 0x00 (ECMA-119 §8.4.18); read as the root, "
+                         + "as pycdlib and isoinfo do")
+        }
+        return notes
+    }
+
     public func verify() throws -> [ISO9660Error] {
         var problems = openProblems
         problems += verifyPathTables()
@@ -79,7 +97,7 @@ extension ISOImage {
     }
 
     private func decode(_ bytes: [UInt8], joliet: Bool) -> String {
-        joliet ? ByteFields.decodeUCS2BigEndian(bytes[...]) : ByteFields.decodeLatin1(bytes[...])
+        joliet ? ByteFields.decodeUCS2BigEndian(bytes[...]) : ByteFields.decodeFileName(bytes[...])
     }
 
     private func verifyExtentsInsideVolume() -> [ISO9660Error] {

@@ -9,12 +9,20 @@ public struct RedfishAction: Sendable, Equatable {
 }
 
 /// The `Actions` object: standard actions by `#Schema.Action` name, and the OEM ones found under `Oem`
-/// (directly, or one level down under a vendor key such as `Oem.Hpe`).
+/// (directly, or one level down under a vendor key such as `Oem.Hpe`). OEM keys come with the `#` first
+/// (`#OemManager.ImportSystemConfiguration`) or in the middle (`OemManager.v1_0_0#OemManager.ImportSystemConfiguration`,
+/// iDRAC9 and Dell's own scripts; redfish-vendors.md §7), so any key holding a `#` is an action.
 public struct Actions: Decodable, Sendable {
     public let standard: [String: RedfishAction]
     public let oem: [String: RedfishAction]
 
     public subscript(name: String) -> RedfishAction? { standard[name] ?? oem[name] }
+
+    /// The OEM action whose name ends in `.suffix` after its `#`, whatever schema version prefixes it
+    /// (`#OemManager.v1_3_0.OemManager#OemManager.ImportSystemConfiguration` ends in `OemManager.ImportSystemConfiguration`).
+    public func oem(endingIn suffix: String) -> RedfishAction? {
+        oem.keys.sorted().first { $0.hasSuffix("#" + suffix) || $0.hasSuffix("." + suffix) }.flatMap { oem[$0] }
+    }
 
     struct Key: CodingKey {
         var stringValue: String
@@ -29,9 +37,9 @@ public struct Actions: Decodable, Sendable {
         for key in c.allKeys {
             if key.stringValue == "Oem", let object = try? c.decode(JSONValue.self, forKey: key).objectValue {
                 for (name, value) in object {
-                    if name.hasPrefix("#") { oem[name] = Self.action(name, value) }
+                    if name.contains("#") { oem[name] = Self.action(name, value) }
                     else if let nested = value.objectValue {
-                        for (inner, innerValue) in nested where inner.hasPrefix("#") { oem[inner] = Self.action(inner, innerValue) }
+                        for (inner, innerValue) in nested where inner.contains("#") { oem[inner] = Self.action(inner, innerValue) }
                     }
                 }
             } else if key.stringValue.hasPrefix("#") {

@@ -22,6 +22,17 @@ public struct VirtualMedia: Decodable, Sendable {
 
     public var insertAction: RedfishAction? { actions?["#VirtualMedia.InsertMedia"] }
     public var ejectAction: RedfishAction? { actions?["#VirtualMedia.EjectMedia"] }
+    /// HPE's own eject (`#HpiLOVirtualMedia.EjectVirtualMedia` on iLO 4, `#HpeiLOVirtualMedia…` later), listed under
+    /// `Actions.Oem` or, as iLO does, under `Oem.Hp.Actions` / `Oem.Hpe.Actions`.
+    public var oemEjectTarget: String? {
+        if let target = actions?.oem(endingIn: "EjectVirtualMedia")?.target { return target }
+        for key in ["Hp", "Hpe"] {
+            guard let listed = oem?[key]?["Actions"]?.objectValue else { continue }
+            if let name = listed.keys.sorted().first(where: { $0.hasSuffix(".EjectVirtualMedia") }) { return listed[name]?["target"]?.stringValue }
+        }
+        return nil
+    }
+
     public var isOpticalDrive: Bool { (mediaTypes ?? []).contains { $0 == "CD" || $0 == "DVD" } }
 
     /// Occupied: `Inserted`, or an `Image` set, unless `ConnectedVia` says `NotConnected` (the only reliable

@@ -62,8 +62,10 @@ struct ReferenceFlow {
             let id = slot["Id"] as? String ?? ""
             let types = slot["MediaTypes"] as? [String] ?? []
             guard types.contains("CD") || types.contains("DVD") else { continue }
-            if vendor == "Lenovo" && !id.hasPrefix("EXT") { continue } // F13: only EXT slots take URLs.
-            if system["@Redfish.Settings"] != nil && vendor == "Dell" && id != "1" { continue } // iDRAC10: slot 1 only.
+            // F13: only EXT slots take URLs on an XCC (the AMI BMC of Lenovo's AMD servers has CD1…CD4 instead).
+            if vendor == "Lenovo" && members.contains(where: { $0.hasSuffix("/EXT1") }) && !id.hasPrefix("EXT") { continue }
+            // iDRAC9 ≥ 6 and iDRAC10 number their slots 1/2 and boot only slot 1 (§7).
+            if vendor == "Dell" && members.contains(where: { $0.hasSuffix("/VirtualMedia/1") }) && id != "1" { continue }
             return Discovery(systemPath: systemPath, system: system, slotPath: member, slot: slot, vendor: vendor)
         }
         throw TestFailure("no CD slot found in \(members)")
@@ -79,7 +81,13 @@ struct ReferenceFlow {
             let occupied = slot["Inserted"] as? Bool == true || (slot["ConnectedVia"] as? String ?? "NotConnected") != "NotConnected"
             guard occupied else { continue }
             let actions = slot["Actions"] as? [String: Any]
-            if let eject = actions?["#VirtualMedia.EjectMedia"] as? [String: Any], let target = eject["target"] as? String {
+            // iLO 4 lists its eject only under Oem.Hp.Actions (§7).
+            let hp = ((slot["Oem"] as? [String: Any])?["Hp"] as? [String: Any])?["Actions"] as? [String: Any]
+            let oemEject = (hp?["#HpiLOVirtualMedia.EjectVirtualMedia"] as? [String: Any])?["target"] as? String
+            if let oemEject, actions?["#VirtualMedia.EjectMedia"] == nil {
+                let reply = try await client.send("POST", oemEject, json: [String: Any]())
+                guard reply.status < 300 else { throw TestFailure("OEM eject failed: \(reply.status) \(reply.body)") }
+            } else if let eject = actions?["#VirtualMedia.EjectMedia"] as? [String: Any], let target = eject["target"] as? String {
                 let reply = try await client.send("POST", target, json: [String: Any]())
                 guard reply.status < 300 else { throw TestFailure("eject failed: \(reply.status) \(reply.body)") }
             } else {
@@ -98,14 +106,33 @@ struct ReferenceFlow {
             return try await client.send("POST", target, json: body)
         }
         let etag = try await client.send("GET", discovery.slotPath).header("ETag") ?? "*"
-        return try await client.send("PATCH", discovery.slotPath, json: ["Image": url, "Inserted": true, "WriteProtected": true],
-                               headers: ["If-Match": etag])
+        return try await client.send("PATCH", discovery.slotPath, json: body, headers: ["If-Match": etag])
     }
 
     /// One-time boot to the virtual CD: on the Settings object when the System advertises one (iDRAC10, F6), with
     /// UsbCd when the allowable targets offer it (Supermicro, §1.4), always with If-Match from a fresh GET.
     func bootOnceFromCD() async throws -> CurlClient.Reply {
         let discovery = try await discover()
+        if discovery.vendor == "Dell" {
+            // §1.1/§7: the virtual CD boots once only through the SCP import (BootOnce + FirstBootDevice VCD-DVD).
+            let links = discovery.system["Links"] as? [String: Any]
+            let manager = try await client.send("GET", ref((links?["ManagedBy"] as? [Any])?.first)).json
+            let oem = (manager["Actions"] as? [String: Any])?["Oem"] as? [String: Any] ?? [:]
+            guard let action = oem.first(where: { $0.key.hasSuffix("ImportSystemConfiguration") })?.value as? [String: Any],
+                  let target = action["target"] as? String else { throw TestFailure("no ImportSystemConfiguration action on the iDRAC manager") }
+            let xml = #"<SystemConfiguration><Component FQDD="iDRAC.Embedded.1"><Attribute Name="ServerBoot.1#BootOnce">Enabled</Attribute>"#
+                + #"<Attribute Name="ServerBoot.1#FirstBootDevice">VCD-DVD</Attribute></Component></SystemConfiguration>"#
+            return try await client.send("POST", target, json: ["ShareParameters": ["Target": ["IDRAC"]], "ImportBuffer": xml])
+        }
+        if discovery.vendor == "HPE" {
+            // §1.3: the slot's own BootOnNextServerReset (the only one-time boot iLO 6 takes, §7).
+            let etag = try await client.send("GET", discovery.slotPath).header("ETag") ?? "*"
+            let key = (discovery.slot["Oem"] as? [String: Any])?["Hp"] != nil ? "Hp" : "Hpe"   // iLO 4 (Gen9) spells it Hp
+            let flag = try await client.send("PATCH", discovery.slotPath, json: ["Oem": [key: ["BootOnNextServerReset": true]]],
+                                             headers: ["If-Match": etag])
+            guard flag.status < 300 else { return flag }
+            if (discovery.system["Model"] as? String ?? "").hasSuffix("Gen11") { return flag }
+        }
         let settings = ((discovery.system["@Redfish.Settings"] as? [String: Any])?["SettingsObject"] as? [String: Any])?["@odata.id"] as? String
         let path = settings ?? discovery.systemPath
         let get = try await client.send("GET", path)
