@@ -22,6 +22,11 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     public var staleETagCount: Int = 0
     /// How long PowerState takes to settle after a reset request (the state reads PoweringOn/PoweringOff meanwhile).
     public var powerLagMilliseconds: Int = 0
+    /// The BMC accepts the one-time boot to the virtual CD and reads it back, but the server boots its disk: iDRAC9
+    /// before 4.40.10 boots the physical drive for `Cd` (dell/iDRAC-Redfish-Scripting#90), Supermicro may reset the
+    /// boot mode when the device changes (Ironic story 2008712; redfish-vendors.md §1.1, §1.4). An installed ESXi
+    /// then comes back on its old build: the installer must not take it for the new one.
+    public var ignoresOneTimeBoot: Bool = false
     /// Accepts connections and reads requests but never answers (a wedged BMC web server).
     public var hung: Bool = false
     /// Dell: the first N SCP imports find the Lifecycle Controller busy and answer, in turn, 503 (iDRAC8,

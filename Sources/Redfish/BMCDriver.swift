@@ -16,6 +16,8 @@ public struct BMCInfo: Sendable, Encodable {
     public let bootOverride: String?
     public let bootProgress: String?
     public let authentication: String
+    /// `SecureBoot.SecureBootEnable` as "on"/"off"; nil when the BMC has no SecureBoot resource.
+    public let secureBoot: String?
     public let mediaSlots: [MediaSlot]
     public let warnings: [String]
 }
@@ -97,6 +99,7 @@ public struct BMCDriver: Sendable {
                        serialNumber: system.serialNumber, powerState: system.powerState,
                        bootOverride: system.boot.map { "\($0.overrideEnabled ?? "?")/\($0.overrideTarget ?? "?")" },
                        bootProgress: Self.bootProgress(of: system), authentication: auth,
+                       secureBoot: (try? await secureBoot())?.secureBootEnable.map { $0 ? "on" : "off" },
                        mediaSlots: slots.map { slot in
                            MediaSlot(uri: slot.odataID ?? "?", mediaTypes: slot.mediaTypes ?? [], image: slot.image,
                                      occupied: slot.isOccupied, usable: slot.isOpticalDrive && profile.acceptsSlot(slot, among: slots),
@@ -456,6 +459,16 @@ public struct BMCDriver: Sendable {
             }
         }
         throw lastError ?? RedfishError.unsupported(operation: "boot-once", detail: "no URI to set the boot override on")
+    }
+
+    // MARK: Secure Boot
+
+    /// `SecureBoot.SecureBootEnable` of the system: the setting the install boot and ESXi's first boot will run
+    /// under (ESXi skips `%firstboot` when it is on). Nil when the BMC has no SecureBoot resource.
+    public func secureBoot() async throws -> SecureBoot? {
+        let system = try await client.get(systemURI, as: ComputerSystem.self)
+        guard let uri = system.secureBoot?.id else { return nil }
+        return try await client.get(uri, as: SecureBoot.self)
     }
 
     // MARK: Power

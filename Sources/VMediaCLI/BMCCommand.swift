@@ -107,6 +107,7 @@ enum BMCReport {
             "system       \(info.systemURI): \([info.manufacturer, info.model].compactMap { $0 }.joined(separator: " ")), serial \(info.serialNumber ?? "?")",
             "power        \(info.powerState ?? "?")",
             "boot         override \(info.bootOverride ?? "?")" + (info.bootProgress.map { ", progress \($0)" } ?? ""),
+            "secure boot  " + (info.secureBoot.map { $0 == "on" ? "on (ESXi skips %firstboot)" : $0 } ?? "not reported"),
             "media",
         ]
         lines.append(slots(info.mediaSlots).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
