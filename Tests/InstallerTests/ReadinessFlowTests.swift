@@ -76,8 +76,8 @@ struct ReadinessFlowTests {
         #expect(evidence.hasPrefix("ESXi 8.0.3 build-24280767 (the image's build), booted "), "\(evidence)")
         #expect(evidence.contains("s after the restart, accepts root's password"), "\(evidence)")
         #expect(result.evidence == evidence, "--json and JUnit carry the evidence")
-        #expect(JUnitReport.xml(run.results).contains("evidence: ESXi 8.0.3 build-24280767 (the image&apos;s build)")
-                || JUnitReport.xml(run.results).contains("evidence: ESXi 8.0.3 build-24280767 (the image's build)"))
+        #expect(JUnitReport.xml(run.results, seconds: 1).contains("evidence: ESXi 8.0.3 build-24280767 (the image&apos;s build)")
+                || JUnitReport.xml(run.results, seconds: 1).contains("evidence: ESXi 8.0.3 build-24280767 (the image's build)"))
         #expect(run.lab.hosts[0].simulator.esxiHost?.release.build == "24280767")
     }
 
