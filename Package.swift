@@ -38,6 +38,9 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurl", "Digest", logging]),
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
         .target(name: "Redfish", dependencies: [logging]),
+        // vSphere Web Services (SOAP) client over libcurl: service content, login, properties, host services. One place
+        // for every envelope; tested against govmomi's simulator.
+        .target(name: "VSphere", dependencies: ["CurlHTTP"]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
         // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics; Digest the
         // HMAC-SHA-256 of --stable-tokens.
@@ -61,7 +64,7 @@ let package = Package(
         // Per-host install workflow: BMC session, publish, insert, boot, wait for media reads and ESXi, clean up.
         // Not BMCSimulator: the simulators reach the installer only over the network, like real BMCs.
         .target(name: "Installer", dependencies: [
-            "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "Digest", logging,
+            "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "VSphere", "Digest", logging,
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
 
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
+        .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
                     exclude: ["pycdlib_check.py", "peer_listing.py"]),
@@ -105,7 +109,7 @@ let package = Package(
         ], exclude: ["Scripts"]),
         .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
         .testTarget(name: "InstallerTests", dependencies: [
-            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "TestSupport", logging,
+            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "VSphere", "TestSupport", logging,
         ]),
     ]
 )

@@ -24,6 +24,32 @@ public struct BMCConfiguration: Sendable, Codable {
     public var esxiPort: Int
     public var esxiUsesTLS: Bool
     public var initialPowerState: InitialPower
+    /// UEFI Secure Boot (`SecureBoot.SecureBootEnable`): ESXi then skips `%firstboot` ("The %firstboot script does
+    /// not run, if secure boot is enabled on the ESXi host", vSphere 7.0/8.0 Installation guides).
+    public var secureBoot: Bool
+    /// An ESXi already installed on the server's disk (what a re-install meets): it answers on its address from
+    /// the start when the server is on, and again whenever the server boots its disk.
+    public var preinstalled: PreinstalledESXi?
+
+    /// An earlier ESXi on the server's disk.
+    public struct PreinstalledESXi: Sendable, Codable, Equatable {
+        /// Must be in 127.0.0.0/8.
+        public var address: String
+        public var rootPassword: String
+        public var version: String
+        public var build: String
+        /// How long before the simulator started it booted (the host's `runtime.bootTime`).
+        public var bootedSecondsAgo: Double
+
+        public init(address: String, rootPassword: String, version: String = "7.0.3", build: String = "21930508",
+                    bootedSecondsAgo: Double = 3600) {
+            self.address = address
+            self.rootPassword = rootPassword
+            self.version = version
+            self.build = build
+            self.bootedSecondsAgo = bootedSecondsAgo
+        }
+    }
 
     public enum Firmware: String, Sendable, Codable, CaseIterable {
         case uefi
@@ -39,7 +65,7 @@ public struct BMCConfiguration: Sendable, Codable {
                 username: String = "root", password: String, inventory: HostInventory? = nil, index: Int = 0,
                 faults: FaultKnobs = .none, firmware: Firmware = .uefi, readsModules: Bool = true,
                 installMilliseconds: Int = 1_000, esxiPort: Int = 443, esxiUsesTLS: Bool = true,
-                initialPowerState: InitialPower = .off) {
+                initialPowerState: InitialPower = .off, secureBoot: Bool = false, preinstalled: PreinstalledESXi? = nil) {
         self.name = name
         self.flavour = flavour
         self.address = address
@@ -55,6 +81,8 @@ public struct BMCConfiguration: Sendable, Codable {
         self.esxiPort = esxiPort
         self.esxiUsesTLS = esxiUsesTLS
         self.initialPowerState = initialPowerState
+        self.secureBoot = secureBoot
+        self.preinstalled = preinstalled
     }
 
     /// Checks what would otherwise fail later or touch a real network.
@@ -69,6 +97,7 @@ public struct BMCConfiguration: Sendable, Codable {
         guard (0...1).contains(faults.errorRate) else {
             throw SimulatorError.invalidConfiguration("BMC \(name): errorRate must be between 0 and 1")
         }
+        if let preinstalled { try LoopbackAddress.require(preinstalled.address, role: "BMC \(name) preinstalled ESXi") }
         guard !inventory.disks.isEmpty, !inventory.nics.isEmpty else {
             throw SimulatorError.invalidConfiguration("BMC \(name): the inventory needs at least one disk and one NIC")
         }

@@ -74,8 +74,8 @@ struct BMCState {
     var mediaRequests = 0
     /// Bytes read while answering InsertMedia (Dell's check of the image, a copying BMC's download), over all inserts.
     var insertBytesRead: Int64 = 0
-    /// The plan of the last successful install: a later boot from disk brings the same ESXi host back.
-    var installed: InstallPlan?
+    /// What the disk holds (the last successful install, or a preinstalled ESXi): a boot from disk brings it back.
+    var installed: InstalledSystem?
     /// The Manager's log (what a console and the SEL/Lifecycle log would show), oldest first.
     var log: [String] = []
     var random: SplitMix64
@@ -89,6 +89,12 @@ struct BMCState {
         staleAttachRemaining = configuration.faults.staleAttachCount
         phase = configuration.initialPowerState == .on ? .noInstallerBooted("powered on before the test") : .poweredOff
         random = SplitMix64(seed: configuration.faults.seed)
+        if let old = configuration.preinstalled {
+            installed = InstalledSystem(
+                plan: InstallPlan(installDisk: configuration.inventory.disks[0], nicIndex: 0, address: old.address,
+                                  rootPassword: .plain(old.rootPassword), hostname: nil),
+                release: SimulatedRelease(version: old.version, build: old.build), sshPolicy: "off", firstbootSectionsRun: 0)
+        }
     }
 
     func version(of path: String) -> Int { versions[path, default: 1] }

@@ -36,6 +36,8 @@ struct ESXiBootLoader {
         let kickstartPath: String
         let kickstart: String
         let modulesRead: Int
+        /// BOOT.CFG's `build=` (empty on 6.7 images), the release the installed system will report.
+        let build: String?
     }
 
     /// What the console would show when the boot stops; the text becomes the simulated install failure.
@@ -95,7 +97,7 @@ struct ESXiBootLoader {
         }
         let kickstart = String(decoding: try await contents(of: ksRecord), as: UTF8.self)
         return Outcome(bootConfigPath: configPath, kernelopt: kernelopt, kickstartPath: ksPath,
-                       kickstart: kickstart, modulesRead: modulesRead)
+                       kickstart: kickstart, modulesRead: modulesRead, build: config.build)
     }
 
     // MARK: Volume descriptors
@@ -268,6 +270,8 @@ struct MbootConfig {
     let modules: [String]
     let prefix: String?
     let directory: String
+    /// `build=`, which mboot ignores and the installed system reports as its release.
+    let build: String?
 
     init(text: String, directory: String) {
         var values: [String: String] = [:]
@@ -281,6 +285,7 @@ struct MbootConfig {
         }
         kernel = values["kernel"]
         kernelopt = values["kernelopt"]
+        build = values["build"].flatMap { $0.isEmpty ? nil : $0 }
         modules = (values["modules"] ?? "").components(separatedBy: "---")
             .map { $0.trimmingCharacters(in: [" ", "\t"]) }
             .filter { !$0.isEmpty }

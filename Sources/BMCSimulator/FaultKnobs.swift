@@ -8,11 +8,6 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     /// The BMC accepts the insert but its virtual CD never fetches a byte (bad BMC network, HPE accepting a URL it
     /// later fails to read: redfish-vendors.md F21): the host boots without media.
     public var neverReadsMedia: Bool = false
-    /// The BMC accepts the one-time boot to the virtual CD but the server boots its disk: Dell iDRAC answers
-    /// `BootSourceOverrideTarget: Cd` with success and boots the local drive or falls through to the disk
-    /// (redfish-vendors.md §7; openstack/ironic drac boot.py, dell/terraform-provider-redfish#332). An ESXi already
-    /// on the disk comes back up; the image is read only where the BMC reads it at insert.
-    public var ignoresBootOverride: Bool = false
     /// Not a fault but a kind of BMC, carried here so that one lab can mix both kinds: the BMC copies the whole
     /// image during InsertMedia and boots the server from its copy, reading nothing after the power action.
     /// sushy-tools' emulator downloads the image inside InsertMedia before answering (redfish-testbed.md, "It
@@ -33,6 +28,11 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     public var staleETagCount: Int = 0
     /// How long PowerState takes to settle after a reset request (the state reads PoweringOn/PoweringOff meanwhile).
     public var powerLagMilliseconds: Int = 0
+    /// The BMC accepts the one-time boot to the virtual CD and reads it back, but the server boots its disk: iDRAC9
+    /// before 4.40.10 boots the physical drive for `Cd` (dell/iDRAC-Redfish-Scripting#90), Supermicro may reset the
+    /// boot mode when the device changes (Ironic story 2008712; redfish-vendors.md §1.1, §1.4). An installed ESXi
+    /// then comes back on its old build: the installer must not take it for the new one.
+    public var ignoresOneTimeBoot: Bool = false
     /// Accepts connections and reads requests but never answers (a wedged BMC web server).
     public var hung: Bool = false
     /// Dell: the first N SCP imports find the Lifecycle Controller busy and answer, in turn, 503 (iDRAC8,

@@ -22,6 +22,15 @@ extension RedfishService {
          "Members": members.map { ["@odata.id": $0] }, "Members@odata.count": members.count]
     }
 
+    /// DMTF `SecureBoot` (every flavour simulated exposes it at `Systems/<id>/SecureBoot`, as iDRAC9 ≥ 4.00, XCC,
+    /// iLO 5 and Supermicro X11 do); `SecureBootEnable` is the per-host knob.
+    func secureBootDocument() -> [String: Any] {
+        let on = configuration.secureBoot
+        return ["@odata.id": flavour.systemPath + "/SecureBoot", "@odata.type": "#SecureBoot.v1_1_0.SecureBoot",
+                "Id": "SecureBoot", "Name": "UEFI Secure Boot", "SecureBootEnable": on,
+                "SecureBootCurrentBoot": on ? "Enabled" : "Disabled", "SecureBootMode": on ? "DeployedMode" : "SetupMode"]
+    }
+
     func systemDocument(_ state: BMCState) -> [String: Any] {
         let system = flavour.systemPath
         var boot: [String: Any] = [
@@ -47,6 +56,7 @@ extension RedfishService {
                 "ResetType@Redfish.AllowableValues": flavour.resetTypes]],
             "EthernetInterfaces": ["@odata.id": system + "/EthernetInterfaces"],
             "Storage": ["@odata.id": system + "/Storage"],
+            "SecureBoot": ["@odata.id": system + "/SecureBoot"],
             "Links": ["ManagedBy": [["@odata.id": flavour.managerPath]]],
         ]
         if flavour.virtualMediaUnderSystem {

@@ -79,6 +79,8 @@ struct RedfishService: Sendable {
         case (.GET, system + "/EthernetInterfaces"):
             let members = configuration.inventory.nics.indices.map { system + "/EthernetInterfaces/\(nicID($0))" }
             return .done(Handled(response: json(.ok, collectionDocument(path, "EthernetInterfaceCollection", members))))
+        case (.GET, system + "/SecureBoot"):
+            return .done(Handled(response: json(.ok, secureBootDocument())))
         case (.GET, system + "/Storage"):
             return .done(Handled(response: json(.ok, collectionDocument(path, "StorageCollection", [system + "/Storage/1"]))))
         case (.GET, system + "/Storage/1"):

@@ -50,6 +50,12 @@ public final class SimulatedBMC: Sendable {
             respond(to: request, on: loop)
         }
         runtime.withLockedValue { $0.server = server }
+        // A server that is on with an ESXi on its disk runs it from the start, booted a while ago.
+        if let old = configuration.preinstalled, configuration.initialPowerState == .on,
+           let system = state.withLockedValue({ $0.installed }) {
+            let generation = state.withLockedValue { $0.powerGeneration }
+            await bringUp(system, generation: generation, bootTime: Date(timeIntervalSinceNow: -old.bootedSecondsAgo))
+        }
     }
 
     /// Stops the Redfish service, any boot in progress and the simulated ESXi host.
@@ -206,7 +212,9 @@ public final class SimulatedBMC: Sendable {
 
     private enum BootAction {
         case readMedia(url: String, generation: Int)
-        case bringUpInstalled(InstallPlan, generation: Int)
+        /// Boot the disk; `enumerate` is the virtual CD's URL when the firmware reads its volume descriptors on the way
+        /// (UEFI connects every block device during POST, so a CD it does not boot is still read a little).
+        case bringUpInstalled(InstalledSystem, generation: Int, enumerate: String?)
     }
 
     private func completePower(generation: Int, target: BMCState.Power, boots: Bool) {
@@ -229,8 +237,11 @@ public final class SimulatedBMC: Sendable {
         case .readMedia(let url, let generation)?:
             let task = Task { [self] in await install(from: url, generation: generation) }
             runtime.withLockedValue { $0.boot = task }
-        case .bringUpInstalled(let plan, let generation)?:
-            let task = Task { [self] in await bringUp(plan, generation: generation) }
+        case .bringUpInstalled(let system, let generation, let enumerate)?:
+            let task = Task { [self] in
+                if let enumerate { await readVolumeDescriptors(enumerate) }
+                await bringUp(system, generation: generation, bootTime: Date())
+            }
             runtime.withLockedValue { $0.boot = task }
         case nil:
             break
@@ -251,9 +262,10 @@ public final class SimulatedBMC: Sendable {
         // Dell: only the SCP import's BootOnce + VCD-DVD boots the virtual CD; a standard `Cd` override is the local
         // physical drive (Ironic drac/boot.py; dell/terraform-provider-redfish#332). community.general#3423 saw `Cd`
         // work on some newer iDRAC9 firmware; the simulator models the firmware that does not, which the import covers.
-        let wantsCD = (flavour.isDell
+        let asked = flavour.isDell
             ? state.virtualCDBootOnce
-            : (overrideActive && target == virtualCDTarget) || hpeFlag) && !configuration.faults.ignoresBootOverride
+            : (overrideActive && target == virtualCDTarget) || hpeFlag
+        let wantsCD = asked && !configuration.faults.ignoresOneTimeBoot
         // A one-time override is consumed by this boot whatever it named (that is what "Once" means).
         if state.boot.enabled == "Once" {
             state.boot.enabled = "Disabled"
@@ -266,10 +278,10 @@ public final class SimulatedBMC: Sendable {
         if hpeFlag, let bootSlot { state.slots[bootSlot.id]?.bootOnNextReset = false }
 
         var reason: String?
-        if !wantsCD {
-            if configuration.faults.ignoresBootOverride {
-                reason = "the one-time boot to the virtual CD was accepted but the server booted its disk (fault injected: ignoresBootOverride)"
-            } else if flavour.isDell && overrideActive && target == "Cd" {
+        if asked && !wantsCD {
+            reason = "the one-time boot to the virtual CD was accepted, but the server booted its disk (fault injected: ignoresOneTimeBoot)"
+        } else if !wantsCD {
+            if flavour.isDell && overrideActive && target == "Cd" {
                 reason = "boot override target Cd is the iDRAC's physical optical drive; the virtual CD boots once only through the "
                     + "SCP import of ServerBoot.1#BootOnce and FirstBootDevice VCD-DVD"
             } else if overrideActive && target != virtualCDTarget && ["Cd", "UsbCd"].contains(target) && flavour == .supermicro {
@@ -287,9 +299,10 @@ public final class SimulatedBMC: Sendable {
             reason = "the BMC never read the virtual media (fault injected: neverReadsMedia)"
         }
         if let reason {
-            if let plan = state.installed, !wantsCD {
-                state.log.append("Booting from \(plan.installDisk.model)")
-                return .bringUpInstalled(plan, generation: generation)
+            if let system = state.installed, !wantsCD {
+                state.log.append("Booting from \(system.plan.installDisk.model)")
+                let enumerate = asked ? bootSlot.flatMap { state.slots[$0.id]?.image } : nil
+                return .bringUpInstalled(system, generation: generation, enumerate: enumerate)
             }
             state.phase = .noInstallerBooted(reason)
             state.log.append("No installer booted: \(reason)")
@@ -299,6 +312,21 @@ public final class SimulatedBMC: Sendable {
         state.phase = .readingMedia
         state.log.append("Booting virtual CD \(bootSlot.id): \(url)")
         return .readMedia(url: url, generation: generation)
+    }
+
+    /// The firmware's look at a virtual CD it does not boot: the volume descriptors (sectors 16-17) and no more.
+    private func readVolumeDescriptors(_ url: String) async {
+        let (baseBytes, baseRequests) = state.withLockedValue { ($0.mediaBytesRead, $0.mediaRequests) }
+        guard let client = try? HTTPRangeClient(url: url, group: group, sourceAddress: configuration.address, onProgress: { [state] bytes, requests in
+            state.withLockedValue { state in
+                state.mediaBytesRead = baseBytes + bytes
+                state.mediaRequests = baseRequests + requests
+            }
+        }) else { return }
+        defer { client.close() }
+        if let size = try? await client.contentLength() {
+            _ = try? await MediaBlockCache(client: client, byteCount: size).read(at: 16 * 2048, count: 2 * 2048)
+        }
     }
 
     /// The boot from the virtual CD up to a running ESXi host, or a visible failure with the console's reason.
@@ -332,7 +360,18 @@ public final class SimulatedBMC: Sendable {
             }
             guard current else { return }
             try await Task.sleep(for: .milliseconds(configuration.installMilliseconds))
-            await bringUp(plan, generation: generation)
+            // The installed system reports the image's release; its first boot runs %firstboot unless Secure Boot
+            // is on (vSphere Installation guide: "The %firstboot script does not run, if secure boot is enabled").
+            let release = SimulatedRelease(bootConfigBuild: outcome.build) ?? .unnamed
+            let firstboot = FirstbootSections(kickstart: outcome.kickstart)
+            let skipped = configuration.secureBoot && !firstboot.bodies.isEmpty
+            if skipped {
+                log("Secure Boot is enabled: \(firstboot.bodies.count) %firstboot section(s) skipped", generation: generation)
+            }
+            let system = InstalledSystem(plan: plan, release: release,
+                                         sshPolicy: !skipped && firstboot.enablesSSH ? "on" : "off",
+                                         firstbootSectionsRun: skipped ? 0 : firstboot.bodies.count)
+            await bringUp(system, generation: generation, bootTime: Date())
         } catch is CancellationError {
             return
         } catch {
@@ -345,18 +384,18 @@ public final class SimulatedBMC: Sendable {
         }
     }
 
-    /// Starts the simulated ESXi host for `plan` (after an install, or when an installed server boots its disk).
-    private func bringUp(_ plan: InstallPlan, generation: Int) async {
+    /// Starts the simulated ESXi host for `system` (after an install, or when an installed server boots its disk).
+    private func bringUp(_ system: InstalledSystem, generation: Int, bootTime: Date) async {
         guard !Task.isCancelled else { return }
+        let plan = system.plan
         do {
             let host = try await SimulatedESXiHost.start(group: group, address: plan.address, port: configuration.esxiPort,
-                                                         tls: configuration.esxiUsesTLS ? tls : nil,
-                                                         rootPassword: plan.rootPassword, hostname: plan.hostname)
+                                                         tls: configuration.esxiUsesTLS ? tls : nil, system: system, bootTime: bootTime)
             let current = state.withLockedValue { state -> Bool in
                 guard state.powerGeneration == generation else { return false }
-                state.installed = plan
+                state.installed = system
                 state.phase = .running(address: plan.address, port: host.port)
-                state.log.append("ESXi is running on \(plan.address):\(host.port)")
+                state.log.append("ESXi \(system.release.version) build-\(system.release.build) is running on \(plan.address):\(host.port)")
                 return true
             }
             if current {

@@ -24,11 +24,13 @@ public final class SimulatorFleet: Sendable {
         public var installMilliseconds: Int
         public var esxiPort: Int
         public var namePrefix: String
+        /// UEFI Secure Boot on every member (their ESXi hosts then skip %firstboot).
+        public var secureBoot: Bool
 
         public init(count: Int, flavours: [VendorFlavor] = VendorFlavor.mixed, firstAddress: String = "127.0.0.10",
                     port: Int = 443, useTLS: Bool = true, username: String = "root", password: String,
                     faults: FaultKnobs = .none, firmware: BMCConfiguration.Firmware = .uefi, readsModules: Bool = true,
-                    installMilliseconds: Int = 1_000, esxiPort: Int = 443, namePrefix: String = "sim") {
+                    installMilliseconds: Int = 1_000, esxiPort: Int = 443, namePrefix: String = "sim", secureBoot: Bool = false) {
             self.count = count
             self.flavours = flavours
             self.firstAddress = firstAddress
@@ -42,6 +44,7 @@ public final class SimulatorFleet: Sendable {
             self.installMilliseconds = installMilliseconds
             self.esxiPort = esxiPort
             self.namePrefix = namePrefix
+            self.secureBoot = secureBoot
         }
 
         /// The per-BMC configurations; fails if the addresses would leave 127.0.0.0/8 or the plan is empty.
@@ -63,7 +66,7 @@ public final class SimulatorFleet: Sendable {
                 return BMCConfiguration(name: "\(namePrefix)-\(String(format3(index + 1)))-\(flavour.rawValue)", flavour: flavour,
                                         address: address, port: port, useTLS: useTLS, username: username, password: password,
                                         index: index + 1, faults: faults, firmware: firmware, readsModules: readsModules,
-                                        installMilliseconds: installMilliseconds, esxiPort: esxiPort)
+                                        installMilliseconds: installMilliseconds, esxiPort: esxiPort, secureBoot: secureBoot)
             }
         }
     }

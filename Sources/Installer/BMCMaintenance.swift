@@ -104,6 +104,10 @@ public enum BMCMaintenance {
                     guard let slot = slots.first else { throw InstallError.noCDSlot(bmc: plan.bmc.url) }
                     let power = try await driver.powerState()
                     var found = ["\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power), CD slot \(slot.odataID ?? "?")"]
+                    // Secure Boot makes ESXi skip %firstboot: refuse a firstboot: script now, as install would.
+                    let secureBoot: Bool?
+                    do { secureBoot = try await driver.secureBoot()?.secureBootEnable } catch let error as RedfishError { secureBoot = nil; found.append("Secure Boot unreadable: \(error)") }
+                    found.append(try SecureBootPolicy.evaluate(enabled: secureBoot, target: target))
                     // A serial install disk is only usable if this BMC maps it to exactly one device id: the
                     // pre-check says so now rather than letting install fail on it later.
                     if case .serial = plan.kickstart.installDisk {

@@ -1,75 +1,105 @@
 import CurlHTTP
 import Foundation
+import VSphere
 
-/// Whether ESXi is installed and up: the vSphere Web Services API at `https://<address>/sdk` answers
-/// `RetrieveServiceContent`, and `Login` as root with the configured password succeeds (then `Logout`), which is
-/// what `govc about` proved in the old tool.
+/// Looks at what answers the vSphere API at a host's ESXi address, once: nothing, or an ESXi with its release
+/// (`RetrieveServiceContent`, no login needed), and — when root's password is known — whether it accepts it
+/// (`Login`), when it booted (`HostSystem.runtime.bootTime`) and its own clock (`CurrentTime`), then `Logout`.
+/// The login is the only way to read the boot time on a real host (hostd refuses property reads without a session).
 public struct ESXiProbe: Sendable {
-    public enum Outcome: Sendable, Equatable {
-        case ready(fullName: String)
-        /// Nothing or something else answers yet (keep waiting).
-        case notYet(String)
-        /// ESXi answers but refuses the password (stop waiting: it will not change).
-        case loginRefused
-    }
-
-    let http: CurlHTTPClient
-    let baseURL: String
-    let tls: TLSPolicy
+    let client: VSphereClient
+    public let address: String
+    public let port: Int
 
     public init(http: CurlHTTPClient, address: String, port: Int, useTLS: Bool) {
-        self.http = http
-        let scheme = useTLS ? "https" : "http"
-        self.baseURL = "\(scheme)://\(address):\(port)"
-        // ESXi ships a self-signed certificate made at first boot: nothing to verify it against yet.
-        self.tls = .insecure
+        self.client = VSphereClient(http: http, address: address, port: port, useTLS: useTLS)
+        self.address = address
+        self.port = port
     }
 
-    public func probe(password: String?) async -> Outcome {
+    public func observe(password: String?) async -> ESXiObservation {
+        let content: ServiceContent
         do {
-            let content = try await call("RetrieveServiceContent",
-                                         #"<_this type="ServiceInstance">ServiceInstance</_this>"#, cookie: nil)
-            guard content.status == 200, let body = String(data: content.body, encoding: .utf8),
-                  let manager = Self.element("sessionManager", in: body) else {
-                return .notYet("RetrieveServiceContent answered HTTP \(content.status)")
-            }
-            let fullName = Self.element("fullName", in: body) ?? "ESXi"
-            guard let password else { return .ready(fullName: fullName) }
-            let login = try await call("Login", "<_this type=\"SessionManager\">\(Self.escape(manager))</_this>"
-                                       + "<userName>root</userName><password>\(Self.escape(password))</password>", cookie: nil)
-            let loginBody = String(decoding: login.body, as: UTF8.self)
-            if login.status != 200 {
-                return loginBody.contains("InvalidLogin") ? .loginRefused : .notYet("Login answered HTTP \(login.status)")
-            }
-            if let cookie = login.header("Set-Cookie")?.split(separator: ";").first {
-                _ = try? await call("Logout", "<_this type=\"SessionManager\">\(Self.escape(manager))</_this>", cookie: String(cookie))
-            }
-            return .ready(fullName: fullName)
+            content = try await client.serviceContent()
         } catch {
-            return .notYet("\(error)")
+            return .nothing("\(error)")
+        }
+        guard let password else {
+            return .esxi(ESXiSighting(address: address, about: content.about, login: .notTried, bootTime: nil, uptime: nil))
+        }
+        let session: VSphereSession
+        do {
+            session = try await client.login(userName: "root", password: password, content: content)
+        } catch let error as VSphereError where error.faultType == "InvalidLogin" {
+            return .esxi(ESXiSighting(address: address, about: content.about, login: .refused, bootTime: nil, uptime: nil))
+        } catch {
+            // hostd answers before its authentication is up while it starts: not a verdict on the password yet.
+            return .esxi(ESXiSighting(address: address, about: content.about, login: .unavailable("\(error)"), bootTime: nil, uptime: nil))
+        }
+        let bootTime = try? await client.hostBootTime(session)
+        let now = try? await client.currentTime(session)
+        try? await client.logout(session)
+        let uptime = bootTime.flatMap { boot in now.map { $0.timeIntervalSince(boot) } }
+        return .esxi(ESXiSighting(address: address, about: content.about, login: .accepted, bootTime: bootTime, uptime: uptime))
+    }
+}
+
+/// What answered at one look.
+public enum ESXiObservation: Sendable, Equatable, CustomStringConvertible {
+    /// Nothing speaks the vSphere API there (down, booting, installing); the text says what the attempt met.
+    case nothing(String)
+    case esxi(ESXiSighting)
+
+    public var description: String {
+        switch self {
+        case .nothing(let reason): return "nothing answers the vSphere API (\(reason))"
+        case .esxi(let sighting): return sighting.description
         }
     }
+}
 
-    private func call(_ operation: String, _ arguments: String, cookie: String?) async throws -> HTTPResponse {
-        let envelope = """
-            <?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" \
-            xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
-            <soapenv:Body><\(operation) xmlns="urn:vim25">\(arguments)</\(operation)></soapenv:Body></soapenv:Envelope>
-            """
-        var headers: [(name: String, value: String)] = [("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", "urn:vim25/8.0.3.0")]
-        if let cookie { headers.append(("Cookie", cookie)) }
-        return try await http.send(HTTPRequest(method: "POST", url: baseURL + "/sdk", headers: headers, body: Data(envelope.utf8),
-                                               connectTimeout: .seconds(5), timeout: .seconds(20), tls: tls))
+/// An ESXi seen at the host's address: its release, whether root's password works, and when it booted.
+public struct ESXiSighting: Sendable, Equatable, CustomStringConvertible {
+    public enum Login: Sendable, Equatable {
+        case accepted
+        /// `InvalidLogin`: the password is not this system's.
+        case refused
+        /// No password to try: the hosts file gives only a crypted hash.
+        case notTried
+        /// The login could not be tried (hostd still starting, another fault).
+        case unavailable(String)
     }
 
-    static func element(_ name: String, in text: String) -> String? {
-        guard let open = text.range(of: "<\(name)"), let close0 = text[open.upperBound...].range(of: ">"),
-              let end = text[close0.upperBound...].range(of: "</\(name)>") else { return nil }
-        return String(text[close0.upperBound..<end.lowerBound])
+    public let address: String
+    public let about: ServiceContent.About
+    public let login: Login
+    /// `HostSystem.runtime.bootTime` on the host's clock (readable after a login).
+    public let bootTime: Date?
+    /// The host's `CurrentTime` minus its `bootTime`: both from the host's clock, so a wrong clock does not matter.
+    public let uptime: Double?
+
+    public init(address: String, about: ServiceContent.About, login: Login, bootTime: Date?, uptime: Double?) {
+        self.address = address
+        self.about = about
+        self.login = login
+        self.bootTime = bootTime
+        self.uptime = uptime
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    /// "ESXi 7.0.3 build-21930508".
+    public var release: String { "ESXi \(about.version) build-\(about.build)" }
+
+    /// "booted 09:12 UTC" (the host's clock), or nil when unknown.
+    public var bootedText: String? {
+        guard let bootTime else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)
+        formatter.dateFormat = "HH:mm"
+        return "booted \(formatter.string(from: bootTime)) UTC"
+    }
+
+    public var description: String {
+        "\(address) runs \(release)" + (bootedText.map { " \($0)" } ?? "")
     }
 }

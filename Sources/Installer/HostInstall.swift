@@ -6,6 +6,7 @@ import Logging
 import LayeredMedia
 import MediaServer
 import Redfish
+import VSphere
 
 /// One host's run through the phases (see `InstallPhase`), with a timeout per phase. Whatever happens after the
 /// insert — failure, timeout, cancellation — the media vmedia inserted is ejected, the boot override cleared and the
@@ -27,6 +28,7 @@ struct HostInstall: Sendable {
         var inserted = false
         var bytesRead: Int64 = 0
         var url: String?
+        var evidence: String?
         init(start: Double) { _phaseStart = start }
         var phase: InstallPhase { lock.withLock { _phase } }
         func enter(_ phase: InstallPhase, at now: Double) {
@@ -71,7 +73,8 @@ struct HostInstall: Sendable {
                           message: failure ?? (context.options.goal == .installed ? "installed" : "reached \(context.options.goal.rawValue)"), bytesRead: progress.bytesRead, elapsed: elapsed(), succeeded: succeeded))
         return HostResult(host: name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
                           url: progress.url.map(Self.redact), succeeded: succeeded, phase: succeeded ? .done : failedPhase,
-                          failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed())
+                          failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed(),
+                          evidence: progress.evidence)
     }
 
     /// The URL with its token shortened: reports and logs must not hand out a readable path to the image.
@@ -141,8 +144,23 @@ struct HostInstall: Sendable {
         }
         emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
                           message: "\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power)", elapsed: elapsed()))
+        let secureBoot = try await checkSecureBoot(driver: driver, elapsed: elapsed)
         let hostImage: ESXiHostImage
         if let built = builtImage { hostImage = built } else { hostImage = try await resolvedImage(driver: driver, elapsed: elapsed) }
+        // What answers at the ESXi address before anything changes: an old ESXi that still answers later is told
+        // from the new one by this, its build and its boot time.
+        let probe = ESXiProbe(http: context.http, address: plan.esxiAddress.description, port: options.esxiPort, useTLS: options.esxiTLS)
+        var baseline: ESXiObservation?
+        if options.goal == .installed {
+            let seen = await probe.observe(password: target.rootPassword)
+            baseline = seen
+            let text: String
+            switch seen {
+            case .nothing: text = "before the insert nothing answers the vSphere API at \(plan.esxiAddress)"
+            case .esxi(let sighting): text = "before the insert \(sighting.description)"
+            }
+            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: text, elapsed: elapsed()))
+        }
 
         enter(.publish, "publishing the image")
         let image = LayeredServableImage(hostImage.image)
@@ -169,7 +187,9 @@ struct HostInstall: Sendable {
         }
 
         enter(.bootOnce, "one-time boot from the virtual CD")
-        try await phase(.bootOnce, limits.bmcAction) { try await driver.setOneTimeBoot(.cd) }
+        if let warning = try await phase(.bootOnce, limits.bmcAction, { try await driver.setOneTimeBoot(.cd) }) {
+            emit(InstallEvent(host: name, kind: .warning, phase: .bootOnce, message: warning, elapsed: elapsed()))
+        }
 
         let isOn = (try? await driver.powerState()) == "On"
         // Reads before the power action prove nothing (iDRAC reads the image during InsertMedia): the evidence
@@ -179,6 +199,8 @@ struct HostInstall: Sendable {
         if let before = registry.statistics(host: name) { evidence.noteBeforeMark(before) }
         registry.markPowerAction(host: name)
         enter(.power, isOn ? "force restart" : "power on")
+        // Taken before the request: whatever boots after it has an uptime shorter than the time since.
+        let restartedAt = context.clock.now()
         _ = try await phase(.power, limits.bmcAction) { isOn ? try await driver.forceRestart() : try await driver.powerOn() }
         if options.goal == .rebooted { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
@@ -220,26 +242,43 @@ struct HostInstall: Sendable {
         if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
         enter(.waitESXi, "waiting for ESXi on \(plan.esxiAddress):\(options.esxiPort)")
-        let probe = ESXiProbe(http: context.http, address: plan.esxiAddress.description, port: options.esxiPort, useTLS: options.esxiTLS)
-        let esxiStart = context.clock.now()
-        while true {
+        let wait = ESXiReadinessWait(probe: probe, expected: context.remaster.installer.build, baseline: baseline,
+                                     password: target.rootPassword, clock: context.clock, timeout: limits.esxi,
+                                     pollInterval: options.pollInterval)
+        let readiness = try await wait.run(restartedAt: restartedAt, beforeEachLook: {
             report(&evidence, &lastSummary, .waitESXi)
-            switch await probe.probe(password: target.rootPassword) {
-            case .ready(let fullName):
-                emit(InstallEvent(host: name, kind: .note, phase: .waitESXi,
-                                  message: "\(fullName) answers" + (target.rootPassword == nil ? " (login not checked: rootpw is crypted)" : " and accepts root's password"),
-                                  elapsed: elapsed()))
-                return try await finish(driver: driver, enter: enter, elapsed: elapsed)
-            case .loginRefused:
-                throw InstallError.esxiLoginRefused(address: plan.esxiAddress.description, port: options.esxiPort)
-            case .notYet(let reason):
-                if context.clock.now() - esxiStart > limits.esxi.seconds {
-                    throw InstallError.esxiNotReady(address: plan.esxiAddress.description, port: options.esxiPort,
-                                                    seconds: limits.esxi.seconds, lastError: reason)
-                }
-            }
-            try await context.clock.sleep(options.pollInterval)
+        }, note: { note in
+            emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: note, elapsed: elapsed()))
+        })
+        progress.evidence = readiness
+        emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: readiness, elapsed: elapsed()))
+        if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
+            enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")
+            let configuration = HostConfiguration(http: context.http, address: plan.esxiAddress.description,
+                                                  port: options.esxiPort, useTLS: options.esxiTLS)
+            let done = try await phase(.configure, limits.bmcAction) { try await configuration.enableSSH(password: password) }
+            emit(InstallEvent(host: name, kind: .note, phase: .configure, message: done, elapsed: elapsed()))
         }
+        return try await finish(driver: driver, enter: enter, elapsed: elapsed)
+    }
+
+    /// Reads `SecureBoot.SecureBootEnable`. Under Secure Boot ESXi skips `%firstboot`: a user's `firstboot:` script
+    /// fails the host here, before anything is inserted; the built-in SSH step moves to the vSphere API (which needs
+    /// root's password). Nil when the BMC does not say.
+    private func checkSecureBoot(driver: BMCDriver, elapsed: @escaping @Sendable () -> Double) async throws -> Bool? {
+        let state: SecureBoot?
+        do {
+            state = try await phase(.checkBMC, context.options.timeouts.checkBMC) { try await driver.secureBoot() }
+        } catch let error as InstallError {
+            throw error
+        } catch {
+            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: "Secure Boot state unreadable (\(error)); "
+                              + "if it is on, ESXi skips %firstboot", elapsed: elapsed()))
+            return nil
+        }
+        let note = try SecureBootPolicy.evaluate(enabled: state?.secureBootEnable, target: target)
+        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: note, elapsed: elapsed()))
+        return state?.secureBootEnable
     }
 
     private func finish(driver: BMCDriver, enter: @escaping @Sendable (InstallPhase, String) -> Void,

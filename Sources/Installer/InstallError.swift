@@ -8,6 +8,14 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
     case imageNotBooted(bmc: String, seconds: Double, evidence: String)
     case esxiNotReady(address: String, port: Int, seconds: Double, lastError: String)
     case esxiLoginRefused(address: String, port: Int)
+    /// Another system than the image's kept answering until the timeout (the message says which and why).
+    case esxiNotTheImage(seconds: Double, evidence: String)
+    /// Secure Boot is on and the hosts file asks for a `firstboot:` script, which ESXi would silently skip.
+    case secureBootSkipsFirstboot(bmc: String, host: String)
+    /// Secure Boot is on, SSH is to be enabled through the vSphere API, and vmedia has no password to log in with.
+    case secureBootNeedsPassword(bmc: String, host: String)
+    /// A step through the new host's vSphere API failed (after the install: the host is installed).
+    case configureFailed(step: String, address: String, detail: String)
     case source(path: String, reason: String)
     case cancelled(phase: InstallPhase)
 
@@ -32,6 +40,19 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
                 + "look at the server's console for the installer's error"
         case .esxiLoginRefused(let address, let port):
             return "ESXi on \(address):\(port) refused root's login with the configured password; another installation may own that address"
+        case .esxiNotTheImage(let seconds, let evidence):
+            return "ESXi from the image did not come up within \(Int(seconds)) s: \(evidence). Check the BMC's boot override "
+                + "(one-time boot to the virtual CD) and the server's console; raise --esxi-timeout if the install is still running"
+        case .secureBootSkipsFirstboot(let bmc, let host):
+            return "UEFI Secure Boot is on at \(bmc), and ESXi skips %firstboot under Secure Boot, so the firstboot: script "
+                + "of \(host) would never run; nothing was inserted. Choose: remove firstboot: for this host (move the commands "
+                + "to post: or do them after the install), or turn Secure Boot off in the BMC for this install"
+        case .secureBootNeedsPassword(let bmc, let host):
+            return "UEFI Secure Boot is on at \(bmc), so ESXi will skip the %firstboot that enables SSH on \(host); vmedia can do it "
+                + "through the vSphere API, but the hosts file gives root's password only as a crypted hash; nothing was inserted. "
+                + "Give the password in clear (rootpw: crypted hashes it for the image), or set ssh: false"
+        case .configureFailed(let step, let address, let detail):
+            return "installed, but \(step) on \(address) failed: \(detail)"
         case .source(let path, let reason):
             return "the source ISO \(path) cannot be used: \(reason)"
         case .cancelled(let phase):

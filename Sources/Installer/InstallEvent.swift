@@ -59,4 +59,7 @@ public struct HostResult: Sendable, Codable, Equatable {
     public let phases: [PhaseTiming]
     public let bytesRead: Int64
     public let seconds: Double
+    /// What the host itself showed at the end of wait-esxi (build, boot time against the restart, login): the
+    /// ground for "installed".
+    public var evidence: String? = nil
 }

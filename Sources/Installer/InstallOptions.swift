@@ -8,7 +8,8 @@ public struct InstallOptions: Sendable {
         public var bmcAction: Duration = .seconds(300)
         /// From the power action until the media server sees the BMC's first read.
         public var mediaRead: Duration = .seconds(600)
-        /// From the first read until ESXi answers and accepts the login (the old tool's 45 minutes).
+        /// From the first read until the image's ESXi answers (its build, booted after the restart, root's login);
+        /// an old system still answering then fails the host with what it showed (the old tool's 45 minutes).
         public var esxi: Duration = .seconds(45 * 60)
         /// Eject, clear the override, log out.
         public var cleanup: Duration = .seconds(120)

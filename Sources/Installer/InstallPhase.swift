@@ -10,6 +10,8 @@ public enum InstallPhase: String, Sendable, Codable, CaseIterable, CustomStringC
     case power
     case waitMediaRead = "wait-media-read"
     case waitESXi = "wait-esxi"
+    /// After readiness: steps through the new host's vSphere API (SSH under Secure Boot, where %firstboot is skipped).
+    case configure
     case cleanup
     case done
 
@@ -22,6 +24,7 @@ public enum InstallGoal: String, Sendable, Codable, CaseIterable {
     case rebooted
     /// The media server saw the BMC read the image.
     case mediaRead = "media-read"
-    /// ESXi answers the vSphere API on its management address and accepts the root password.
+    /// The image's ESXi (its build, booted after the restart) answers the vSphere API on its management address and
+    /// accepts the root password.
     case installed
 }

@@ -5,8 +5,8 @@ import Redfish
 public struct InstallTarget: Sendable {
     public let plan: HostPlan
     /// The root password in clear for the readiness probe's `Login`: given, or the hosts file's (the kickstart
-    /// itself holds only a crypt hash with `rootpw: crypted`, the default). Without it the probe stops after
-    /// `RetrieveServiceContent`.
+    /// itself holds only a crypt hash with `rootpw: crypted`, the default). Nil only when the hosts file gives
+    /// nothing but a crypted hash: then the login (and the boot time it reads) is skipped, and the evidence says so.
     public let rootPassword: String?
     /// How to verify the BMC's certificate: the command line's choice when it made one, else the hosts file's
     /// (`ipmi: {tls_ca: …}` / `tls_pin: …`), else not at all with a warning (BMCs ship self-signed certificates).

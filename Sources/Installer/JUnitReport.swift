@@ -18,7 +18,8 @@ public enum JUnitReport {
             }
             let timings = result.phases.map { "\($0.phase.rawValue) \(format($0.seconds)) s" }.joined(separator: "\n")
             out += "      <system-out>BMC \(escape(result.bmc)) (\(escape(result.vendor))), ESXi \(escape(result.esxiAddress)), "
-                + "\(result.bytesRead) bytes of the image read\n\(escape(timings))</system-out>\n"
+                + "\(result.bytesRead) bytes of the image read\n"
+                + (result.evidence.map { "evidence: \(escape($0))\n" } ?? "") + "\(escape(timings))</system-out>\n"
             out += "    </testcase>\n"
         }
         out += "  </testsuite>\n</testsuites>\n"

@@ -16,6 +16,8 @@ public struct BMCInfo: Sendable, Encodable {
     public let bootOverride: String?
     public let bootProgress: String?
     public let authentication: String
+    /// `SecureBoot.SecureBootEnable` as "on"/"off"; nil when the BMC has no SecureBoot resource.
+    public let secureBoot: String?
     public let mediaSlots: [MediaSlot]
     public let warnings: [String]
 }
@@ -97,6 +99,7 @@ public struct BMCDriver: Sendable {
                        serialNumber: system.serialNumber, powerState: system.powerState,
                        bootOverride: system.boot.map { "\($0.overrideEnabled ?? "?")/\($0.overrideTarget ?? "?")" },
                        bootProgress: Self.bootProgress(of: system), authentication: auth,
+                       secureBoot: (try? await secureBoot())?.secureBootEnable.map { $0 ? "on" : "off" },
                        mediaSlots: slots.map { slot in
                            MediaSlot(uri: slot.odataID ?? "?", mediaTypes: slot.mediaTypes ?? [], image: slot.image,
                                      occupied: slot.isOccupied, usable: slot.isOpticalDrive && profile.acceptsSlot(slot, among: slots),
@@ -297,13 +300,15 @@ public struct BMCDriver: Sendable {
     // MARK: Boot
 
     /// One-time boot from the virtual CD: vendor preparation, then the Boot PATCH (or the vendor OEM way),
-    /// then a re-read that shows the target.
-    public func setOneTimeBoot(_ device: BootDevice = .cd) async throws {
+    /// then a re-read that shows the target. Returns a warning when the BMC set the override in a weaker form
+    /// (Continuous instead of Once).
+    @discardableResult
+    public func setOneTimeBoot(_ device: BootDevice = .cd) async throws -> String? {
         let slots = (try? await mediaSlots()) ?? []
         let ours = slots.first { $0.isOpticalDrive && $0.isOccupied && profile.acceptsSlot($0, among: slots) }
         if profile.usesOEMBootOnce(slotURI: ours?.odataID ?? slots.first(where: \.isOpticalDrive)?.odataID) {
             try await profile.setOEMBootOnce(driver: self)
-            return
+            return nil
         }
         try await profile.prepareBoot(slot: ours, driver: self)
         let system = try await client.get(systemURI, as: ComputerSystem.self)
@@ -317,32 +322,71 @@ public struct BMCDriver: Sendable {
         }
         let body = profile.bootBody(target: target, system: system)
         do {
-            try await patchBootVerified(body, system: system, expecting: ("Once", target))
+            return try await patchBootVerified(body, system: system, expecting: .oneTime(target: target))
         } catch let error as RedfishError where profile.hasOEMBootOnceFallback && error.status == 400 {
             logger.notice("every Boot PATCH was refused (\(error)); using the vendor's OEM one-time boot")
             try await profile.setOEMBootOnce(driver: self)
+            return nil
+        }
+    }
+
+    /// What a boot-override PATCH must have changed, judged on the re-read resource.
+    enum BootExpectation {
+        /// A one-time boot to `target`.
+        case oneTime(target: String)
+        /// No override.
+        case cleared
+
+        /// Whether the re-read override shows the change; `warning` is set when it shows it in a weaker form.
+        func judge(_ boot: ComputerSystem.Boot?) -> (applied: Bool, warning: String?) {
+            let enabled = boot?.overrideEnabled, target = boot?.overrideTarget
+            switch self {
+            case .oneTime(let wanted):
+                guard target.map({ $0 == wanted }) ?? true, enabled != "Disabled" else { return (false, nil) }
+                // sushy-tools' libvirt driver keeps every override Continuous by design ("In libvirt we always set
+                // the boot device frequency to continuous", sushy_tools/emulator/main.py); so do BMCs without
+                // one-time support. The target is set, and vmedia clears the override after the install.
+                if let enabled, enabled == "Continuous" {
+                    return (true, "the BMC set the boot override to \(wanted) but keeps it Continuous (no one-time boot on this BMC): "
+                        + "vmedia clears it after the install; after an interrupted run, clear it with vmedia eject")
+                }
+                return (true, nil)
+            case .cleared:
+                // Disabled, or a target of None where the BMC never leaves Continuous (sushy-tools).
+                return (enabled == nil || enabled == "Disabled" || target == "None", nil)
+            }
+        }
+
+        var description: String {
+            switch self {
+            case .oneTime(let target): return "BootSourceOverrideEnabled Once, BootSourceOverrideTarget \(target)"
+            case .cleared: return "BootSourceOverrideEnabled Disabled (or BootSourceOverrideTarget None)"
+            }
         }
     }
 
     /// PATCHes the boot override, then re-reads the resource it went to. A BMC may answer 200 with an error in
     /// `@Message.ExtendedInfo` and change nothing (Dell 13G SYS444/SYS410, ansible-collections/community.general#5091):
-    /// not applied is retried once, then an error with the BMC's words, never a success.
-    private func patchBootVerified(_ body: JSONValue, system: ComputerSystem, expecting: (enabled: String, target: String?)) async throws {
+    /// not applied is retried once, then an error with the BMC's words, never a success. Returns a warning when the
+    /// override took a weaker form (Continuous instead of Once).
+    @discardableResult
+    private func patchBootVerified(_ body: JSONValue, system: ComputerSystem, expecting: BootExpectation) async throws -> String? {
         var attempt = 0
         while true {
             attempt += 1
             let (uri, response) = try await patchBoot(body, system: system)
             await client.invalidate(uri)
             let boot = try await client.get(uri, as: ComputerSystem.self).boot
-            let enabledOK = boot?.overrideEnabled.map { $0 == expecting.enabled } ?? true
-            let targetOK = expecting.target.map { wanted in boot?.overrideTarget.map { $0 == wanted } ?? true } ?? true
-            if enabledOK && targetOK { return }
+            let verdict = expecting.judge(boot)
+            if verdict.applied {
+                if let warning = verdict.warning { logger.warning("\(warning)") }
+                return verdict.warning
+            }
             let seen = "BootSourceOverrideEnabled \(boot?.overrideEnabled ?? "missing"), BootSourceOverrideTarget \(boot?.overrideTarget ?? "missing")"
             let said = RedfishMessage.messages(in: response.body).filter { !$0.key.hasSuffix("Success") }
             logger.notice("PATCH \(uri) answered HTTP \(response.status) but the resource shows \(seen)\(said.isEmpty ? "" : " (\(RedfishError.describe(said)))")")
             guard attempt < 2 else {
-                let expected = "BootSourceOverrideEnabled \(expecting.enabled)" + (expecting.target.map { ", BootSourceOverrideTarget \($0)" } ?? "")
-                throw RedfishError.verificationFailed(operation: "boot override", uri: uri, expected: expected,
+                throw RedfishError.verificationFailed(operation: "boot override", uri: uri, expected: expecting.description,
                                                       found: seen + (said.isEmpty ? "" : " after the BMC said: \(RedfishError.describe(said))"))
             }
         }
@@ -356,7 +400,7 @@ public struct BMCDriver: Sendable {
     public func clearBootOverride() async throws -> String? {
         let system = try await client.get(systemURI, as: ComputerSystem.self)
         do {
-            try await patchBootVerified(profile.clearBootBody(system: system), system: system, expecting: ("Disabled", nil))
+            try await patchBootVerified(profile.clearBootBody(system: system), system: system, expecting: .cleared)
             return nil
         } catch let error as RedfishError where error.status == 400
                     && (Self.isReadOnlyRefusal(error) || error.messageKeys.contains("UnsupportedOperation")) {
@@ -415,6 +459,16 @@ public struct BMCDriver: Sendable {
             }
         }
         throw lastError ?? RedfishError.unsupported(operation: "boot-once", detail: "no URI to set the boot override on")
+    }
+
+    // MARK: Secure Boot
+
+    /// `SecureBoot.SecureBootEnable` of the system: the setting the install boot and ESXi's first boot will run
+    /// under (ESXi skips `%firstboot` when it is on). Nil when the BMC has no SecureBoot resource.
+    public func secureBoot() async throws -> SecureBoot? {
+        let system = try await client.get(systemURI, as: ComputerSystem.self)
+        guard let uri = system.secureBoot?.id else { return nil }
+        return try await client.get(uri, as: SecureBoot.self)
     }
 
     // MARK: Power

@@ -79,8 +79,9 @@ struct BMCCommand: AsyncParsableCommand {
                 if json { try printJSON(["slot": slot.odataID ?? "", "image": slot.image ?? ""]) }
                 else { print("inserted \(slot.image ?? "") into \(slot.odataID ?? "?")") }
             case "boot-once":
-                try await driver.setOneTimeBoot(.cd)
-                if json { try printJSON(["bootOnce": "cd"]) } else { print("the next reset boots once from the virtual CD") }
+                let warning = try await driver.setOneTimeBoot(.cd)
+                if json { try printJSON(["bootOnce": "cd"] .merging(warning.map { ["warning": $0] } ?? [:]) { a, _ in a }) }
+                else { print(warning.map { "the next reset boots from the virtual CD; \($0)" } ?? "the next reset boots once from the virtual CD") }
             default:
                 let outcome: PowerOutcome?
                 switch argument {
@@ -106,6 +107,7 @@ enum BMCReport {
             "system       \(info.systemURI): \([info.manufacturer, info.model].compactMap { $0 }.joined(separator: " ")), serial \(info.serialNumber ?? "?")",
             "power        \(info.powerState ?? "?")",
             "boot         override \(info.bootOverride ?? "?")" + (info.bootProgress.map { ", progress \($0)" } ?? ""),
+            "secure boot  " + (info.secureBoot.map { $0 == "on" ? "on (ESXi skips %firstboot)" : $0 } ?? "not reported"),
             "media",
         ]
         lines.append(slots(info.mediaSlots).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

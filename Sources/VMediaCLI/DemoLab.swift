@@ -30,19 +30,23 @@ struct DemoLab {
     ///   - subnet: the second-to-last octet of the BMCs' addresses (ESXi hosts use the next one); distinct labs
     ///     in one machine use distinct subnets.
     ///   - faults: fault knobs by host index (others get none).
+    ///   - customize: last changes to a host's BMC configuration (Secure Boot, a preinstalled ESXi …) by index; the
+    ///     host's ESXi address is `esxiAddress(subnet:index:)`.
     static func start(in directory: String, count: Int, flavours: [VendorFlavor], subnet: Int, esxiPort: Int,
-                      faults: [Int: FaultKnobs] = [:], installMilliseconds: Int = 300) async throws -> DemoLab {
+                      faults: [Int: FaultKnobs] = [:], installMilliseconds: Int = 300,
+                      customize: (Int, inout BMCConfiguration) -> Void = { _, _ in }) async throws -> DemoLab {
         let iso = (directory as NSString).appendingPathComponent("esxi-demo.iso")
         try DemoISO.write(to: iso)
         var simulators: [SimulatedBMC] = []
         do {
             for index in 0..<count {
                 let flavour = flavours[index % flavours.count]
-                let config = BMCConfiguration(name: "bmc-\(index + 1)", flavour: flavour, address: "127.0.\(subnet).\(index + 10)",
+                var config = BMCConfiguration(name: "bmc-\(index + 1)", flavour: flavour, address: "127.0.\(subnet).\(index + 10)",
                                               port: 0, useTLS: true, username: bmcUser, password: bmcPassword, index: index,
                                               faults: faults[index] ?? .none, firmware: index % 2 == 0 ? .uefi : .bios,
                                               installMilliseconds: installMilliseconds, esxiPort: esxiPort, esxiUsesTLS: true,
                                               initialPowerState: index % 3 == 0 ? .on : .off)
+                customize(index, &config)
                 let simulator = try SimulatedBMC(configuration: config)
                 try await simulator.start()
                 simulators.append(simulator)
@@ -60,6 +64,11 @@ struct DemoLab {
             for simulator in simulators { await simulator.stop() }
             throw error
         }
+    }
+
+    /// Where host `index`'s ESXi answers (the hosts file's address for it).
+    static func esxiAddress(subnet: Int, index: Int) -> String {
+        SimulatedLabHostsFile.esxiAddress(forBMC: "127.0.\(subnet).\(index + 10)")?.description ?? "127.0.\(subnet + 1).\(index + 10)"
     }
 
     func stop() async {

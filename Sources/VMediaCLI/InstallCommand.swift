@@ -43,7 +43,7 @@ struct InstallCommand: AsyncParsableCommand {
             address unless --any-peer), eject all virtual media, insert the image's URL, check the slot shows it, \
             set a one-time boot from CD, power on (or force a restart when on), wait until the host reads the image \
             after the restart (reads before it prove nothing: iDRAC reads the image during the insert), \
-            then until ESXi answers the vSphere API on its address and accepts root's password, and finally eject, \
+            then until the image's ESXi answers the vSphere API on its address, and finally eject, \
             clear the boot override and log out. The source ISO's modules are checked (gzip CRCs) once before any \
             host is touched. One host's failure never stops the others.
 
@@ -62,8 +62,13 @@ struct InstallCommand: AsyncParsableCommand {
             drive list must show exactly one drive with that serial and an NAA or EUI durable name, which becomes \
             install --disk="naa.…" (or eui.…) in the host's KS.CFG; otherwise that host fails with the serials seen.
 
-            The readiness probe logs in as root only when the hosts file keeps the root password in clear \
-            (rootpw: plain); with crypted passwords (the default) it stops at RetrieveServiceContent.
+            Readiness rests on the host itself: before the insert vmedia records what answers at the ESXi address; \
+            the host is installed only when the ESXi answering has the image's build (BOOT.CFG build=), booted after \
+            the restart (its own uptime) and accepts root's Login with the configured password (skipped, and said \
+            so, only when the hosts file gives nothing but a crypted hash). An old ESXi that keeps answering is \
+            reported while waiting and fails the host at --esxi-timeout. With UEFI Secure Boot on (read from the \
+            BMC), ESXi skips %firstboot: SSH is then enabled through the vSphere API after the install, and a \
+            firstboot: script fails the host before anything is inserted.
 
             Examples:
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5

@@ -179,7 +179,11 @@ final class EventPrinter: @unchecked Sendable {
         var bytes: Int64 = 0
         var elapsed = 0.0
         var result = ""
-        /// The media evidence since the power action ("booted our image: KS.CFG read 14:02:11, 71/80 modules").
+        /// The latest word from the host itself while waiting for ESXi ("… still runs ESXi 7.0.3 …, before the
+        /// restart"), so the table shows why a host is still waiting.
+        var detail = ""
+        /// The media evidence since the power action ("booted our image: KS.CFG read 14:02:11, 71/80 modules"),
+        /// shown while the host has nothing else to say.
         var media = ""
     }
 
@@ -212,6 +216,7 @@ final class EventPrinter: @unchecked Sendable {
                 row.phase = event.phase.rawValue
                 row.result = event.succeeded == true ? "ok" : "FAILED"
             case .note where event.phase == .checkBMC && row.vendor.isEmpty: row.vendor = String(event.message.split(separator: ",").first ?? "")
+            case .note where event.phase == .waitESXi || event.phase == .configure: row.detail = event.message
             case .warning: warnings.append("\(event.host): \(event.message)")
             default: break
             }
@@ -237,18 +242,34 @@ final class EventPrinter: @unchecked Sendable {
         guard force || now - lastDraw > 0.1 else { return }
         lastDraw = now
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A" : ""
-        let header = pad("HOST", 20) + pad("VENDOR", 20) + pad("PHASE", 16) + pad("MB READ", 9) + pad("ELAPSED", 9) + pad("RESULT", 8) + "MEDIA SINCE THE RESTART"
+        let lines = tableLines(width: Self.terminalColumns())
+        text += lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n") + "\n"
+        drawnLines = lines.count
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// The table as drawn: a header and one row per host, each cut to `width` so no line wraps (the redraw moves
+    /// the cursor up by lines, which a wrapped row would break).
+    func tableLines(width: Int) -> [String] {
+        let header = pad("HOST", 20) + pad("VENDOR", 20) + pad("PHASE", 16) + pad("MB READ", 9) + pad("ELAPSED", 9) + "RESULT"
         var lines = [header]
         lock.withLock {
             for name in names {
                 let row = rows[name] ?? Row()
+                let said = row.detail.isEmpty ? row.media : row.detail
+                let result = said.isEmpty ? row.result : pad(row.result, 7) + said
                 lines.append(pad(name, 20) + pad(row.vendor, 20) + pad(row.phase, 16) + pad(String(row.bytes >> 20), 9)
-                             + pad(String(format: "%.0fs", row.elapsed), 9) + pad(row.result, 8) + row.media)
+                             + pad(String(format: "%.0fs", row.elapsed), 9) + result)
             }
         }
-        text += lines.map { $0 + "\u{1B}[K" }.joined(separator: "\n") + "\n"
-        drawnLines = lines.count
-        FileHandle.standardOutput.write(Data(text.utf8))
+        return lines.map { $0.count > width ? String($0.prefix(max(1, width - 1))) + "…" : $0 }
+    }
+
+    /// The terminal's width (TIOCGWINSZ on standard output), 120 when it cannot be read.
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 else { return 120 }
+        return Int(size.ws_col)
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -102,6 +102,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Fault: accept connections and never answer.")
     var hung = false
 
+    @Flag(help: "Fault: accept the one-time boot to the virtual CD but boot the disk (old iDRAC9 firmware, Supermicro boot-mode resets).")
+    var ignoreOneTimeBoot = false
+
+    @Flag(help: "UEFI Secure Boot on (Redfish SecureBoot.SecureBootEnable): the simulated ESXi skips %firstboot.")
+    var secureBoot = false
+
     @Option(name: .customLong("hosts-file"), help: ArgumentHelp("Write a hosts file (simulated: true) for these BMCs once they listen, for vmedia install/check/eject --config.", valueName: "FILE"))
     var hostsFile: String?
 
@@ -154,11 +160,12 @@ struct SimulateCommand: AsyncParsableCommand {
         faults.staleETagCount = staleEtags
         faults.powerLagMilliseconds = powerLagMs
         faults.hung = hung
+        faults.ignoresOneTimeBoot = ignoreOneTimeBoot
         let plan = SimulatorFleet.Plan(count: count, flavours: try flavours(), firstAddress: firstAddress, port: port,
                                        useTLS: !plainHTTP, username: username, password: fromEnvironment ?? "vmedia-simulator",
                                        faults: faults, firmware: BMCConfiguration.Firmware(rawValue: firmware) ?? .uefi,
                                        readsModules: !skipModules, installMilliseconds: Int(installSeconds * 1000),
-                                       esxiPort: esxiPort)
+                                       esxiPort: esxiPort, secureBoot: secureBoot)
         let fleet: SimulatorFleet
         do {
             fleet = try SimulatorFleet(configurations: try plan.configurations())

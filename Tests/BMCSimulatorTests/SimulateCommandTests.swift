@@ -4,6 +4,27 @@ import TestSupport
 
 @Suite("vmedia simulate")
 struct SimulateCommandTests {
+    /// Starts `vmedia simulate ARGUMENTS --duration 60 --json` and returns it with its `started` line.
+    static func simulate(_ arguments: [String], password: String) throws -> (Process, [String: Any]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
+        process.arguments = ["simulate"] + arguments + ["--duration", "60", "--json"]
+        process.environment = ["VMEDIA_SIMULATOR_PASSWORD": password]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var started = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !started.contains(UInt8(ascii: "\n")), process.isRunning, Date() < deadline { started.append(out.fileHandleForReading.availableData) }
+        guard let line = started.split(separator: UInt8(ascii: "\n")).first,
+              let first = try JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+            if process.isRunning { process.terminate() }
+            throw TestFailure("vmedia simulate printed no started line: \(String(decoding: started, as: UTF8.self))")
+        }
+        return (process, first)
+    }
+
     @Test("--json prints a started line with every BMC and a stopped line, and never the password")
     func jsonOutput() throws {
         let marker = "Pw-\(UUID().uuidString)"
@@ -30,22 +51,10 @@ struct SimulateCommandTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("lab.yaml")
         let marker = "Pw-\(UUID().uuidString)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
-        process.arguments = ["simulate", "--count", "2", "--vendors", "supermicro,idrac10", "--first-address", "127.0.62.20",
-                             "--port", "0", "--hostname-prefix", "lab", "--hosts-file", path, "--duration", "60", "--json"]
-        process.environment = ["VMEDIA_SIMULATOR_PASSWORD": marker]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
         // The started line comes after the file is written.
-        let reader = out.fileHandleForReading
-        var started = Data()
-        let deadline = Date().addingTimeInterval(30)
-        while !started.contains(UInt8(ascii: "\n")), process.isRunning, Date() < deadline { started.append(reader.availableData) }
-        let first = try #require(try JSONSerialization.jsonObject(with: started.split(separator: UInt8(ascii: "\n"))[0]) as? [String: Any])
+        let (process, first) = try Self.simulate(["--count", "2", "--vendors", "supermicro,idrac10", "--first-address", "127.0.62.20",
+                                                  "--port", "0", "--hostname-prefix", "lab", "--hosts-file", path], password: marker)
+        defer { if process.isRunning { process.terminate() } }
         #expect(first["hostsFile"] as? String == path)
         let bmcs = first["bmcs"] as? [[String: Any]] ?? []
         let yaml = try String(contentsOfFile: path, encoding: .utf8)
@@ -69,6 +78,29 @@ struct SimulateCommandTests {
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test("--secure-boot: every BMC reports SecureBootEnable true at the system's SecureBoot link")
+    func secureBootKnob() throws {
+        let curl = try Peer.tool("curl")
+        let marker = "Pw-\(UUID().uuidString)"
+        let (process, first) = try Self.simulate(["--count", "1", "--vendors", "generic", "--first-address", "127.0.64.10",
+                                                  "--port", "0", "--plain-http", "--secure-boot"], password: marker)
+        defer { if process.isRunning { process.terminate() } }
+        let bmc = try #require((first["bmcs"] as? [[String: Any]])?.first)
+        let base = "http://127.0.64.10:\(bmc["port"] as? Int ?? 0)"
+        func get(_ path: String) throws -> [String: Any] {
+            let result = try Peer.run([curl, "-s", "-u", "root:\(marker)", base + path], timeout: 30)
+            return (try? JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]) ?? [:]
+        }
+        let systems = try get("/redfish/v1/Systems")
+        let systemPath = try #require(((systems["Members"] as? [[String: Any]])?.first?["@odata.id"]) as? String)
+        let link = try #require((try get(systemPath)["SecureBoot"] as? [String: Any])?["@odata.id"] as? String)
+        let secureBoot = try get(link)
+        #expect(secureBoot["SecureBootEnable"] as? Bool == true, "\(secureBoot)")
+        #expect(secureBoot["SecureBootCurrentBoot"] as? String == "Enabled")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
     }
 
     @Test("a non-loopback address is refused with exit 1 and a message naming the fix")

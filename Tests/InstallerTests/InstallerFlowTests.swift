@@ -22,10 +22,12 @@ struct InstallerFlowTests {
     ///   caller's to run further commands against the lab's hosts file.
     static func install(count: Int, flavours: [VendorFlavor], subnet: Int, faults: [Int: FaultKnobs] = [:],
                         clock: InstallClock = .continuous, in given: TemporaryDirectory? = nil,
-                        configure: (inout InstallOptions) -> Void = { _ in }) async throws -> Run {
+                        configure: (inout InstallOptions) -> Void = { _ in },
+                        customize: (Int, inout BMCConfiguration) -> Void = { _, _ in },
+                        targets: (DemoLab) -> [InstallTarget] = { $0.hosts.map(\.target) }) async throws -> Run {
         let directory = try given ?? TemporaryDirectory()
         let lab = try await DemoLab.start(in: directory.path, count: count, flavours: flavours, subnet: subnet,
-                                          esxiPort: 9443, faults: faults, installMilliseconds: 100)
+                                          esxiPort: 9443, faults: faults, installMilliseconds: 100, customize: customize)
         do {
             let remaster = try ESXiRemaster(sourcePath: lab.isoPath)
             try Installer.verifySource(remaster)
@@ -44,7 +46,7 @@ struct InstallerFlowTests {
             let installer = Installer(remaster: remaster, server: server, advertise: "127.0.0.1", options: options, clock: clock,
                                       http: http, logger: quiet)
             let collected = Task { var all: [InstallEvent] = []; for await event in installer.events { all.append(event) }; return all }
-            let results = await installer.run(lab.hosts.map(\.target))
+            let results = await installer.run(targets(lab))
             let events = await collected.value
             http.shutdown()
             await server.shutdown(grace: .seconds(1))

@@ -103,7 +103,7 @@ struct MediaEvidenceTests {
     @Test("--until media-read on simulated iDRACs: KS.CFG read after the restart passes; a host that ignores the one-time boot fails although the iDRAC read the image during InsertMedia")
     func iDRACInsertReadsAreNoEvidence() async throws {
         var ignores = FaultKnobs()
-        ignores.ignoresBootOverride = true
+        ignores.ignoresOneTimeBoot = true
         let run = try await InstallerFlowTests.install(count: 2, flavours: [.dellIDRAC10, .dellIDRAC10], subnet: 113,
                                                        faults: [1: ignores]) { $0.goal = .mediaRead }
         defer { Task { await run.lab.stop() } }

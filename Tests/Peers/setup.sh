@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the independent peers the tests run against: Debian packages (xorriso, isoinfo, 7z, QEMU,
-# OVMF, isolinux, GRUB, nginx, wrk …) and a Python venv with pycdlib and sushy-tools.
+# OVMF, isolinux, GRUB, nginx, wrk, Go and govmomi …), a Python venv with pycdlib and sushy-tools, and
+# govmomi's vSphere API simulator built from Debian's sources (.build-peers/bin/vmedia-govmomi-sim).
 # Idempotent: does nothing that is already done. Needs root (or sudo) only for missing apt packages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,6 +11,7 @@ APT_PACKAGES=(
   xorriso genisoimage 7zip isolinux syslinux-common mtools dosfstools
   qemu-system-x86 qemu-block-extra qemu-utils ovmf grub-efi-amd64-bin grub-common grub2-common
   nginx-light wrk wget curl openssl python3-venv iproute2 chromium
+  golang-go golang-github-vmware-govmomi-dev
 )
 PYPI_PACKAGES=(pycdlib==1.15.0 sushy-tools==2.2.0)
 
@@ -33,4 +35,14 @@ if ! "$VENV/bin/python3" -c 'import pycdlib, sushy_tools' 2>/dev/null; then
   echo "peers: installing ${PYPI_PACKAGES[*]} into $VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "${PYPI_PACKAGES[@]}"
 fi
-echo "peers: ready (venv $VENV)"
+# govmomi's simulator around simulator.ESX()/VPX(): GOPATH mode over Debian's /usr/share/gocode, so nothing is
+# downloaded. Rebuilt when the source is newer than the binary.
+SIM="$PWD/.build-peers/bin/vmedia-govmomi-sim"
+SIM_SOURCE="$PWD/Tests/Peers/govmomi-sim/main.go"
+if [ ! -x "$SIM" ] || [ "$SIM_SOURCE" -nt "$SIM" ]; then
+  echo "peers: building $SIM (govmomi $(dpkg-query -W -f='${Version}' golang-github-vmware-govmomi-dev))"
+  mkdir -p "$(dirname "$SIM")"
+  GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE="$PWD/.build-peers/go-cache" GOPROXY=off \
+    go build -o "$SIM" ./Tests/Peers/govmomi-sim
+fi
+echo "peers: ready (venv $VENV, $SIM)"

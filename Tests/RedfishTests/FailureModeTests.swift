@@ -3,6 +3,7 @@ import Redfish
 import Testing
 
 /// Runs `body` with a connected driver inside a session.
+@discardableResult
 func withDriver<T: Sendable>(_ bmc: FakeBMC, _ body: @Sendable (BMCDriver) async throws -> T) async throws -> T {
     try await RedfishClient.fake(bmc).withSession { client in
         try await body(try await BMCDriver.connect(client: client))

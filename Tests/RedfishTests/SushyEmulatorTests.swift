@@ -146,6 +146,8 @@ struct SushyEmulatorTests {
         #expect(json["vendor"] as? String == "generic")
         #expect(json["authentication"] as? String == "basic")
         #expect(json["powerState"] as? String == "Off")
+        // sushy's fake system defaults to Secure Boot off (get_secure_boot → False).
+        #expect(json["secureBoot"] as? String == "off")
 
         let discover = try await sushy.vmedia([], command: "discover")
         #expect(discover.status == 0, "\(discover.stderr)")
@@ -177,6 +179,25 @@ struct SushyEmulatorTests {
         for result in [info, discover, insert, boot, on, restart, eject] {
             #expect(!result.stdout.contains(SushyEmulator.password) && !result.stderr.contains(SushyEmulator.password))
         }
+    }
+
+    @Test("Secure Boot as sushy-emulator reports it (SecureBootEnable at Systems/<id>/SecureBoot) shows in vmedia bmc info")
+    func secureBoot() async throws {
+        try SushyEmulator.checkPeers()
+        // A later assignment in emulator.conf replaces the default fake system with one under Secure Boot.
+        let sushy = try await offPool { try SushyEmulator(extraConfig: """
+            SUSHY_EMULATOR_FAKE_SYSTEMS = [{'uuid': '27946b59-9e44-4fa7-8e91-f3527a1ef094', 'name': 'fake', 'power_state': 'Off', 'secure_boot': True, 'nics': [{'mac': '00:5c:52:31:3a:9c', 'ip': '127.0.0.2'}]}]
+
+            """) }
+        defer { sushy.stop() }
+        let secure = try await sushy.read(SushyEmulator.system + "/SecureBoot")
+        #expect(secure["SecureBootEnable"] as? Bool == true, "\(secure)")
+        let info = try await sushy.vmedia(["--json", "info"])
+        #expect(info.status == 0, "\(info.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: info.stdoutData) as? [String: Any])
+        #expect(json["secureBoot"] as? String == "on")
+        let text = try await sushy.vmedia(["info"])
+        #expect(text.stdout.contains("secure boot  on (ESXi skips %firstboot)"), "\(text.stdout)")
     }
 
     @Test("over TLS: verify off works with a warning, a wrong CA fails clearly, the right CA works, a changed pinned key fails")

@@ -16,6 +16,8 @@ public struct ComputerSystem: Decodable, Sendable {
     public let simpleStorage: ODataLink?
     public let ethernetInterfaces: ODataLink?
     public let networkInterfaces: ODataLink?
+    /// `SecureBoot` link (Redfish ComputerSystem ≥ 1.1).
+    public let secureBoot: ODataLink?
     public let links: Links?
     public let settings: Settings?
     public let oem: JSONValue?
@@ -56,7 +58,7 @@ public struct ComputerSystem: Decodable, Sendable {
              serialNumber = "SerialNumber", sku = "SKU", powerState = "PowerState", boot = "Boot",
              bootProgress = "BootProgress", actions = "Actions", virtualMedia = "VirtualMedia", storage = "Storage",
              simpleStorage = "SimpleStorage", ethernetInterfaces = "EthernetInterfaces",
-             networkInterfaces = "NetworkInterfaces", links = "Links", settings = "@Redfish.Settings", oem = "Oem"
+             networkInterfaces = "NetworkInterfaces", secureBoot = "SecureBoot", links = "Links", settings = "@Redfish.Settings", oem = "Oem"
     }
 
     public var resetAction: RedfishAction? { actions?["#ComputerSystem.Reset"] }

@@ -40,7 +40,8 @@ struct TestImage {
     ///   - kickstartName: the file name on the disc (uppercased by ISO 9660 level 1 naming).
     static func make(in directory: TemporaryDirectory, name: String = "esxi.iso", kickstart: Kickstart,
                      kernelopt: String = "runweasel ks=cdrom:/KS.CFG", efiKernelopt: String? = nil,
-                     kickstartName: String = "ks.cfg", moduleSize: Int = 300 * 1024) throws -> TestImage {
+                     kickstartName: String = "ks.cfg", moduleSize: Int = 300 * 1024,
+                     build: String = "8.0.3-0.35.24280767") throws -> TestImage {
         let xorriso = try Peer.tool("xorriso")
         let tree = directory.file("tree-\(name)")
         let fm = FileManager.default
@@ -57,7 +58,7 @@ struct TestImage {
                 kernel=/b.b00
                 kernelopt=\(opt)
                 modules=/jumpstrt.gz --- /useropts.gz --- /features.gz --- /k.b00
-                build=8.0.3-0.35.24280767
+                build=\(build)
                 updated=0
 
                 """.utf8)
