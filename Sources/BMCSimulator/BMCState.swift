@@ -72,6 +72,8 @@ struct BMCState {
     var phase: InstallPhase
     var mediaBytesRead: Int64 = 0
     var mediaRequests = 0
+    /// Bytes read while answering InsertMedia (Dell's check of the image, a copying BMC's download), over all inserts.
+    var insertBytesRead: Int64 = 0
     /// What the disk holds (the last successful install, or a preinstalled ESXi): a boot from disk brings it back.
     var installed: InstalledSystem?
     /// The Manager's log (what a console and the SEL/Lifecycle log would show), oldest first.

@@ -8,6 +8,12 @@ public struct FaultKnobs: Sendable, Equatable, Codable {
     /// The BMC accepts the insert but its virtual CD never fetches a byte (bad BMC network, HPE accepting a URL it
     /// later fails to read: redfish-vendors.md F21): the host boots without media.
     public var neverReadsMedia: Bool = false
+    /// Not a fault but a kind of BMC, carried here so that one lab can mix both kinds: the BMC copies the whole
+    /// image during InsertMedia and boots the server from its copy, reading nothing after the power action.
+    /// sushy-tools' emulator downloads the image inside InsertMedia before answering (redfish-testbed.md, "It
+    /// really downloads the image, synchronously"); Lenovo XCC's RDOC slots upload the image to the BMC
+    /// (redfish-vendors.md §1, XCC row).
+    public var copiesImageAtInsert: Bool = false
     /// Dell-style slow insert: the insert answers 202 + a Task that stays Running for this many milliseconds
     /// (iDRAC inserts have taken over 30 s, redfish-vendors.md §1.1).
     public var slowInsertMilliseconds: Int? = nil

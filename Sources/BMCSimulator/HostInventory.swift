@@ -25,15 +25,18 @@ public struct HostInventory: Sendable, Equatable, Codable {
         public var capacityBytes: Int64
         /// Local boot devices (BOSS, M.2) match `--firstdisk=local`; SAN LUNs don't.
         public var isLocal: Bool
+        /// The ESXi storage driver (`vmw_ahci`, `lsi_mr3`, `nvme_pcie`): `--firstdisk=<name>` also matches it.
+        public var driverName: String?
 
         public init(deviceName: String, vendor: String, model: String, serialNumber: String,
-                    capacityBytes: Int64, isLocal: Bool = true) {
+                    capacityBytes: Int64, isLocal: Bool = true, driverName: String? = nil) {
             self.deviceName = deviceName
             self.vendor = vendor
             self.model = model
             self.serialNumber = serialNumber
             self.capacityBytes = capacityBytes
             self.isLocal = isLocal
+            self.driverName = driverName
         }
     }
 
@@ -60,17 +63,22 @@ public struct HostInventory: Sendable, Equatable, Codable {
         switch flavour {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10:
             boot = Disk(deviceName: "t10.ATA_____DELLBOSS_VD_____________________________\(padded)5E0A00000000",
-                        vendor: "ATA", model: "DELLBOSS VD", serialNumber: "BOSS\(padded)", capacityBytes: 480_103_981_056)
+                        vendor: "ATA", model: "DELLBOSS VD", serialNumber: "BOSS\(padded)", capacityBytes: 480_103_981_056,
+                        driverName: "vmw_ahci")
         case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI:
+            // ESXi shows the M.2 mirror's model as "ThinkSystem M.2", the value the old tool's config passes to
+            // --firstdisk on Lenovo servers (reference/origin-article.md); weasel needs it whole.
             boot = Disk(deviceName: "t10.ATA_____ThinkSystem_M.2_VD________________________\(padded)",
-                        vendor: "Lenovo", model: "ThinkSystem M.2 VD", serialNumber: "M2VD\(padded)", capacityBytes: 479_559_942_144)
+                        vendor: "Lenovo", model: "ThinkSystem M.2", serialNumber: "M2VD\(padded)", capacityBytes: 479_559_942_144,
+                        driverName: "vmw_ahci")
         case .hpeILO4, .hpeILO5, .hpeILO6, .hpeILO7, .supermicro, .generic:
             boot = Disk(deviceName: "t10.ATA_____MICRON_5300_MTFDDAV480TDS__________\(padded)",
-                        vendor: "ATA", model: "MICRON 5300 MTFDDAV480TDS", serialNumber: "MTF\(padded)", capacityBytes: 480_103_981_056)
+                        vendor: "ATA", model: "MICRON 5300 MTFDDAV480TDS", serialNumber: "MTF\(padded)", capacityBytes: 480_103_981_056,
+                        driverName: "vmw_ahci")
         }
         let data = ["a1", "a2"].enumerated().map { number, suffix in
             Disk(deviceName: "naa.5000c500\(padded.lowercased())\(suffix)", vendor: "SEAGATE", model: "ST2400MM0129",
-                 serialNumber: "WF\(["K", "L"][number])\(padded)", capacityBytes: 2_400_476_553_216)
+                 serialNumber: "WF\(["K", "L"][number])\(padded)", capacityBytes: 2_400_476_553_216, driverName: "lsi_mr3")
         }
         let macBase = macOctets(index)
         return HostInventory(

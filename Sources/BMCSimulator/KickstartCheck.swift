@@ -74,6 +74,9 @@ struct MinimalKickstartInterpreter: KickstartInterpreter {
                 guard values.count == 1 else {
                     throw KickstartRejection(description: "ks.cfg line \(lineNumber): rootpw needs exactly one password")
                 }
+                if let refusal = crypted ? WeaselPasswordRules.cryptRefusal(values[0]) : WeaselPasswordRules.plainRefusal(values[0]) {
+                    throw KickstartRejection(description: "ks.cfg line \(lineNumber): rootpw: \(refusal)")
+                }
                 facts.rootPassword = crypted ? .crypted(values[0]) : .plain(values[0])
             case "install", "installorupgrade", "upgrade":
                 sawInstall = true
@@ -228,22 +231,25 @@ struct InstallPlan: Sendable, Equatable {
             return disk
         case .firstDisk(let filters):
             // The installer tries the filters in order and takes the first disk matching one; by default local
-            // disks come first (VMware: "--firstdisk=local,remote,usb").
-            for filter in filters.isEmpty ? ["local", "remote"] : filters {
+            // disks come first (VMware: "--firstdisk=local,remote,usb"). A name matches a disk whose vendor, model
+            // or driver name EQUALS it, ignoring case; a substring never does (weasel diskfilter.py, whose
+            // generic matcher is `name in (disk.vendor, disk.model, disk.driverName)`; iso9660-esxi.md §7).
+            for filter in filters.isEmpty ? ["local", "remote", "usb"] : filters {
+                let name = filter.trimmingCharacters(in: .whitespaces).lowercased()
                 let match = inventory.disks.first { disk in
-                    switch filter.lowercased() {
+                    switch name {
                     case "local": return disk.isLocal
                     case "remote": return !disk.isLocal
                     case "usb": return false
                     default:
-                        return disk.model.range(of: filter, options: .caseInsensitive) != nil
-                            || disk.vendor.range(of: filter, options: .caseInsensitive) != nil
+                        return [disk.vendor, disk.model, disk.driverName ?? ""].contains { $0.lowercased() == name }
                     }
                 }
                 if let match { return match }
             }
-            throw KickstartRejection(description: "install --firstdisk=\(filters.joined(separator: ",")): no disk matches " +
-                "(disks: \(available))")
+            let names = inventory.disks.map { "\($0.vendor)/\($0.model)/\($0.driverName ?? "?")" }.joined(separator: ", ")
+            throw KickstartRejection(description: "install --firstdisk=\(filters.joined(separator: ",")): no disk's vendor, model " +
+                "or driver name equals it (a part of a model does not match; disks: \(names); ids: \(available))")
         }
     }
 
@@ -259,5 +265,49 @@ struct InstallPlan: Sendable, Equatable {
         if let index = inventory.nics.firstIndex(where: { $0.macAddress == device.lowercased() }) { return index }
         throw KickstartRejection(description: "network --device=\(device): no NIC with that name or MAC " +
             "(MACs: \(inventory.nics.map(\.macAddress).joined(separator: ", ")))")
+    }
+}
+
+/// The installer's own password rules, written here from weasel's sources rather than shared with the ESXi module,
+/// so that a misreading there is caught here (iso9660-esxi.md §7):
+/// - `rootpw --iscrypted`: weasel matches SHA-512 `\$6\$[a-zA-Z0-9./]{,16}\$[a-zA-Z0-9./]{86}` (so no `rounds=`),
+///   MD5 `$1$` and DES; anything else stops the install.
+/// - plaintext `rootpw`: `users.sanityCheckPassword` (7-40 characters of digits, letters, punctuation and space),
+///   then `pwqcheck` with ESXi's `min=disabled,disabled,disabled,7,7` (three character classes; passwdqc_check.c
+///   does not count an upper-case first letter or a final digit). The console shows the error and waits.
+enum WeaselPasswordRules {
+    static let crypt = [#"^\$6\$[a-zA-Z0-9./]{0,16}\$[a-zA-Z0-9./]{86}$"#, #"^\$1\$[a-zA-Z0-9./]{0,8}\$[a-zA-Z0-9./]{22}$"#,
+                        #"^[a-zA-Z0-9./]{13}$"#]
+
+    static func cryptRefusal(_ hash: String) -> String? {
+        let whole = NSRange(hash.startIndex..., in: hash)
+        let matches = crypt.contains { pattern in
+            (try? NSRegularExpression(pattern: pattern))?.firstMatch(in: hash, range: whole) != nil
+        }
+        if matches { return nil }
+        return hash.contains("rounds=") ? "--iscrypted hash with rounds= is not a format the installer accepts"
+                                        : "--iscrypted value is not a $6$, $1$ or DES crypt hash the installer accepts"
+    }
+
+    static func plainRefusal(_ password: String) -> String? {
+        let bytes = Array(password.utf8)
+        if bytes.count < 7 { return "Password must be at least 7 characters long." }
+        if bytes.count > 40 { return "Password must be less than 41 characters long." }
+        if bytes.contains(where: { $0 < 0x20 || $0 > 0x7e }) { return "Password may only contain ASCII characters." }
+        var counts = [0, 0, 0, 0]  // digits, lower, upper, other
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): counts[0] += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): counts[1] += 1
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): counts[2] += 1
+            default: counts[3] += 1
+            }
+        }
+        if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[0]) { counts[2] -= 1 }
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[bytes.count - 1]) { counts[0] -= 1 }
+        if counts.filter({ $0 > 0 }).count < 3 || Set(bytes).count < 5 {
+            return "Password does not have enough character types."
+        }
+        return nil
     }
 }

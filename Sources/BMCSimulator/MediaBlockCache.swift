@@ -4,12 +4,12 @@
 final class MediaBlockCache {
     static let blockSize = 64 * 1024
     let byteCount: Int64
-    private let client: HTTPRangeClient
+    private let client: any ImageReader
     private let capacity: Int
     private var blocks: [Int64: [UInt8]] = [:]
     private var recency: [Int64] = []
 
-    init(client: HTTPRangeClient, byteCount: Int64, capacity: Int = 16) {
+    init(client: any ImageReader, byteCount: Int64, capacity: Int = 16) {
         self.client = client
         self.byteCount = byteCount
         self.capacity = capacity

@@ -580,7 +580,7 @@ struct RedfishService: Sendable {
         let apply: @Sendable (inout BMCState) -> Void = { state in
             Self.mount(slotID: slot.id, image: image, inserted: inserted, writeProtected: writeProtected, path: path, state: &state)
         }
-        if flavour.isDell && !configuration.faults.neverReadsMedia {
+        if (flavour.isDell || configuration.faults.copiesImageAtInsert) && !configuration.faults.neverReadsMedia {
             // §1.1: iDRAC opens the URL during the call; an unreachable URL fails with RAC0904 (F4).
             return .probeMedia(url: image) { failure, state in
                 if let failure {

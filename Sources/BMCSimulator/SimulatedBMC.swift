@@ -23,6 +23,8 @@ public final class SimulatedBMC: Sendable {
         var server: SimulatorHTTPServer?
         var esxi: SimulatedESXiHost?
         var boot: Task<Void, Never>?
+        /// Images copied during InsertMedia (`FaultKnobs.copiesImageAtInsert`), by URL.
+        var copies: [String: CopiedImage] = [:]
     }
 
     /// Oldest entries are dropped beyond this, so a long benchmark run keeps a bounded log per BMC.
@@ -85,6 +87,9 @@ public final class SimulatedBMC: Sendable {
     public var requestLog: [RecordedRequest] { state.withLockedValue { $0.requestLog } }
     /// Bytes of the inserted image(s) the virtual CD has fetched, over all boots.
     public var mediaBytesRead: Int64 { state.withLockedValue { $0.mediaBytesRead } }
+    /// Bytes of inserted images read while answering InsertMedia, before any boot (Dell's check of the image, the
+    /// download of a BMC that copies it): reads the installer must not take as proof of a boot.
+    public var insertBytesRead: Int64 { state.withLockedValue { $0.insertBytesRead } }
     /// HTTP requests (HEAD and range GETs) the virtual CD has sent, over all boots.
     public var mediaRequestCount: Int { state.withLockedValue { $0.mediaRequests } }
     public var powerState: String { state.withLockedValue { $0.power.rawValue } }
@@ -130,10 +135,28 @@ public final class SimulatedBMC: Sendable {
             Task { [self] in
                 var failure: String?
                 do {
-                    let client = try HTTPRangeClient(url: url, group: group, sourceAddress: source) { [state] _, _ in
-                        state.withLockedValue { $0.mediaRequests += 1 }
+                    let baseBytes = state.withLockedValue { $0.insertBytesRead }
+                    let client = try HTTPRangeClient(url: url, group: group, sourceAddress: source) { [state] bytes, _ in
+                        state.withLockedValue { state in
+                            state.mediaRequests += 1
+                            state.insertBytesRead = baseBytes + bytes
+                        }
                     }
-                    _ = try await client.contentLength()
+                    let size = try await client.contentLength()
+                    if configuration.faults.copiesImageAtInsert {
+                        // The whole image, in 1 MiB ranges, before the insert answers.
+                        var bytes: [UInt8] = []
+                        bytes.reserveCapacity(Int(size))
+                        while Int64(bytes.count) < size {
+                            bytes += try await client.read(at: Int64(bytes.count), count: Int(min(1 << 20, size - Int64(bytes.count))))
+                        }
+                        runtime.withLockedValue { $0.copies[url] = CopiedImage(url: url, bytes: bytes) }
+                    }
+                    // iDRAC fetches from the image during InsertMedia, before any boot (redfish-vendors.md §4, "iDRAC
+                    // fetches synchronously during InsertMedia", RAC0904 when it cannot): here the primary volume
+                    // descriptor, which is what identifies an ISO. These bytes are served before the power action,
+                    // so they prove nothing about what the host boots.
+                    if size >= 17 * 2048 { _ = try await client.read(at: 16 * 2048, count: 2048) }
                     client.close()
                 } catch {
                     failure = "\(error)"
@@ -317,8 +340,12 @@ public final class SimulatedBMC: Sendable {
                 }
             }
             defer { client.close() }
-            let size = try await client.contentLength()
-            let loader = ESXiBootLoader(media: MediaBlockCache(client: client, byteCount: size))
+            let loader: ESXiBootLoader
+            if let copy = runtime.withLockedValue({ $0.copies[url] }) {
+                loader = ESXiBootLoader(media: MediaBlockCache(client: copy, byteCount: Int64(copy.bytes.count)))
+            } else {
+                loader = ESXiBootLoader(media: MediaBlockCache(client: client, byteCount: try await client.contentLength()))
+            }
             let outcome = try await loader.boot(firmware: configuration.firmware == .uefi ? .uefi : .bios,
                                                 depth: configuration.readsModules ? .modules : .bootConfig)
             try Task.checkCancellation()

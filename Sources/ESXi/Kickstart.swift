@@ -12,9 +12,12 @@
 public struct Kickstart: Sendable, Equatable {
     /// Which drives lose their partitions before the install.
     public enum Wipe: String, Sendable, Equatable, CaseIterable {
-        /// `clearpart --alldrives --overwritevmfs`: every local and SAN-visible drive (the old tool's behaviour).
+        /// `clearpart --alldrives --overwritevmfs`: every disk the installer sees, FC/iSCSI/SAN LUNs included (weasel
+        /// leaves out only USB "loop" disks; iso9660-esxi.md §7). The old tool's behaviour, kept as the default.
         case all
-        /// No `clearpart`: only the install disk is overwritten (`install --overwritevmfs`), other datastores survive.
+        /// No `clearpart`: only the install disk is overwritten (`install --overwritevmfs`); other local disks and
+        /// every remote (FC/iSCSI/SAN) LUN keep their partitions and datastores. The value that never touches a
+        /// remote disk as long as the install disk is local.
         case installDisk = "install-disk"
     }
 
@@ -56,12 +59,16 @@ public struct Kickstart: Sendable, Equatable {
             if let problem = RootPassword.problem(with: password, plain: true) {
                 found.append(KickstartProblem(field: .password, message: problem,
                                               fix: "choose another password, or use rootpw: crypted (the default)"))
+            } else if let weakness = RootPasswordPolicy.weakness(of: password) {
+                // weasel checks a plaintext rootpw and stops the install at an error dialog.
+                found.append(KickstartProblem(field: .password, message: "the root password is refused by ESXi's password policy: \(weakness)",
+                                              fix: "choose a password of 7-40 characters from at least 3 of: digits, lower case, upper case, others"))
             }
         case .cryptedOnRender:
             break  // hashed by vmedia when rendered: always a valid $6$ string
         case .crypted(let hash):
-            if SHA512Crypt.components(of: hash) == nil {
-                found.append(KickstartProblem(field: .password, message: "the root password hash is not a SHA-512 crypt ($6$…) string",
+            if let problem = RootPasswordPolicy.cryptedProblem(hash) {
+                found.append(KickstartProblem(field: .password, message: "rootpw --iscrypted: \(problem)",
                                               fix: "let vmedia hash the password (rootpw: crypted)"))
             }
         }
@@ -105,7 +112,8 @@ public struct Kickstart: Sendable, Equatable {
             lines.append(serial)
         }
         if let clearpart = clearpartLine {
-            lines.append("# CAREFUL: erases the partitions, VMFS datastores included, of every drive the host sees.")
+            lines.append("# CAREFUL: erases the partitions, VMFS datastores included, of every drive the host sees,")
+            lines.append("# SAN, FC and iSCSI LUNs included (wipe: install-disk leaves every other disk alone).")
             lines.append(clearpart)
         }
         lines.append("# Install on the disk chosen in the hosts file, overwriting any VMFS on it.")

@@ -1,12 +1,13 @@
 /// Where `install` puts ESXi: `--disk=<device id>` for one exact device, or `--firstdisk=<filter>` for the first
-/// disk whose model/vendor (or `local`, `remote`, `usb`, `esx`) matches, as the old tool did with "DELLBOSS VD".
+/// disk whose vendor, model or driver name *equals* the filter ignoring case (weasel's diskfilter: a substring
+/// never matches), or `local`, `remote`, `usb`, as the old tool did with "DELLBOSS VD".
 ///
 /// The kickstart language has no "disk by serial number" option, so a serial (`esxi_disk: "serial:5PJAMUHD"`) is
 /// a request, not a kickstart value: `.serial` renders nothing until the BMC's inventory has mapped it to the
 /// drive's durable name (`naa.`/`eui.` id, see `resolved(to:)`). Rendering it as `--firstdisk="5PJAMUHD"` would
 /// make the installer look for a disk whose *model* contains the serial and stop, or worse pick another disk.
 public enum InstallDisk: Sendable, Hashable, CustomStringConvertible {
-    /// `--firstdisk="<filter>"`: a model or vendor substring, or a comma list of filters.
+    /// `--firstdisk="<filter>"`: a whole vendor, model or driver name, or a comma list of filters.
     case firstDisk(String)
     /// `--disk="<id>"`: an exact ESXi device name.
     case device(String)

@@ -169,14 +169,19 @@ public struct KickstartFile: Sendable, Equatable {
                 problem(commands[index], .password, "rootpw takes exactly one password, found \(words.count) words", "quote the password or use --iscrypted with a hash")
             } else if options[index]?.keys.contains("iscrypted") == true {
                 rootPassword = .crypted(words[0])
-                // weasel accepts MD5 ($1$), SHA-512 ($6$) and 13-character DES crypt; vmedia writes $6$ only.
-                let des = words[0].count == 13 && !words[0].hasPrefix("$")
-                if !des, !words[0].hasPrefix("$1$"), SHA512Crypt.components(of: words[0]) == nil {
-                    problem(commands[index], .password, "rootpw --iscrypted: the hash is not a valid crypt string", "give a $6$ (SHA-512 crypt) hash, e.g. from openssl passwd -6")
+                // weasel accepts MD5 ($1$), SHA-512 ($6$, no rounds=) and 13-character DES crypt; vmedia writes $6$ only.
+                if let reason = RootPasswordPolicy.cryptedProblem(words[0]) {
+                    problem(commands[index], .password, "rootpw --iscrypted: \(reason)", "give a $6$ (SHA-512 crypt) hash, e.g. from openssl passwd -6")
                 }
             } else {
                 rootPassword = .plain(words[0])
-                warning(commands[index], .password, "rootpw in plaintext: the installer checks it against its password-quality rules (weak ones stop the install) and the image carries the password", "use rootpw --iscrypted with a $6$ hash")
+                if let weakness = RootPasswordPolicy.weakness(of: words[0]) {
+                    // weasel's sanityCheckPassword: the install stops at an error dialog.
+                    problem(commands[index], .password, "rootpw: the installer refuses this password: \(weakness)",
+                            "choose 7-40 printable ASCII characters from at least 3 of: digits, lower case, upper case, others")
+                } else {
+                    warning(commands[index], .password, "rootpw in plaintext: the image carries the password", "use rootpw --iscrypted with a $6$ hash")
+                }
             }
         }
 
@@ -280,8 +285,9 @@ public struct KickstartFile: Sendable, Equatable {
         if let text = value("device") {
             device = NetworkDevice(text)
             if device == nil { problem(command, .device, "network: --device=\(text) is neither vmnicN nor a MAC address", "write vmnic0 or AA:BB:CC:DD:EE:FF") }
-            if case .mac(let mac)? = device, mac.description != text {
-                problem(command, .device, "network: --device=\(text) must be written upper case with colons (\(mac))", "write --device=\(mac)")
+            // weasel compares MACs lower-cased with ':' separators, so any case works; '-' does not.
+            if case .mac(let mac)? = device, mac.description.lowercased() != text.lowercased() {
+                problem(command, .device, "network: --device=\(text) must separate the MAC's bytes with colons (\(mac))", "write --device=\(mac)")
             }
         } else {
             device = .vmnic(0)

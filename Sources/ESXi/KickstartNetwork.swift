@@ -164,8 +164,9 @@ public struct IPv4Netmask: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A 48-bit Ethernet address written `AA:BB:CC:DD:EE:FF` (also accepts `-` separators; rendered upper case,
-/// because ESXi's weasel compares `--device=` MACs upper case: the old tool learned this the hard way).
+/// A 48-bit Ethernet address written `AA:BB:CC:DD:EE:FF` (also accepts `-` separators). Rendered upper case as
+/// the old tool did; weasel compares `--device=` MACs lower-cased with `:` separators, so either case installs
+/// (iso9660-esxi.md §7).
 public struct MACAddress: Sendable, Hashable, CustomStringConvertible {
     public let bytes: [UInt8]
 

@@ -192,48 +192,66 @@ struct HostInstall: Sendable {
         }
 
         let isOn = (try? await driver.powerState()) == "On"
+        // Reads before the power action prove nothing (iDRAC reads the image during InsertMedia): the evidence
+        // is what is read from here on, mapped to the image's files.
+        let registry = context.server.registry
+        var evidence = MediaReadEvidence(map: try BootMediaMap(hostImage: hostImage), imageBytes: image.byteCount)
+        if let before = registry.statistics(host: name) { evidence.noteBeforeMark(before) }
+        registry.markPowerAction(host: name)
         enter(.power, isOn ? "force restart" : "power on")
         // Taken before the request: whatever boots after it has an uptime shorter than the time since.
         let restartedAt = context.clock.now()
         _ = try await phase(.power, limits.bmcAction) { isOn ? try await driver.forceRestart() : try await driver.powerOn() }
         if options.goal == .rebooted { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
-        enter(.waitMediaRead, "waiting for the BMC to read the image")
+        enter(.waitMediaRead, "waiting for the host to read the image after the restart")
         let readStart = context.clock.now()
+        var lastSummary = ""
+        // Takes the new reads; emits the evidence and shows it on the status page when it changed.
+        let report: @Sendable (inout MediaReadEvidence, inout String, InstallPhase) -> Void = { [name, emit] evidence, last, phase in
+            guard let stats = registry.statistics(host: name) else { return }
+            evidence.ingest(stats)
+            progress.bytesRead = stats.bytesServed
+            let summary = evidence.summary()
+            guard summary != last else { return }
+            last = summary
+            registry.setEvidence(host: name, summary)
+            emit(InstallEvent(host: name, kind: .progress, phase: phase, message: summary, bytesRead: stats.bytesServed,
+                              imageBytes: image.byteCount, elapsed: elapsed(), media: summary))
+        }
+        // Until the host starts reading after the restart (or the BMC is seen to have copied the whole image before
+        // it); with --until media-read, until the boot files are read.
+        let reached: @Sendable (MediaReadEvidence) -> Bool = { [goal = options.goal] evidence in
+            goal == .mediaRead ? evidence.mediaReadReached : (evidence.anythingRead || evidence.mediaReadReached)
+        }
         while true {
-            let stats = context.server.registry.statistics(host: name)
-            let readers = (stats?.peers ?? []).filter { peer == nil || $0 == peer }
-            if let stats, !readers.isEmpty, stats.bytesServed > 0 {
-                progress.bytesRead = stats.bytesServed
-                break
-            }
+            report(&evidence, &lastSummary, .waitMediaRead)
+            if reached(evidence) { break }
             if context.clock.now() - readStart > limits.mediaRead.seconds {
-                throw InstallError.neverReadImage(bmc: plan.bmc.url, seconds: limits.mediaRead.seconds,
-                                                  accessLog: await context.accessLog.lines(for: name))
+                let stats = registry.statistics(host: name)
+                if (stats?.bytesServed ?? 0) == 0 {
+                    throw InstallError.neverReadImage(bmc: plan.bmc.url, seconds: limits.mediaRead.seconds,
+                                                      accessLog: await context.accessLog.lines(for: name))
+                }
+                let before = (stats?.bytesServed ?? 0) - (stats?.bytesSinceMark ?? 0)
+                throw InstallError.imageNotBooted(bmc: plan.bmc.url, seconds: limits.mediaRead.seconds,
+                                                  evidence: evidence.summary() + (before > 0 ? "; \(before) bytes were read before the restart, which prove nothing" : ""))
             }
             try await context.clock.sleep(options.pollInterval)
         }
-        emit(InstallEvent(host: name, kind: .progress, phase: .waitMediaRead, message: "the BMC is reading the image",
-                          bytesRead: progress.bytesRead, imageBytes: image.byteCount, elapsed: elapsed()))
         if options.goal == .mediaRead { return try await finish(driver: driver, enter: enter, elapsed: elapsed) }
 
         enter(.waitESXi, "waiting for ESXi on \(plan.esxiAddress):\(options.esxiPort)")
         let wait = ESXiReadinessWait(probe: probe, expected: context.remaster.installer.build, baseline: baseline,
                                      password: target.rootPassword, clock: context.clock, timeout: limits.esxi,
                                      pollInterval: options.pollInterval)
-        var lastReported: Int64 = -1
-        let evidence = try await wait.run(restartedAt: restartedAt, beforeEachLook: {
-            if let bytes = context.server.registry.statistics(host: name)?.bytesServed, bytes != lastReported {
-                lastReported = bytes
-                progress.bytesRead = bytes
-                emit(InstallEvent(host: name, kind: .progress, phase: .waitESXi, message: "image read",
-                                  bytesRead: bytes, imageBytes: image.byteCount, elapsed: elapsed()))
-            }
+        let readiness = try await wait.run(restartedAt: restartedAt, beforeEachLook: {
+            report(&evidence, &lastSummary, .waitESXi)
         }, note: { note in
             emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: note, elapsed: elapsed()))
         })
-        progress.evidence = evidence
-        emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: evidence, elapsed: elapsed()))
+        progress.evidence = readiness
+        emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: readiness, elapsed: elapsed()))
         if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
             enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")
             let configuration = HostConfiguration(http: context.http, address: plan.esxiAddress.description,

@@ -4,6 +4,8 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
     case noCDSlot(bmc: String)
     case insertNotShown(bmc: String, url: String, slots: [String])
     case neverReadImage(bmc: String, seconds: Double, accessLog: [String])
+    /// Reads came, but not the boot's files after the restart (`evidence` says what was read and when).
+    case imageNotBooted(bmc: String, seconds: Double, evidence: String)
     case esxiNotReady(address: String, port: Int, seconds: Double, lastError: String)
     case esxiLoginRefused(address: String, port: Int)
     /// Another system than the image's kept answering until the timeout (the message says which and why).
@@ -30,6 +32,9 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
             let tail = log.isEmpty ? "no request for this image reached the media server" : "access log:\n  " + log.joined(separator: "\n  ")
             return "BMC never read the image: \(bmc) sent no read of its image within \(Int(seconds)) s after the restart; "
                 + "check that the BMC can reach the advertised address (firewall, routing, NAT: --any-peer) — \(tail)"
+        case .imageNotBooted(let bmc, let seconds, let evidence):
+            return "the host did not boot the image: \(bmc)'s reads of it within \(Int(seconds)) s after the restart do not include "
+                + "the boot image, BOOT.CFG and KS.CFG (\(evidence)); the one-time boot may have been ignored, look at the server's console"
         case .esxiNotReady(let address, let port, let seconds, let lastError):
             return "ESXi did not answer the vSphere API on \(address):\(port) within \(Int(seconds)) s (last: \(lastError)); "
                 + "look at the server's console for the installer's error"

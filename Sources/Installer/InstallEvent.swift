@@ -22,9 +22,13 @@ public struct InstallEvent: Sendable, Codable, Equatable {
     /// Seconds since this host started.
     public let elapsed: Double
     public let succeeded: Bool?
+    /// What the host's reads of its image since the power action show, mapped to the image's files
+    /// ("booted our image: KS.CFG read 14:02:11, 71/80 modules"); see `MediaReadEvidence`.
+    public let media: String?
 
     public init(host: String, kind: Kind, phase: InstallPhase, message: String, bytesRead: Int64? = nil,
-                imageBytes: Int64? = nil, elapsed: Double, succeeded: Bool? = nil) {
+                imageBytes: Int64? = nil, elapsed: Double, succeeded: Bool? = nil, media: String? = nil) {
+        self.media = media
         self.host = host
         self.kind = kind
         self.phase = phase

@@ -39,13 +39,14 @@ public enum HostsFile {
         "esxi_disk", "password", "address", "gateway", "netmask", "hostname", "mgtnic",
         // vmedia's kickstart and boot options.
         "nameservers", "nameserver", "vlanid", "wipe", "keyboard", "ssh", "rootpw", "pre", "post", "firstboot",
-        "template", "system_media_size",
+        "template", "system_media_size", "password_policy",
         // Installer options (issue 13).
         "kernel_options", "ignore_prereq_warnings", "ignore_prereq_errors", "force_unsupported_install", "license_key",
     ]
     static let scriptKeys = ["script", "interpreter", "timeout", "ignorefailure"]
     /// Keys that name one host and so make no sense in `defaults:` (every host would get the same value).
-    static let perHostOnly: [String: Set<String>] = ["ipmi": ["address"], "esxi": ["address", "hostname"]]
+    /// `password_policy: unchecked` is an opt-out of ESXi's password policy, so it is made host by host.
+    static let perHostOnly: [String: Set<String>] = ["ipmi": ["address"], "esxi": ["address", "hostname", "password_policy"]]
 
     /// Reads and validates the file at `path`. Relative `file:` secrets and templates are resolved against the
     /// file's directory.
@@ -161,7 +162,9 @@ struct Reader {
                                                  in: "defaults.\(name)")
                         for key in HostsFile.perHostOnly[name] ?? [] {
                             if let entry = defaults[name]?[key] {
-                                report(entry.key, "defaults.\(name).\(key) would give every host the same \(key)",
+                                report(entry.key, key == "password_policy"
+                                           ? "defaults.esxi.password_policy would waive ESXi's password policy for every host"
+                                           : "defaults.\(name).\(key) would give every host the same \(key)",
                                        fix: "move '\(key)' into each host's '\(name):' section")
                             }
                         }
@@ -400,7 +403,7 @@ struct Reader {
         let wipe: Kickstart.Wipe? = choice(section, "wipe", default: .all, label: label)
         let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
         let ssh = boolean(section, "ssh", default: true, label: label)
-        let plain: Bool? = choice(section, "rootpw", default: RootpwForm.crypted, label: label).map { $0 == .plain }
+        let form: RootpwForm? = choice(section, "rootpw", default: RootpwForm.crypted, label: label)
         let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
         fields.systemMediaSize = systemMediaSize
         let kernelOptions = readKernelOptions(section, label: label)
@@ -442,14 +445,34 @@ struct Reader {
 
         var password: RootPassword?
         let passwordNode = node("password")
-        if let secret = requiredSecret(section, "password", item: item, label: context), let plain {
-            fields.rootPassword = secret
+        let policy: PasswordPolicy? = choice(section, "password_policy", default: PasswordPolicy.esxi, label: label)
+        if let secret = requiredSecret(section, "password", item: item, label: context), let form, let policy {
             let text = secret.reveal()
-            if let problem = RootPassword.problem(with: text, plain: plain) {
+            let plain = form == .plain
+            if form == .hash {
+                // The plaintext is unknown: neither the policy nor a root login can be checked.
+                if let problem = RootPasswordPolicy.cryptedProblem(text) {
+                    report(passwordNode, "\(label): rootpw: hash, but the password is not a hash the ESXi installer accepts: \(problem)",
+                           fix: "give a $6$ hash from 'openssl passwd -6', or the password itself with rootpw: crypted (the default)")
+                } else if policy != .unchecked {
+                    report(passwordNode, "\(label): rootpw: hash gives an already-crypted password, whose strength vmedia cannot check; " +
+                           "the installer skips its password policy for hashes, so a weak password would install silently",
+                           fix: "give the password itself (rootpw: crypted hashes it), or add 'password_policy: unchecked' to this host to take the hash as it is")
+                } else {
+                    password = .crypted(text)
+                }
+            } else if let problem = RootPassword.problem(with: text, plain: plain) {
+                fields.rootPassword = secret
                 report(passwordNode, "\(label): \(problem)",
                        fix: plain ? "choose another password, or use rootpw: crypted (the default)"
                                   : "choose a password of printable ASCII characters")
+            } else if let weakness = RootPasswordPolicy.weakness(of: text), plain || policy != .unchecked {
+                fields.rootPassword = secret
+                report(passwordNode, "\(label): the root password breaks ESXi's password policy: \(weakness)",
+                       fix: plain ? "choose 7-40 characters from at least 3 of: digits, lower case, upper case, others (with rootpw: plain the installer itself refuses a weak one; no key waives that)"
+                                  : "choose 7-40 characters from at least 3 of: digits, lower case, upper case, others, or add 'password_policy: unchecked' to this host to install it hashed anyway")
             } else {
+                fields.rootPassword = secret
                 let context = hostname?.0 ?? address.map { KickstartNetwork.defaultHostname(for: $0.0) } ?? ""
                 password = plain ? .plain(text) : .crypted(password: text, saltContext: context)
             }
@@ -530,7 +553,12 @@ struct Reader {
         return fields
     }
 
-    enum RootpwForm: String, CaseIterable { case crypted, plain }
+    /// `crypted`: vmedia hashes the password; `plain`: the image carries it; `hash`: the password value already is a
+    /// crypt hash (`$6$…`), written as is, so the plaintext is unknown to vmedia.
+    enum RootpwForm: String, CaseIterable { case crypted, plain, hash }
+    /// `esxi` (default): vmedia refuses a root password ESXi's policy would refuse; `unchecked`: a per-host
+    /// opt-out for a crypted password (weasel installs a hash without checking it).
+    enum PasswordPolicy: String, CaseIterable { case esxi, unchecked }
 
     /// `kernel_options:` as a list (`[allowLegacyCPU=true, …]`) or one string of blank-separated tokens, each
     /// checked by `KernelOption`; a name given twice is an error (which value would win is not obvious). Nil when

@@ -104,6 +104,21 @@ public final class ImageRegistry: Sendable {
     /// The statistics of `host`'s image so far.
     public func statistics(host: String) -> ImageStatisticsSnapshot? { image(forHost: host)?.statistics.snapshot }
 
+    /// Marks the power action for `host`'s image: from now on (this server's wall clock, the clock access events
+    /// carry) completed reads are kept with their time in `readsSinceMark`. Returns the mark, nil without an image.
+    @discardableResult
+    public func markPowerAction(host: String) -> Double? {
+        guard let image = image(forHost: host) else { return nil }
+        let now = WallClock.now()
+        image.statistics.mark(at: now)
+        return now
+    }
+
+    /// Shows `text` as the image's read evidence (status page, `/status.json`); nil clears it.
+    public func setEvidence(host: String, _ text: String?) {
+        image(forHost: host)?.statistics.setEvidence(text)
+    }
+
     /// Every answered request from now on (all images and unknown paths), until the stream is dropped.
     public func accessEvents() -> AsyncStream<AccessEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: AccessEvent.self, bufferingPolicy: .bufferingNewest(10_000))

@@ -36,10 +36,27 @@ public struct ImageStatisticsSnapshot: Sendable, Hashable {
     /// Statuses answered, by code (200, 206, 304, 403, 416, 503 …).
     public var statuses: [Int: Int] = [:]
 
+    /// When the installer marked the power action (wall-clock seconds since 1970), nil before. iDRAC reads the
+    /// image during InsertMedia (redfish-vendors.md §4), so only reads from the mark on show what the host booted.
+    public var markTime: Double? = nil
+    /// Completed reads that arrived at or after `markTime`, in the order they finished: what the host's boot read.
+    public var readsSinceMark: [TimedRead] = []
+    /// Body bytes sent for requests that arrived at or after `markTime`.
+    public var bytesSinceMark: Int64 = 0
+    /// What the image's files tell about those reads ("booted our image: KS.CFG read 14:02:11, 71/80 modules"),
+    /// set by whoever knows the files (the installer); the status page shows it.
+    public var evidence: String? = nil
+
     /// Bytes covered by `rangesRead`: how much of the image a BMC has actually seen.
     public var distinctBytesRead: Int64 { rangesRead.reduce(0) { $0 + Int64($1.count) } }
 
     mutating func record(_ event: AccessEvent) {
+        if let markTime, event.time >= markTime {
+            bytesSinceMark += event.bytesSent
+            if event.completed, let range = event.servedRange, !range.isEmpty {
+                readsSinceMark.append(TimedRead(range: range, time: event.time + event.durationSeconds, peer: event.peer))
+            }
+        }
         requests += 1
         bytesServed += event.bytesSent
         peers.insert(event.peer)
@@ -67,9 +84,34 @@ public struct ImageStatisticsSnapshot: Sendable, Hashable {
     }
 }
 
+/// One completed read of image bytes: the range served and when its last byte went out.
+public struct TimedRead: Sendable, Hashable {
+    public let range: Range<Int64>
+    /// Wall-clock seconds since 1970 when the response was complete.
+    public let time: Double
+    public let peer: String
+
+    public init(range: Range<Int64>, time: Double, peer: String) {
+        self.range = range
+        self.time = time
+        self.peer = peer
+    }
+}
+
 /// The mutable, lock-protected statistics of one published image (updated from every event loop).
 final class ImageStatistics: Sendable {
     private let state = NIOLockedValueBox(ImageStatisticsSnapshot())
     func record(_ event: AccessEvent) { state.withLockedValue { $0.record(event) } }
     var snapshot: ImageStatisticsSnapshot { state.withLockedValue { $0 } }
+
+    /// Starts (or restarts) the record of reads after the power action at `time`.
+    func mark(at time: Double) {
+        state.withLockedValue { state in
+            state.markTime = time
+            state.readsSinceMark = []
+            state.bytesSinceMark = 0
+        }
+    }
+
+    func setEvidence(_ text: String?) { state.withLockedValue { $0.evidence = text } }
 }

@@ -30,7 +30,9 @@ struct StatusPage: Sendable {
                 + "\"requests\":\(s.requests),\"bytesServed\":\(s.bytesServed),\"distinctBytesRead\":\(s.distinctBytesRead),"
                 + "\"peers\":[\(s.peers.sorted().map(JSON.string).joined(separator: ","))],"
                 + "\"firstAccess\":\(JSON.time(s.firstAccess)),\"lastAccess\":\(JSON.time(s.lastAccess)),"
-                + "\"statuses\":{\(statuses)},\"rangesRead\":[\(ranges)]}"
+                + "\"statuses\":{\(statuses)},\"rangesRead\":[\(ranges)],"
+                + "\"powerActionAt\":\(JSON.time(s.markTime)),\"bytesSincePowerAction\":\(s.bytesSinceMark),"
+                + "\"evidence\":\(s.evidence.map(JSON.string) ?? "null")}"
         }.joined(separator: ",")
         out += "]}\n"
         return ByteBuffer(string: out)
@@ -55,7 +57,7 @@ struct StatusPage: Sendable {
             <h1>vmedia media server</h1>
             <p id="summary">\(rows.count) image(s) published · \(HTML.escape(now.description)) · refreshes every \(refreshSeconds) s</p>
             <table id="images"><thead><tr><th>Host</th><th>Image</th><th>Requests</th><th>Bytes served</th>
-            <th>Read of image</th><th>Peers</th><th>Last access</th></tr></thead><tbody>
+            <th>Read of image</th><th>Peers</th><th>Last access</th><th>Since the power action</th></tr></thead><tbody>
 
             """
         for row in rows {
@@ -69,9 +71,10 @@ struct StatusPage: Sendable {
                 + "<td><div class=\"bar\"><span style=\"width:\(String(format1: percent))%\"></span></div> "
                 + "<span class=\"percent\">\(String(format1: percent))%</span></td>"
                 + "<td class=\"peers\">\(HTML.escape(s.peers.sorted().joined(separator: ", ")))</td>"
-                + "<td>\(HTML.escape(last))</td></tr>\n"
+                + "<td>\(HTML.escape(last))</td>"
+                + "<td class=\"evidence\">\(HTML.escape(s.evidence ?? (s.markTime == nil ? "no power action yet" : "\(s.bytesSinceMark) bytes")))</td></tr>\n"
         }
-        if rows.isEmpty { out += "<tr><td colspan=\"7\" class=\"idle\">No image published.</td></tr>\n" }
+        if rows.isEmpty { out += "<tr><td colspan=\"8\" class=\"idle\">No image published.</td></tr>\n" }
         out += "</tbody></table>\n<p><a href=\"/status.json\">JSON</a></p>\n</body></html>\n"
         return ByteBuffer(string: out)
     }

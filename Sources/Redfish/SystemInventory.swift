@@ -59,31 +59,53 @@ public struct SystemInventory: Sendable, Encodable {
     /// Sections that could not be read (e.g. a Storage collection answering 500), as readable notes.
     public let notes: [String]
 
-    /// The `esxi_disk` value: the model string ESXi's `--firstdisk=` matches. A BOSS card appears in ESXi as
-    /// its RAID volume "DELLBOSS VD", not as its member SSDs.
+    /// The `esxi_disk` value, preferring what the installer matches exactly: a device id (`naa.`/`eui.`) where the
+    /// BMC reports one, else a model only when it is whole and unique. ESXi's `install --firstdisk=<name>` takes a
+    /// disk whose vendor, model or driver name *equals* the name (weasel diskfilter; iso9660-esxi.md §7), and the
+    /// model ESXi shows can differ from the BMC's Redfish `Model` (truncated, vendor `ATA`), so a model is the last
+    /// resort. A BOSS card appears in ESXi as its RAID volume "DELLBOSS VD", not as its member SSDs, and its
+    /// members' ids are not ESXi's. Nil when no value would pick one disk for sure: `esxiDiskAdvice` says why.
     public var suggestedESXiDisk: (value: String, reason: String)? {
+        diskSuggestion.suggestion
+    }
+
+    /// Why no `esxi_disk` is suggested (several disks share a model and none has an id ESXi uses), or nil.
+    public var esxiDiskAdvice: String? {
+        diskSuggestion.advice
+    }
+
+    private var diskSuggestion: (suggestion: (value: String, reason: String)?, advice: String?) {
+        let caveat = "ESXi's own model string can differ from the BMC's; check it with esxcli storage core device list"
+        func unique(_ model: String) -> Bool { disks.filter { $0.model == model }.count == 1 }
         if let boss = disks.first(where: { $0.isBootDevice && ($0.controller ?? "").uppercased().contains("BOSS") }) {
-            return ("DELLBOSS VD", "Dell BOSS boot card (\(boss.controller ?? "BOSS")): ESXi sees its mirror as DELLBOSS VD")
+            return (("DELLBOSS VD", "Dell BOSS boot card (\(boss.controller ?? "BOSS")): ESXi sees its mirror as the model DELLBOSS VD"), nil)
         }
-        if let boot = disks.first(where: \.isBootDevice), let model = boot.model {
-            return (model, "dedicated boot device on \(boot.controller ?? "its controller")")
-        }
-        let sorted = disks.filter { $0.model != nil }.sorted { ($0.sizeBytes ?? .max) < ($1.sizeBytes ?? .max) }
-        guard let smallest = sorted.first, let model = smallest.model else { return nil }
-        let sameModel = disks.filter { $0.model == model }.count
-        if sameModel > 1 {
-            // --firstdisk="<model>" would take whichever of them ESXi lists first; only a device id picks one.
-            // (A bare serial is no kickstart value: ESXi would match it against models and miss.)
-            if let id = smallest.esxiDeviceID, smallest.volumes.isEmpty {
-                let serial = smallest.serialNumber.map { "; \"serial:\($0)\" selects the same drive" } ?? ""
-                return (id, "\(sameModel) disks share model \(model): this device id picks exactly one, the smallest\(serial)")
+        if let boot = disks.first(where: \.isBootDevice) {
+            if let id = boot.esxiDeviceID, boot.volumes.isEmpty {
+                return ((id, "dedicated boot device on \(boot.controller ?? "its controller"), by the device id ESXi shows for it"), nil)
             }
-            if !smallest.volumes.isEmpty {
-                return (model, "\(sameModel) disks share model \(model), and the smallest belongs to a RAID volume that ESXi shows instead of it: to pick one, write the volume's naa. id from esxcli storage core device list")
+            if let model = boot.model, unique(model) {
+                return ((model, "dedicated boot device on \(boot.controller ?? "its controller"); the BMC reports no NAA/EUI name ESXi would use, so its model (\(caveat))"), nil)
             }
-            return (model, "\(sameModel) disks share model \(model) and the BMC reports no NAA/EUI name for them: ESXi takes the first it lists; to pick one, write its t10. id from esxcli storage core device list")
         }
-        return (model, "smallest disk, no dedicated boot device found")
+        let sorted = disks.filter { $0.model != nil || $0.esxiDeviceID != nil }.sorted { ($0.sizeBytes ?? .max) < ($1.sizeBytes ?? .max) }
+        guard let smallest = sorted.first else { return (nil, nil) }
+        let model = smallest.model ?? "(no model)"
+        let sameModel = disks.filter { $0.model == smallest.model }.count
+        if let id = smallest.esxiDeviceID, smallest.volumes.isEmpty {
+            let serial = smallest.serialNumber.map { "; \"serial:\($0)\" selects the same drive" } ?? ""
+            let why = sameModel > 1 ? "\(sameModel) disks share model \(model): this device id picks exactly one, the smallest" : "smallest disk (\(model)), by its device id"
+            return ((id, why + serial), nil)
+        }
+        if sameModel == 1, let name = smallest.model {
+            return ((name, "smallest disk, no dedicated boot device found; the BMC reports no NAA/EUI name, so its model (\(caveat))"), nil)
+        }
+        // --firstdisk="<model>" would take whichever of them ESXi lists first; only a device id picks one.
+        // (A bare serial is no kickstart value: ESXi would match it against models and miss.)
+        if !smallest.volumes.isEmpty {
+            return (nil, "\(sameModel) disks share model \(model), and the smallest belongs to a RAID volume that ESXi shows instead of it: write the volume's naa. id from esxcli storage core device list")
+        }
+        return (nil, "\(sameModel) disks share model \(model) and the BMC reports no NAA/EUI name for them, so a model would pick whichever ESXi lists first: write the disk's t10./naa. id from esxcli storage core device list")
     }
 
     /// The `mgtnic` value: the MAC of the first NIC with link up (ESXi accepts a MAC or a vmnic name; the
@@ -102,13 +124,14 @@ public struct SystemInventory: Sendable, Encodable {
     public var yamlSnippet: String {
         var lines = ["esxi:"]
         if let disk = suggestedESXiDisk { lines.append("  esxi_disk: \"\(disk.value)\"   # \(disk.reason)") }
+        if let advice = esxiDiskAdvice { lines.append("  # esxi_disk: no safe suggestion: \(advice)") }
         else { lines.append("  # esxi_disk: no disk reported by the BMC; read it from the server's setup screen") }
         if let nic = suggestedManagementNIC { lines.append("  mgtnic: \"\(nic.value)\"   # \(nic.reason)") }
         else { lines.append("  # mgtnic: no NIC reported by the BMC") }
         return lines.joined(separator: "\n")
     }
 
-    enum CodingKeys: String, CodingKey { case disks, nics, notes, esxiDisk, mgtnic, yaml }
+    enum CodingKeys: String, CodingKey { case disks, nics, notes, esxiDisk, esxiDiskAdvice, mgtnic, yaml }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -116,6 +139,7 @@ public struct SystemInventory: Sendable, Encodable {
         try c.encode(nics, forKey: .nics)
         try c.encode(notes, forKey: .notes)
         try c.encodeIfPresent(suggestedESXiDisk?.value, forKey: .esxiDisk)
+        try c.encodeIfPresent(esxiDiskAdvice, forKey: .esxiDiskAdvice)
         try c.encodeIfPresent(suggestedManagementNIC?.value, forKey: .mgtnic)
         try c.encode(yamlSnippet, forKey: .yaml)
     }

@@ -41,13 +41,18 @@ struct InstallCommand: AsyncParsableCommand {
             For each host, at most --parallel at a time: check the BMC (login, vendor, a CD slot, power state), \
             publish the host's remastered image on the embedded media server (readable only from the BMC's \
             address unless --any-peer), eject all virtual media, insert the image's URL, check the slot shows it, \
-            set a one-time boot from CD, power on (or force a restart when on), wait until the BMC reads the image, \
+            set a one-time boot from CD, power on (or force a restart when on), wait until the host reads the image \
+            after the restart (reads before it prove nothing: iDRAC reads the image during the insert), \
             then until the image's ESXi answers the vSphere API on its address, and finally eject, \
             clear the boot override and log out. The source ISO's modules are checked (gzip CRCs) once before any \
             host is touched. One host's failure never stops the others.
 
             Output: a live table on a terminal, one line per event otherwise, NDJSON events and a final summary \
-            with --json; --junit FILE writes one testcase per host for Jenkins.
+            with --json; --junit FILE writes one testcase per host for Jenkins. The reads after the restart are \
+            mapped to the image's files and shown in each of them and on the media server's /status page, e.g. \
+            "booted our image: KS.CFG read 14:02:11, 71/80 modules". --until media-read stops once the boot \
+            image, BOOT.CFG and KS.CFG were read after the restart (or, for a BMC that copied the whole image \
+            when it was inserted, says that the full download is the only evidence).
 
             Exit status: 0 when every host succeeded, 1 when any failed, 64 for usage errors, 130 after Ctrl-C \
             twice. Ctrl-C once: no new hosts are started, hosts already booting keep being served, and what \

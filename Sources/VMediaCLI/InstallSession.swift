@@ -182,6 +182,9 @@ final class EventPrinter: @unchecked Sendable {
         /// The latest word from the host itself while waiting for ESXi ("… still runs ESXi 7.0.3 …, before the
         /// restart"), so the table shows why a host is still waiting.
         var detail = ""
+        /// The media evidence since the power action ("booted our image: KS.CFG read 14:02:11, 71/80 modules"),
+        /// shown while the host has nothing else to say.
+        var media = ""
     }
 
     let output: InstallSession.Output
@@ -206,6 +209,7 @@ final class EventPrinter: @unchecked Sendable {
             var row = rows[event.host] ?? Row()
             row.elapsed = event.elapsed
             if let bytes = event.bytesRead { row.bytes = bytes }
+            if let media = event.media { row.media = media }
             switch event.kind {
             case .phase: row.phase = event.phase.rawValue
             case .finished:
@@ -252,7 +256,8 @@ final class EventPrinter: @unchecked Sendable {
         lock.withLock {
             for name in names {
                 let row = rows[name] ?? Row()
-                let result = row.detail.isEmpty ? row.result : pad(row.result, 7) + row.detail
+                let said = row.detail.isEmpty ? row.media : row.detail
+                let result = said.isEmpty ? row.result : pad(row.result, 7) + said
                 lines.append(pad(name, 20) + pad(row.vendor, 20) + pad(row.phase, 16) + pad(String(row.bytes >> 20), 9)
                              + pad(String(format: "%.0fs", row.elapsed), 9) + result)
             }

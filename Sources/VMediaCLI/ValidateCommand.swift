@@ -29,8 +29,13 @@ struct ValidateCommand: ParsableCommand {
                        address, gateway, netmask, mgtnic (vmnicN or MAC),
                        hostname (default esxi-A-B-C-D),
                        nameservers (up to two; default the gateway),
-                       vlanid, wipe (all, install-disk), rootpw (crypted,
-                       plain), keyboard, ssh (true, false),
+                       vlanid, wipe (all: clearpart --alldrives, every disk
+                       the installer sees, SAN/iSCSI LUNs included;
+                       install-disk: no other disk is touched),
+                       rootpw (crypted, plain, hash: password is a $6$ hash),
+                       password_policy (esxi, or unchecked: per host only,
+                       lets a crypted password ESXi's policy would refuse
+                       through), keyboard, ssh (true, false),
                        pre, post, firstboot (script text, or {script,
                        interpreter, timeout, ignorefailure}),
                        template (a kickstart file with {{placeholders}}),
@@ -47,6 +52,11 @@ struct ValidateCommand: ParsableCommand {
                        license_key (vmserialnum --esx=XXXXX-XXXXX-XXXXX-
                        XXXXX-XXXXX; a secret, masked like the passwords)
             Passwords and license_key may be ${ENV_VAR} or file:PATH (relative to the file).
+            Root passwords must pass ESXi's policy: 7-40 printable ASCII
+            characters from 3 of digits, lower case, upper case, others (an
+            upper-case first letter and a final digit do not count).
+            install --firstdisk=NAME matches a disk whose vendor, model or
+            driver name equals NAME (ignoring case), never a part of a model.
 
             Examples:
               vmedia validate --config hosts.yaml

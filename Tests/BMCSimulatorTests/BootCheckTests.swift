@@ -79,7 +79,7 @@ struct BootCheckTests {
     @Test("the install disk may be chosen by model, as the old tool did with DELLBOSS VD")
     func diskByModel() async throws {
         var scenario = Scenario()
-        scenario.kickstart.disk = "--firstdisk=\"MICRON 5300\""
+        scenario.kickstart.disk = "--firstdisk=\"MICRON 5300 MTFDDAV480TDS\""
         let (bmc, phase, _) = try await boot(scenario, index: 2, expectRunning: true)
         #expect(phase == .running(address: "127.0.41.2", port: 9443), "\(bmc.log)")
         await bmc.stop()

@@ -76,7 +76,11 @@ struct FlavourInstallFlowTests {
                 #expect(isHead ? entry.status == 200 : (entry.status == 206 && entry.range.hasPrefix("bytes=")), "\(entry)")
             }
             let served = reads.reduce(0) { $0 + $1.bytes }
-            #expect(Int64(served) == bmc.mediaBytesRead)
+            // Dell reads each inserted image's volume descriptor during InsertMedia (the stale /old.iso's too):
+            // served, but not by the boot.
+            let servedOld = nginx.accessLog.filter { $0.request.contains("/old.iso") }.reduce(0) { $0 + $1.bytes }
+            #expect(Int64(served + servedOld) == bmc.mediaBytesRead + bmc.insertBytesRead)
+            #expect((bmc.insertBytesRead > 0) == [.dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10].contains(configuration.flavour))
             #expect(bmc.mediaBytesRead < image.byteCount)
 
             // The simulated ESXi answers govc-style SOAP: service content, the right password, not a wrong one.

@@ -144,7 +144,7 @@ struct ReadmeBlocksTests {
             }
             try hosts.write(toFile: directory.file("hosts.yaml"), atomically: true, encoding: .utf8)
             let binDirectory = (VMediaBinary.path as NSString).deletingLastPathComponent
-            secrets = [bmcPassword, "Root-\(UUID().uuidString)"]
+            secrets = [bmcPassword, "Root-\(UUID().uuidString.prefix(18))"]
             environment = [
                 "PATH": binDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
                 "ISO_DIR": isoDirectory, "ESXI_ISO": isoName, "ADVERTISE": "127.0.0.1", "PARALLEL": "2", "UNTIL": "installed",

@@ -138,6 +138,12 @@ struct SushyInstallTests {
         let served = Dictionary(uniqueKeysWithValues: ((summary["hosts"] as? [[String: Any]]) ?? []).map {
             ($0["bmc"] as? String ?? "", ($0["bytesRead"] as? NSNumber)?.int64Value ?? 0)
         })
+        // sushy-tools copies the whole image during InsertMedia and reads nothing after the power action: the
+        // media evidence says the full download is all there is, for each host.
+        let media = install.stdout.split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .compactMap { $0["media"] as? String }
+        #expect(media.filter { $0.contains("the evidence is the full download") }.count == emulators.count, "\(media)")
         for emulator in emulators {
             let size = sizes[emulator.address] ?? -1
             #expect(size > 0)

@@ -61,7 +61,7 @@ struct BMCTrustKeysTests {
         let plans = try HostsFile.load(path: fixtures.appendingPathComponent("all-options.yaml").path,
                                        environment: ["BMC_PASSWORD": "from-env"])
         let ca = fixtures.appendingPathComponent("../simulator/simulator-cert.pem").path
-        #expect(plans.map(\.bmcTrust) == [.pinOnFirstUse, .certificateAuthority(path: ca), .pinOnFirstUse])
+        #expect(plans.map(\.bmcTrust) == [.pinOnFirstUse, .certificateAuthority(path: ca), .pinOnFirstUse, .pinOnFirstUse])
     }
 
     @Test("refused with the fix: both keys, TLS keys on an http:// BMC, an unreadable or non-PEM CA file, a malformed pin")

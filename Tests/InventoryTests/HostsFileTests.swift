@@ -48,9 +48,9 @@ struct OldConfigTests {
         let text = try plans[0].renderKickstart()
         #expect(text.contains("install --overwritevmfs --firstdisk=\"ThinkSystem M.2\"\n"))
         #expect(text.contains("network --bootproto=static --hostname=esxi-69-86 --ip=10.172.69.86 --gateway=10.172.64.1 --nameserver=10.172.64.1 --netmask=255.255.240.0 --device=\"vmnic4\"\n"))
-        #expect(!text.contains("rootpw p"))
+        #expect(!text.contains("rootpw Root-pw-186"))
         guard let hash = plans[0].kickstart.rootPassword.hash else { Issue.record("not crypted"); return }
-        #expect(SHA512Crypt.verify(password: Array("p".utf8), hash: hash))
+        #expect(SHA512Crypt.verify(password: Array("Root-pw-186".utf8), hash: hash))
         // Loading runs no crypt (5,000 rounds, about 5 ms a host: 20,000 hosts took over a minute to validate):
         // the hash is made when the kickstart is rendered, the same each time.
         guard case .cryptedOnRender = plans[0].kickstart.rootPassword else { Issue.record("hashed while loading"); return }
@@ -65,13 +65,14 @@ struct OldConfigTests {
         #expect(plans[1].hostname == "esxi-10-172-18-95")
         #expect(plans[1].kickstart.network.gateway.description == "10.172.16.1")
         #expect(plans[1].password.reveal() == "password")
+        #expect(plans[1].rootPassword?.reveal() == "Esxi-r00t-pw")
     }
 
     @Test("the all-options fixture: every option takes effect, the template host passes the installer checks")
     func allOptions() throws {
         let plans = try HostsFile.load(path: fixtures.appendingPathComponent("all-options.yaml").path,
                                        environment: ["BMC_PASSWORD": "from-env"])
-        try #require(plans.count == 3)
+        try #require(plans.count == 4)
         #expect(plans[0].kernelOptions == [] && plans[1].kernelOptions == ["allowLegacyCPU=true", "autoPartitionOSDataSize=8192"])
         #expect(plans[0].kickstart.precheck == [.ignoreWarnings])
         #expect(plans[1].kickstart.precheck == [.ignoreWarnings, .ignoreErrors, .forceUnsupported])
@@ -80,8 +81,13 @@ struct OldConfigTests {
         #expect(try !plans[1].renderKickstart(secrets: .mask).contains("00000-"))
         let json = String(decoding: try JSONEncoder().encode(plans), as: UTF8.self)
         #expect(!json.contains("00000-") && json.contains("\"licenseKey\":\"********\""), "\(json)")
-        #expect(plans.map(\.vendor) == [.dell, .hpe, .supermicro])
-        #expect(plans.map(\.username) == ["root", "Administrator", "root"])
+        #expect(plans.map(\.vendor) == [.dell, .hpe, .supermicro, .dell])
+        #expect(plans.map(\.username) == ["root", "Administrator", "root", "root"])
+        // rootpw: hash + password_policy: unchecked: the hash goes in as is, and no plaintext is known to log in with.
+        #expect(plans[3].rootPassword == nil)
+        #expect(try plans[3].renderKickstart().contains("rootpw --iscrypted $6$Fe7QqZ0d1Lk2mN3p$"))
+        guard case .crypted(let given) = plans[3].kickstart.rootPassword else { Issue.record("not crypted"); return }
+        #expect(SHA512Crypt.verify(password: Array("Vault-managed-9".utf8), hash: given))
         #expect(plans[1].bmc.effectivePort == 8443 && plans[2].bmc.host == "bmc-c.lab.example")
         #expect(plans[0].kickstart.wipe == .installDisk && plans[1].kickstart.wipe == .all)
         #expect(plans[1].kickstart.scripts.map(\.section) == [.post, .firstboot])
@@ -374,5 +380,61 @@ struct SimulatedLabTests {
         } catch {
             #expect(error.diagnostics.contains { $0.message.contains("simulated 'maybe' is not true or false") && $0.line == 1 }, "\(error)")
         }
+    }
+}
+
+/// ESXi's password policy (weasel `sanityCheckPassword` + passwdqc) applied before anything is inserted, and the
+/// per-host opt-out for crypted passwords, the only form the installer does not check itself.
+@Suite("Hosts file: root password policy")
+struct RootPasswordPolicyFileTests {
+    func host(_ lines: String) -> String {
+        validHost.replacingOccurrences(of: "      password: \"VMware1!\"\n", with: lines)
+    }
+
+    func problems(_ yaml: String) -> String? {
+        do { _ = try load(yaml); return nil } catch { return error.description }
+    }
+
+    @Test("a weak password is refused for crypted and plain alike, naming the rule, never the password")
+    func weakRefused() throws {
+        for form in ["", "      rootpw: plain\n", "      rootpw: crypted\n"] {
+            let text = problems(host("      password: Password1\n" + form))
+            #expect(text?.contains("breaks ESXi's password policy") == true, "\(form): \(text ?? "accepted")")
+            #expect(text?.contains("an upper-case first letter and a final digit") == true)
+            #expect(text?.contains("hosts.yaml:9:") == true, "\(text ?? "")")
+            #expect(text?.contains("Password1") == false)
+        }
+        #expect(problems(host("      password: short\n"))?.contains("at least 7") == true)
+    }
+
+    @Test("password_policy: unchecked lets a weak crypted password through, never a plain one (weasel would stop)")
+    func optOut() throws {
+        let crypted = try load(host("      password: Password1\n      password_policy: unchecked\n"))
+        guard let hash = crypted[0].kickstart.rootPassword.hash else { Issue.record("not crypted"); return }
+        #expect(SHA512Crypt.verify(password: Array("Password1".utf8), hash: hash))
+        let plain = problems(host("      password: Password1\n      rootpw: plain\n      password_policy: unchecked\n"))
+        #expect(plain?.contains("the installer itself refuses a weak one") == true, "\(plain ?? "accepted")")
+    }
+
+    @Test("rootpw: hash needs the opt-out (vmedia cannot check a hash) and a hash the installer accepts")
+    func givenHash() throws {
+        let openssl = try Peer.tool("openssl")
+        let hash = try Peer.run([openssl, "passwd", "-6", "-stdin"], stdin: Data("weak\n".utf8)).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let without = problems(host("      password: \"\(hash)\"\n      rootpw: hash\n"))
+        #expect(without?.contains("password_policy: unchecked") == true, "\(without ?? "accepted")")
+        #expect(without?.contains(hash) == false)
+        let plans = try load(host("      password: \"\(hash)\"\n      rootpw: hash\n      password_policy: unchecked\n"))
+        #expect(plans[0].kickstart.rootPassword == .crypted(hash))
+        #expect(plans[0].rootPassword == nil)
+        let rounds = SHA512Crypt.hash(password: Array("x".utf8), salt: "k5Qz1xY0", rounds: 10_000)
+        let refused = problems(host("      password: \"\(rounds)\"\n      rootpw: hash\n      password_policy: unchecked\n"))
+        #expect(refused?.contains("rounds=") == true, "\(refused ?? "accepted")")
+    }
+
+    @Test("password_policy in defaults: would waive the policy for every host, so it is refused")
+    func notInDefaults() {
+        let yaml = "defaults:\n  esxi: {password_policy: unchecked}\n" + validHost
+        #expect(problems(yaml)?.contains("waive ESXi's password policy for every host") == true)
     }
 }

@@ -25,7 +25,7 @@ struct KickstartCommandTests {
             Issue.record("no crypted rootpw in:\n\(shown.stdout)"); return
         }
         let openssl = try Peer.tool("openssl")
-        let peer = try Peer.run([openssl, "passwd", "-6", "-salt", parts.salt, "-stdin"], stdin: Data("p\n".utf8))
+        let peer = try Peer.run([openssl, "passwd", "-6", "-salt", parts.salt, "-stdin"], stdin: Data("Root-pw-187\n".utf8))
         #expect(peer.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == hash)
     }
 

@@ -51,12 +51,14 @@ struct KickstartFileTests {
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.300 --netmask=255.255.255.0 --gateway=10.0.0.1\n", "--ip=10.0.0.300 is not an IPv4 address"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.5 --netmask=255.0.255.0 --gateway=10.0.0.1\n", "not contiguous"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.5 --netmask=255.255.255.0 --gateway=10.0.1.1\n", "outside the subnet"),
-        ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.5 --netmask=255.255.255.0 --gateway=10.0.0.1 --device=b4:96:91:a7:3f:d6\n", "upper case"),
+        ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=static --ip=10.0.0.5 --netmask=255.255.255.0 --gateway=10.0.0.1 --device=b4-96-91-a7-3f-d6\n", "colons"),
         ("vmaccepteula\nrootpw 'unclosed\ninstall --firstdisk\n", "unclosed quote"),
         ("vmaccepteula\nrootpw two words\ninstall --firstdisk\n", "exactly one password"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\n%prepare\n", "unknown section"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nnetwork --bootproto=dhcp --ip=10.0.0.5\n", "--bootproto=dhcp with --ip="),
-        ("vmaccepteula\nrootpw --iscrypted $6$abc\ninstall --firstdisk\n", "not a valid crypt string"),
+        ("vmaccepteula\nrootpw --iscrypted $6$abc\ninstall --firstdisk\n", "the only $6$ form"),
+        ("vmaccepteula\nrootpw x\ninstall --firstdisk\n", "at least 7 characters"),
+        ("vmaccepteula\nrootpw Password1\ninstall --firstdisk\n", "3 of digits, lower case, upper case and others"),
         ("vmaccepteula\nrootpw x\ninstall --firstdisk\nupgrade --firstdisk\n", "more than one install/upgrade"),
     ]
 
@@ -72,7 +74,7 @@ struct KickstartFileTests {
 
     @Test("unknown commands and options are warnings, as in weasel; a plaintext rootpw warns too")
     func warnings() throws {
-        let read = try KickstartFile.parse("vmaccepteula\nrootpw x\ninstall --firstdisk --frobnicate\nfirewall --enabled\n").interpret()
+        let read = try KickstartFile.parse("vmaccepteula\nrootpw VMware1!\ninstall --firstdisk --frobnicate\nfirewall --enabled\n").interpret()
         let text = read.warnings.map(\.description).joined(separator: "\n")
         #expect(text.contains("line 3: install: unknown option --frobnicate"))
         #expect(text.contains("line 4: unknown command 'firewall'"))
@@ -102,8 +104,8 @@ struct KickstartFileTests {
 
     @Test("quoted and escaped words split like shlex")
     func quoting() throws {
-        let read = try KickstartFile.parse("vmaccepteula\nrootpw \"a b#c\"\ninstall --firstdisk='DELLBOSS VD'\n").interpret()
-        #expect(read.rootPassword == .plain("a b#c"))
+        let read = try KickstartFile.parse("vmaccepteula\nrootpw \"a B#c 9x\"\ninstall --firstdisk='DELLBOSS VD'\n").interpret()
+        #expect(read.rootPassword == .plain("a B#c 9x"))
         #expect(read.installDisk == .firstDisk("DELLBOSS VD"))
     }
 }

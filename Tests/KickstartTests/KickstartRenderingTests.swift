@@ -7,7 +7,7 @@ import TestSupport
 let testSaltKey = RootPasswordSaltKey(bytes: Array(0..<32))
 
 /// The old tool's first host: the defaults must reproduce its kickstart command for command.
-func lenovoExample(password: RootPassword = .crypted(password: "p", saltContext: "esxi-69-86", key: testSaltKey),
+func lenovoExample(password: RootPassword = .crypted(password: "Root-pw-186", saltContext: "esxi-69-86", key: testSaltKey),
                    wipe: Kickstart.Wipe = .all, disk: String = "ThinkSystem M.2", device: String = "vmnic4",
                    hostname: String? = "esxi-69-86", nameservers: [String]? = nil, vlanID: Int? = nil,
                    scripts: [KickstartScript] = [], enableSSH: Bool = true) -> Kickstart {
@@ -24,7 +24,7 @@ struct KickstartRenderingTests {
     @Test("golden kickstarts: defaults, old-tool plaintext, device id, VLAN and name servers, scripts, masked")
     func golden() throws {
         try Snapshot.expect(lenovoExample().render(), matches: "lenovo-default.cfg")
-        try Snapshot.expect(lenovoExample(password: .plain("p")).render(), matches: "lenovo-plain.cfg")
+        try Snapshot.expect(lenovoExample(password: .plain("Root-pw-186")).render(), matches: "lenovo-plain.cfg")
         try Snapshot.expect(lenovoExample(wipe: .installDisk, disk: "naa.5000cca291e10521", device: "b4:96:91:a7:3f:d6",
                                           hostname: nil, nameservers: ["10.172.64.53", "10.172.64.54"], vlanID: 69).render(),
                             matches: "device-id-vlan.cfg")
@@ -40,20 +40,20 @@ struct KickstartRenderingTests {
     @Test("rendering is byte-deterministic and hashes differ per host")
     func deterministic() throws {
         #expect(try lenovoExample().render() == lenovoExample().render())
-        let a = RootPassword.crypted(password: "p", saltContext: "esxi-69-86")
-        let b = RootPassword.crypted(password: "p", saltContext: "esxi-69-87")
+        let a = RootPassword.crypted(password: "Root-pw-186", saltContext: "esxi-69-86")
+        let b = RootPassword.crypted(password: "Root-pw-186", saltContext: "esxi-69-87")
         #expect(a != b)
         guard let hash = a.hash else { Issue.record("not crypted"); return }
-        #expect(SHA512Crypt.verify(password: Array("p".utf8), hash: hash))
+        #expect(SHA512Crypt.verify(password: Array("Root-pw-186".utf8), hash: hash))
     }
 
     @Test("plaintext mode keeps the old tool's exact lines")
     func oldToolLines() throws {
-        let text = try lenovoExample(password: .plain("p")).render()
+        let text = try lenovoExample(password: .plain("Root-pw-186")).render()
         // The old tool's heredoc lines, command for command (its comments differ and are not compared).
         let commands = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(Array(commands.prefix(8)) == [
-            "vmaccepteula", "rootpw p", "keyboard 'US Default'", "clearpart --alldrives --overwritevmfs",
+            "vmaccepteula", "rootpw Root-pw-186", "keyboard 'US Default'", "clearpart --alldrives --overwritevmfs",
             "install --overwritevmfs --firstdisk=\"ThinkSystem M.2\"",
             "network --bootproto=static --hostname=esxi-69-86 --ip=10.172.69.86 --gateway=10.172.64.1 --nameserver=10.172.64.1 --netmask=255.255.240.0 --device=\"vmnic4\"",
             "reboot", "%firstboot --interpreter=busybox",
@@ -84,14 +84,14 @@ struct RootPasswordTests {
     static let table: [(String, Bool, Bool)] = [
         ("p", true, true),
         ("VMware1!", true, true),
-        ("pa$$word", true, true),
-        ("with space", true, true),
-        ("quote\"d", true, true),
-        ("single'quote", true, true),
-        ("both ' and \" and \\", true, true),
-        ("hash#tag", true, true),
-        ("#leading", true, true),
-        ("back\\slash", true, true),
+        ("pa$$W0rd", true, true),
+        ("With space 9x", true, true),
+        ("quote\"D1x", true, true),
+        ("single'Quote7x", true, true),
+        ("both ' and \" and \\ 9x", true, true),
+        ("hash#Tag5x", true, true),
+        ("#leading5X", true, true),
+        ("back\\Slash5x", true, true),
         ("--iscrypted", false, true),
         ("--iscrypted=x", false, true),
         ("naïve", false, false),
@@ -116,7 +116,13 @@ struct RootPasswordTests {
         }
         if plainOK {
             let text = try lenovoExample(password: .plain(password)).render()
-            #expect(try KickstartFile.parse(text).interpret().rootPassword == .plain(password))
+            if RootPasswordPolicy.weakness(of: password) == nil {
+                #expect(try KickstartFile.parse(text).interpret().rootPassword == .plain(password))
+            } else {
+                // Typable, but weasel's policy check stops the install: the reader and the model both say so.
+                #expect(throws: KickstartError.self) { try KickstartFile.parse(text).interpret() }
+                #expect(lenovoExample(password: .plain(password)).problems.contains { $0.message.contains("password policy") })
+            }
         } else {
             #expect(!lenovoExample(password: .plain(password)).problems.isEmpty)
         }

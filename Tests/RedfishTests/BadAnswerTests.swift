@@ -109,10 +109,10 @@ struct InventoryTests {
         #expect(inventory.yamlSnippet.contains("esxi_disk: \"DELLBOSS VD\""))
     }
 
-    @Test("Lenovo M.2 kit: esxi_disk is the M.2 drive's model; the second port (link up) is mgtnic")
+    @Test("Lenovo M.2 kit: esxi_disk is the M.2 drive's eui. id (not its model); the second port (link up) is mgtnic")
     func lenovoM2() async throws {
         let inventory = try await withDriver(try FakeBMC("lenovo-xcc2")) { try await $0.inventory() }
-        #expect(inventory.suggestedESXiDisk?.value == "ThinkSystem M.2 7450 PRO 480GB")
+        #expect(inventory.suggestedESXiDisk?.value == "eui.0025384c21000001")
         #expect(inventory.suggestedManagementNIC?.value == "7C:D3:0A:11:22:31")
     }
 

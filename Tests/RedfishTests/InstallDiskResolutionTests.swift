@@ -132,13 +132,13 @@ struct DiskSuggestionTests {
         #expect(try InstallDiskResolution.deviceID(forSerial: "S6EWNA0T100001", in: inventory, host: "h") == suggestion.value)
     }
 
-    @Test("several disks of one model and no durable name: the model (never a bare serial), with the caveat")
+    @Test("several disks of one model and no durable name: no suggestion (a shared model picks whichever ESXi lists first), with the reason")
     func sharedModelWithoutIDs() async throws {
         let inventory = try await Self.twoOfAModel { mutate($0, InstallDiskResolutionTests.lenovoDisk0, ["Identifiers": []]) }
-        let suggestion = try #require(inventory.suggestedESXiDisk)
-        #expect(suggestion.value == "MZ7L33T8HBLT")
-        #expect(suggestion.reason.contains("no NAA/EUI name"))
-        #expect(!inventory.disks.compactMap(\.serialNumber).contains(suggestion.value))
+        #expect(inventory.suggestedESXiDisk == nil)
+        let advice = try #require(inventory.esxiDiskAdvice)
+        #expect(advice.contains("share model MZ7L33T8HBLT") && advice.contains("no NAA/EUI name"), "\(advice)")
+        #expect(inventory.yamlSnippet.contains("# esxi_disk: no safe suggestion"))
     }
 
     @Test("several disks of one model, the smallest inside a RAID volume: the model, not the member's own id")
@@ -146,9 +146,9 @@ struct DiskSuggestionTests {
         let inventory = try await Self.twoOfAModel {
             mutate($0, InstallDiskResolutionTests.lenovoDisk0, ["Links": ["Volumes": [["@odata.id": "/redfish/v1/Systems/1/Storage/RAID_M2/Volumes/1"]]]])
         }
-        let suggestion = try #require(inventory.suggestedESXiDisk)
-        #expect(suggestion.value == "MZ7L33T8HBLT")
-        #expect(suggestion.reason.contains("belongs to a RAID volume"), "\(suggestion.reason)")
+        #expect(inventory.suggestedESXiDisk == nil)
+        let advice = try #require(inventory.esxiDiskAdvice)
+        #expect(advice.contains("belongs to a RAID volume"), "\(advice)")
     }
 }
 

@@ -13,7 +13,7 @@ struct SushySerialDiskTests {
 
         """
 
-    @Test("discover suggests the shared model (never the bare serial); install with serial: fails that host in the BMC check, before any insert")
+    @Test("discover suggests no disk when two share a model without ids (never the model, never the bare serial), and says why; install with serial: fails that host in the BMC check, before any insert")
     func sharedSerialNoIdentifiers() async throws {
         try SushyEmulator.checkPeers()
         let sushy = try await offPool { try SushyEmulator(extraConfig: Self.drives) }
@@ -27,7 +27,8 @@ struct SushySerialDiskTests {
         let json = try #require(try JSONSerialization.jsonObject(with: discover.stdoutData) as? [String: Any])
         let inventory = try #require(json["inventory"] as? [String: Any], "\(discover.stdout)")
         #expect((inventory["disks"] as? [Any])?.count == 2)
-        #expect(inventory["esxiDisk"] as? String == "C123", "\(inventory)")
+        #expect(inventory["esxiDisk"] == nil, "\(inventory)")
+        #expect((inventory["esxiDiskAdvice"] as? String)?.contains("2 disks share model C123") == true, "\(inventory)")
 
         let iso = sushy.dir.file("esxi.iso")
         let fixture = try await runVMedia(["fixture", "--esxi", "8.0", "--output", iso, "--size", "8MiB"])
