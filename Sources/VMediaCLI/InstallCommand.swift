@@ -56,7 +56,9 @@ struct InstallCommand: AsyncParsableCommand {
 
             Exit status: 0 when every host succeeded, 1 when any failed, 64 for usage errors, 130 after Ctrl-C \
             twice. Ctrl-C once: no new hosts are started, hosts already booting keep being served, and what \
-            remains is printed. Ctrl-C again: vmedia ejects what it inserted, logs out of every BMC and exits.
+            remains is printed. Ctrl-C again: vmedia ejects what it inserted, logs out of every BMC and exits. \
+            SIGTERM (a Jenkins abort, docker stop) does what the second Ctrl-C does within about 9 s, writes the \
+            summary and the --junit report, and exits 143.
 
             esxi_disk: "serial:SERIAL" (a drive serial number) is mapped while checking the BMC: its Redfish \
             drive list must show exactly one drive with that serial and an NAA or EUI durable name, which becomes \
