@@ -4,11 +4,11 @@ import Testing
 import TestSupport
 
 /// BOOT.CFG parsing and patching, as table tests over the committed samples in Fixtures/bootcfg.
-/// Set `VMEDIA_RECORD_GOLDEN=1` to rewrite the golden files from the current code (then review the diff).
+/// Set `VMEDIA_RECORD=1` (`Golden`) to rewrite the golden files from the current code (then review the diff).
 @Suite("BOOT.CFG")
 struct BootConfigTests {
     static let fixtures = Peer.packageRoot.appendingPathComponent("Fixtures/bootcfg")
-    static var recording: Bool { ProcessInfo.processInfo.environment["VMEDIA_RECORD_GOLDEN"] == "1" }
+    static var recording: Bool { Golden.recording() }
 
     /// Every sample that patching must accept, relative to Fixtures/bootcfg.
     static let patchableSamples: [String] = ESXiRelease.allCases.flatMap {
