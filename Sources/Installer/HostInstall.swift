@@ -7,6 +7,7 @@ import LayeredMedia
 import MediaServer
 import Redfish
 import VSphere
+import Primitives
 
 /// One host's run through the phases (see `InstallPhase`), with a timeout per phase. Whatever happens after the
 /// insert — failure, timeout, cancellation — the media vmedia inserted is ejected, the boot override cleared and the

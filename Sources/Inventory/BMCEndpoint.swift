@@ -1,4 +1,5 @@
 import ESXi
+import Primitives
 
 /// A BMC's Redfish service: scheme, host and port, from the hosts file's `ipmi.address`, which may be `host`,
 /// `host:port` or `http(s)://host[:port]` (the old tool's config had bare IPs; Redfish is HTTPS on 443 then).
@@ -64,7 +65,7 @@ public struct BMCEndpoint: Sendable, Hashable, CustomStringConvertible, Encodabl
                 return .failure(BMCAddressProblem(message: "BMC address '\(text)' is not a valid IPv4 address",
                                                   fix: "write four decimal numbers 0-255 without leading zeros, like 10.172.70.186"))
             }
-        } else if let problem = KickstartNetwork.hostnameProblem(host) {
+        } else if let problem = HostName.problem(host) {
             return .failure(BMCAddressProblem(message: "BMC address '\(text)': \(problem)", fix: "write the BMC's IP address or a valid DNS name"))
         }
         return .success(BMCEndpoint(scheme: scheme, host: host, port: port))

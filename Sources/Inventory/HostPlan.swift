@@ -1,5 +1,6 @@
 import ESXi
 import Redfish
+import Primitives
 
 /// Everything vmedia needs to install one host, validated: where its BMC is and how to log in, the kickstart to
 /// put on its image, and the boot options for BOOT.CFG.

@@ -2,6 +2,7 @@ import ESXi
 import Foundation
 import Redfish
 import Yams
+import Primitives
 
 /// The hosts file: the old bash tool's `config.yaml` (read unchanged) plus vmedia's additions, turned into
 /// validated `HostPlan`s.
@@ -514,7 +515,7 @@ struct Reader {
                 }
                 report(at, "\(label): \(problem.message)", fix: problem.fix)
             }
-        } else if let hostname, let problem = KickstartNetwork.hostnameProblem(hostname.0) {
+        } else if let hostname, let problem = HostName.problem(hostname.0) {
             clean = false
             report(hostname.1, "\(label): \(problem)", fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
         }

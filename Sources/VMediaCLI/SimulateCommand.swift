@@ -2,6 +2,7 @@ import ArgumentParser
 import BMCSimulator
 import ESXi
 import Foundation
+import Primitives
 
 /// `vmedia simulate`: runs simulated BMCs on loopback until interrupted, for manual testing and for other tests.
 struct SimulateCommand: AsyncParsableCommand {
@@ -131,7 +132,7 @@ struct SimulateCommand: AsyncParsableCommand {
         if hostsFile != nil, SimulatedLabHostsFile.esxiAddress(forBMC: firstAddress) == nil {
             throw ValidationError("--hosts-file: the ESXi hosts go to 127.a.(b+1).c for the BMC 127.a.b.c, so --first-address needs b below 255")
         }
-        guard KickstartNetwork.hostnameProblem(hostnamePrefix + "-001") == nil else {
+        guard HostName.problem(hostnamePrefix + "-001") == nil else {
             throw ValidationError("--hostname-prefix \(hostnamePrefix): use letters, digits and '-'")
         }
     }

@@ -3,6 +3,7 @@ import CurlHTTP
 import ESXi
 import Foundation
 import Inventory
+import Primitives
 
 /// The hosts file of a lab of simulated BMCs, in the old tool's format (`hosts: - ipmi: {…} esxi: {…}`) with
 /// `simulated: true`, written by `vmedia simulate --hosts-file` and `vmedia demo` and read back through the normal

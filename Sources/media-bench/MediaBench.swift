@@ -6,6 +6,7 @@ import LayeredMedia
 import Logging
 import MediaServer
 import NIOCore
+import Primitives
 
 /// A stand-alone media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and for tests
 /// that need the server in its own process (file descriptor and memory accounting).

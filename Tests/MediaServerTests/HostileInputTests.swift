@@ -2,6 +2,7 @@ import Foundation
 import ISO9660
 import TestSupport
 import Testing
+import Primitives
 
 /// The server in its own process (`media-bench`) under hostile input, so its file descriptors and memory are its
 /// own and can be compared before and after.

@@ -2,6 +2,7 @@ import Foundation
 import ISO9660
 import TestSupport
 import Testing
+import Primitives
 
 /// `vmedia serve` end to end: the old tool's config.yaml, an ESXi-shaped ISO, URLs checked against the files
 /// `vmedia remaster` writes for the same hosts.
