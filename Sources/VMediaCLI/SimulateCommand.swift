@@ -2,6 +2,7 @@ import ArgumentParser
 import BMCSimulator
 import ESXi
 import Foundation
+import MediaServer
 import Primitives
 
 /// `vmedia simulate`: runs simulated BMCs on loopback until interrupted, for manual testing and for other tests.
@@ -244,47 +245,6 @@ struct SimulateCommand: AsyncParsableCommand {
 
     /// Until SIGINT/SIGTERM or --duration, whichever comes first.
     private func waitForStop() async {
-        let signals = [SIGINT, SIGTERM]
-        for signalNumber in signals { signal(signalNumber, SIG_IGN) }
-        let duration = self.duration
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "vmedia.simulate.signals")
-            let once = OnceFlag()
-            var sources: [DispatchSourceSignal] = []  // appended below, then kept alive
-            let finish: @Sendable () -> Void = { if once.claim() { continuation.resume() } }
-            for signalNumber in signals {
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler(handler: finish)
-                source.resume()
-                sources.append(source)
-            }
-            if let duration { queue.asyncAfter(deadline: .now() + duration, execute: finish) }
-            // Dispatch sources stop delivering when released; keep them for the rest of the process.
-            SignalSources.keep(sources)
-        }
-    }
-}
-
-/// Keeps the dispatch signal sources alive for the life of the process (a simulate run ends with the process).
-private enum SignalSources {
-    nonisolated(unsafe) private static var kept: [DispatchSourceSignal] = []
-    private static let lock = NSLock()
-    static func keep(_ sources: [DispatchSourceSignal]) {
-        lock.lock()
-        kept += sources
-        lock.unlock()
-    }
-}
-
-/// A flag that can be claimed once, from any thread.
-private final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if claimed { return false }
-        claimed = true
-        return true
+        await StopSignal.wait(timeout: duration.map { .milliseconds(Int64($0 * 1000)) })
     }
 }
