@@ -69,6 +69,7 @@ let package = Package(
         .target(name: "Installer", dependencies: [
             "Primitives", "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "VSphere", "Digest", logging,
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
 
         // ArgumentParser commands; wiring only.
