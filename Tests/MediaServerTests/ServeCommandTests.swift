@@ -75,10 +75,10 @@ struct ServeCommandTests {
         }
         let status = try Peer.run([curl, "-sS", (json["status"] as? String ?? "") + ".json"]).stdout
         #expect(status.contains("\"host\":\"esxi-69-86\"") && status.contains("\"requests\":1002"), "\(status.prefix(400))")
-        #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.text.suffix(500))")
-        #expect(server.text.contains("media server shutting down"))
+        #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.output.suffix(500))")
+        #expect(server.output.contains("media server shutting down"))
         // stdout (the JSON with the URLs) and stderr share the file; only the log lines must be token-free.
-        let logLines = server.text.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("{") }
+        let logLines = server.output.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("{") }
         #expect(logLines.count > 2000, "one access log line per request")
         for url in urls.values {
             let token = url.split(separator: "/")[3]
