@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Primitives", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
         .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
