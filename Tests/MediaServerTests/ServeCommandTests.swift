@@ -13,17 +13,8 @@ struct ServeCommandTests {
 
     /// An ESXi-shaped installer ISO (the BOOT.CFG fixtures and a module) built with genisoimage.
     static func source(in directory: TemporaryDirectory) throws -> String {
-        let tree = directory.file("tree")
-        try FileManager.default.createDirectory(atPath: tree + "/EFI/BOOT", withIntermediateDirectories: true)
-        let bootcfg = Peer.packageRoot.appendingPathComponent("Fixtures/bootcfg/esxi-8.0").path
-        try FileManager.default.copyItem(atPath: bootcfg + "/BOOT.CFG", toPath: tree + "/BOOT.CFG")
-        try FileManager.default.copyItem(atPath: bootcfg + "/EFI/BOOT/BOOT.CFG", toPath: tree + "/EFI/BOOT/BOOT.CFG")
         var rng = SplitMix64(seed: 5)
-        try Data(rng.bytes(3 << 20)).write(to: URL(fileURLWithPath: tree + "/S.V00"))
-        let iso = directory.file("VMware-VMvisor-Installer-8.0U3.iso")
-        let built = try Peer.run([try Peer.tool("genisoimage"), "-quiet", "-J", "-R", "-o", iso, tree])
-        try #require(built.status == 0, "\(built.stderr)")
-        return iso
+        return try GenisoimageESXiSource.make(in: directory, module: Data(rng.bytes(3 << 20)))
     }
 
     static func serve(_ arguments: [String], directory: TemporaryDirectory, log: String,
