@@ -54,7 +54,8 @@ public struct KickstartNetwork: Sendable, Equatable {
         }
         for (field, name, value) in [(KickstartProblem.Field.address, "address", address), (.gateway, "gateway", gateway)] {
             if let kind = value.specialPurpose {
-                found.append(KickstartProblem(field: field, message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
+                found.append(KickstartProblem(field: field, kind: value.isLoopback ? .loopbackAddress : .invalid,
+                                              message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
                                               fix: "use the unicast address of the \(name == "address" ? "ESXi management interface" : "router")"))
             }
         }

@@ -29,6 +29,8 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
         default: nil
         }
     }
+    /// In 127.0.0.0/8 (RFC 1122 §3.2.1.3).
+    public var isLoopback: Bool { value >> 24 == 127 }
     public var description: String { octets.map(String.init).joined(separator: ".") }
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.value < rhs.value }
 }
