@@ -650,7 +650,7 @@ struct Reader {
             } catch {
                 for problem in error.problems {
                     diagnostics.append(Diagnostic(file: full, line: problem.line, column: problem.column,
-                                                  message: problem.message.replacingOccurrences(of: "\(full): ", with: ""), fix: problem.fix))
+                                                  message: problem.message, fix: problem.fix))
                 }
             }
         } else {
