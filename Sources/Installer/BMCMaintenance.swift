@@ -124,7 +124,8 @@ public enum BMCMaintenance {
             }
             return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: true, message: message, seconds: seconds())
         } catch {
-            return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: false, message: "\(error)", seconds: seconds())
+            return Outcome(host: target.name, bmc: plan.bmc.url, succeeded: false,
+                           message: CredentialAdvice.describe(error, credentialsFrom: CredentialAdvice.hostsFile), seconds: seconds())
         }
     }
 }

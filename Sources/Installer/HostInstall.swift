@@ -55,8 +55,9 @@ struct HostInstall: Sendable {
         }
         emit(InstallEvent(host: name, kind: .phase, phase: .validate, message: "validating the plan", elapsed: 0))
         var failure: String?
+        var alreadyInstalled: String?
         do {
-            try await execute(progress: progress, enter: enter, elapsed: elapsed)
+            alreadyInstalled = try await execute(progress: progress, enter: enter, elapsed: elapsed)
         } catch is CancellationError {
             failure = InstallError.cancelled(phase: progress.phase).description
         } catch let error as InstallError {
@@ -65,17 +66,22 @@ struct HostInstall: Sendable {
             }
             failure = failure ?? error.description
         } catch {
-            failure = Task.isCancelled ? InstallError.cancelled(phase: progress.phase).description : "\(error)"
+            failure = Task.isCancelled ? InstallError.cancelled(phase: progress.phase).description
+                : CredentialAdvice.describe(error, credentialsFrom: CredentialAdvice.hostsFile)
         }
         let failedPhase = progress.phase
         progress.close(at: clock.now())
         let succeeded = failure == nil
+        let done = alreadyInstalled.map { "already installed, skipped (--reinstall installs it again): \($0)" }
+            ?? (context.options.goal == .installed ? "installed" : "reached \(context.options.goal.rawValue)")
         emit(InstallEvent(host: name, kind: .finished, phase: succeeded ? .done : failedPhase,
-                          message: failure ?? (context.options.goal == .installed ? "installed" : "reached \(context.options.goal.rawValue)"), bytesRead: progress.bytesRead, elapsed: elapsed(), succeeded: succeeded))
-        return HostResult(host: name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
-                          url: progress.url.map(Self.redact), succeeded: succeeded, phase: succeeded ? .done : failedPhase,
-                          failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed(),
-                          evidence: progress.evidence)
+                          message: failure ?? done, bytesRead: progress.bytesRead, elapsed: elapsed(), succeeded: succeeded))
+        var result = HostResult(host: name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
+                                url: progress.url.map(Self.redact), succeeded: succeeded, phase: succeeded ? .done : failedPhase,
+                                failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed(),
+                                evidence: alreadyInstalled ?? progress.evidence)
+        result.alreadyInstalled = alreadyInstalled != nil
+        return result
     }
 
     /// The URL with its token shortened: reports and logs must not hand out a readable path to the image.
@@ -85,8 +91,25 @@ struct HostInstall: Sendable {
         return parts.joined(separator: "/")
     }
 
-    private func execute(progress: Progress, enter: @escaping @Sendable (InstallPhase, String) -> Void, elapsed: @escaping @Sendable () -> Double) async throws {
+    /// Returns the evidence when the host already runs the ISO's build and was left alone, nil after an install.
+    private func execute(progress: Progress, enter: @escaping @Sendable (InstallPhase, String) -> Void,
+                         elapsed: @escaping @Sendable () -> Double) async throws -> String? {
         let options = context.options
+        // A rerun must not wipe finished hosts: look at the ESXi address before the BMC is contacted. Only for the
+        // installed goal: the shorter goals test the media path and never probe the ESXi address.
+        if options.goal == .installed, !options.reinstall {
+            let check = InstalledCheck(probe: ESXiProbe(http: context.http, address: plan.esxiAddress.description,
+                                                        port: options.esxiPort, useTLS: options.esxiTLS),
+                                       expected: context.remaster.installer.build)
+            switch await check.look(password: target.rootPassword) {
+            case .installed(let evidence):
+                return evidence
+            case .unclear(let evidence):
+                throw InstallError.installedStateUnclear(evidence: evidence)
+            case .notInstalled(let seen):
+                emit(InstallEvent(host: name, kind: .note, phase: .validate, message: "not installed yet: \(seen)", elapsed: elapsed()))
+            }
+        }
         // Validate: what can be decided without the network.
         let peer: String? = options.anyPeer ? nil : plan.bmc.host
         if let peer, IPv4Address(peer) == nil {
@@ -119,6 +142,7 @@ struct HostInstall: Sendable {
                 throw error
             }
         }
+        return nil
     }
 
     private func image(for plan: HostPlan) throws -> ESXiHostImage {

@@ -18,11 +18,16 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
     case configureFailed(step: String, address: String, detail: String)
     case source(path: String, reason: String)
     case cancelled(phase: InstallPhase)
+    /// Before anything was touched: the host already runs the ISO's build, but whether it is this install could
+    /// not be checked (`InstalledCheck.Verdict.unclear`).
+    case installedStateUnclear(evidence: String)
 
     public var description: String {
         switch self {
         case .timeout(let phase, let seconds):
-            return "phase \(phase) took longer than \(Int(seconds)) s; check that the BMC answers and is not busy, or raise the timeout"
+            // Every phase with this limit is a BMC step; `vmedia install --bmc-timeout` sets all of them.
+            return "phase \(phase) took longer than \(Int(seconds)) s; check that the BMC answers and is not busy, or raise the "
+                + "limit with --bmc-timeout (e.g. --bmc-timeout \(max(10, Int(seconds) * 2 / 60))m)"
         case .noCDSlot(let bmc):
             return "BMC \(bmc) has no usable virtual CD slot; check the virtual media licence and that remote media is enabled"
         case .insertNotShown(let bmc, let url, let slots):
@@ -57,6 +62,9 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
             return "the source ISO \(path) cannot be used: \(reason)"
         case .cancelled(let phase):
             return "stopped by the user (Ctrl-C) during \(phase)"
+        case .installedStateUnclear(let evidence):
+            return "not touched: \(evidence). Rerun when root's login works (give the password in clear in the hosts "
+                + "file), or pass --reinstall to install it again (this wipes the host's disks)"
         }
     }
 }

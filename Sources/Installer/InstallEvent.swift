@@ -62,4 +62,7 @@ public struct HostResult: Sendable, Codable, Equatable {
     /// What the host itself showed at the end of wait-esxi (build, boot time against the restart, login): the
     /// ground for "installed".
     public var evidence: String? = nil
+    /// The host already ran the ISO's build with the configured root password, so it was left alone (`succeeded`,
+    /// `evidence` says what answered): no Redfish request was made. See `InstalledCheck`.
+    public var alreadyInstalled: Bool = false
 }

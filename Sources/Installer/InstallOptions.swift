@@ -17,6 +17,9 @@ public struct InstallOptions: Sendable {
     }
 
     public var goal: InstallGoal = .installed
+    /// Install hosts that already run the ISO's build with the configured root password (`InstalledCheck`);
+    /// false skips them, reported as already installed, without contacting their BMCs.
+    public var reinstall = false
     /// Hosts worked on at once.
     public var parallel: Int = 8
     /// Accept reads of a host's image from any address (BMCs behind NAT), not only from its BMC's.

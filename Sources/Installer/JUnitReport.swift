@@ -26,6 +26,18 @@ public enum JUnitReport {
         return out
     }
 
+    /// The report of a run refused before any host started (a bad ISO, a port in use, an unknown host): one failed
+    /// testcase naming the cause, so Jenkins' junit step has a report to read and shows why.
+    public static func refused(_ cause: String, suite: String = "vmedia install") -> String {
+        var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        out += #"<testsuites name="\#(escape(suite))" tests="1" failures="1" time="0.000">"# + "\n"
+        out += #"  <testsuite name="\#(escape(suite))" tests="1" failures="1" errors="0" time="0.000">"# + "\n"
+        out += #"    <testcase classname="vmedia.install" name="before any host started" time="0.000">"# + "\n"
+        out += #"      <failure message="\#(escape(cause))" type="usage">\#(escape(cause))</failure>"# + "\n"
+        out += "    </testcase>\n  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
     static func format(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
 
     static func escape(_ text: String) -> String {

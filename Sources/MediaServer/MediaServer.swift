@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -147,6 +150,8 @@ public final class MediaServer: Sendable {
         let channel: any Channel
         do {
             channel = try await bootstrap.bind(host: host, port: port).get()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw MediaServerError.addressInUse(address: "\(host):\(port)")
         } catch {
             throw MediaServerError.cannotListen(address: "\(host):\(port)", reason: "\(error)")
         }

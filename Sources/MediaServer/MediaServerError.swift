@@ -21,6 +21,8 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
     case alreadyPublished(host: String)
     /// The listen address could not be parsed or bound.
     case cannotListen(address: String, reason: String)
+    /// Binding failed with EADDRINUSE: another process (or another vmedia) listens there.
+    case addressInUse(address: String)
     /// `start` was called twice, or the server was used after `shutdown`.
     case invalidState(String)
 
@@ -42,6 +44,8 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
             return "host \(host) already has a published image; unpublish it first"
         case .cannotListen(let address, let reason):
             return "cannot listen on \(address): \(reason); pass --listen IP:PORT with an address of this machine and a free port"
+        case .addressInUse(let address):
+            return "\(address) is in use (by another process): pass --listen with a free port"
         case .invalidState(let what):
             return "media server: \(what)"
         }
@@ -53,7 +57,7 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
         // The image exists but its bytes cannot be trusted right now: a temporary condition for the client, which
         // BMCs retry; the log line says why.
         case .sourceUnreadable, .sourceChanged: return .serviceUnavailable
-        case .invalidPathComponent, .urlTooLong, .alreadyPublished, .cannotListen, .invalidState:
+        case .invalidPathComponent, .urlTooLong, .alreadyPublished, .cannotListen, .addressInUse, .invalidState:
             return .internalServerError
         }
     }

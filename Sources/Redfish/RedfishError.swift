@@ -43,7 +43,7 @@ public enum RedfishError: Error, CustomStringConvertible, Sendable {
                 + "(report it with the output of: vmedia bmc ... info --json)"
         case let .authentication(uri, status, messages):
             return "login to \(uri) refused (HTTP \(status))" + (messages.isEmpty ? "" : ": " + Self.describe(messages))
-                + " — check the user name and password (--password-env/--password-file) and that the account "
+                + " — check the user name and password and that the account "
                 + "has the Administrator or Operator role and is not locked"
         case let .unsupported(operation, detail):
             return "\(operation): \(detail)"

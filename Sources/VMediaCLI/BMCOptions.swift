@@ -21,8 +21,11 @@ struct BMCOptions: ParsableArguments {
 
     @OptionGroup var tls: BMCTrustOptions
 
-    @Option(name: .long, help: ArgumentHelp("Seconds one Redfish request may take (inserts get at least 240 s: iDRAC fetches the image during the call).", valueName: "seconds"))
-    var timeout: Int = 30
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("How long one Redfish request may take: 30s, 2m; a bare number is seconds (inserts get at least 240 s: iDRAC fetches the image during the call).", valueName: "duration"))
+    var timeoutText: String = "30s"
+
+    /// `--timeout` in seconds (checked by `validate`).
+    var timeout: Int { TimeoutValue(timeoutText, bareUnitSeconds: 1)?.seconds ?? 30 }
 
     @Option(name: .long, help: ArgumentHelp("The vendor you expect (dell, lenovo, hpe, supermicro, generic); a BMC that says otherwise gives a warning.", valueName: "vendor"))
     var vendor: String?
@@ -38,7 +41,7 @@ struct BMCOptions: ParsableArguments {
         if let vendor, Vendor(configValue: vendor) == nil {
             throw ValidationError("--vendor \(vendor): expected dell, lenovo, hpe, supermicro or generic")
         }
-        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1…3600 seconds") }
+        _ = try TimeoutValue.parse(timeoutText, flag: "--timeout", bareUnit: .seconds, range: 1...3600)
     }
 
     func password() throws -> String {
@@ -100,8 +103,14 @@ struct BMCOptions: ParsableArguments {
         let client = connection.client(for: target.address, trust: trust,
                                        credentials: .init(username: target.username, password: target.password), timeouts: timeouts)
         let expected = target.vendor
-        return try await client.withSession { client in
-            try await body(try await BMCDriver.connect(client: client, expectedVendor: expected, logger: logger))
+        do {
+            return try await client.withSession { client in
+                try await body(try await BMCDriver.connect(client: client, expectedVendor: expected, logger: logger))
+            }
+        } catch let error as RedfishError {
+            guard case .authentication = error else { throw error }
+            throw CommandFailure(CredentialAdvice.describe(error, credentialsFrom: target.hostName.map {
+                "\($0)'s ipmi: username and password in the hosts file" } ?? CredentialAdvice.commandLine))
         }
     }
 }

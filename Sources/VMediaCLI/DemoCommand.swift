@@ -30,7 +30,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))
     var hosts: Int = 8
 
-    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour that installs from plain HTTP), or a comma list of: dell (iDRAC9 5.x), idrac9-7, idrac10, lenovo, hpe (iLO 5), ilo4, ilo6, supermicro, generic.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("mixed (every simulated flavour that installs from plain HTTP), or a comma list of: dell (iDRAC9 5.x), idrac9-7, idrac10, lenovo, hpe (iLO 5), ilo4, ilo6, supermicro, generic.", valueName: "list"),
+            completion: .list(["mixed", "dell", "idrac9-7", "idrac10", "lenovo", "hpe", "ilo4", "ilo6", "supermicro", "generic"]))
     var vendors: String = "mixed"
 
     @Option(name: .long, help: ArgumentHelp("The third octet of the simulated BMCs' 127.0.N.x addresses (ESXi hosts use N+1).", valueName: "N"))
@@ -51,14 +52,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("never-read"), help: ArgumentHelp("Make the last N BMCs never read their media, to see how a failing host is reported.", valueName: "N"))
     var neverRead: Int = 0
 
-    @Option(name: .customLong("media-read-timeout"), help: ArgumentHelp("Seconds to wait for a BMC's first read of its image.", valueName: "seconds"))
-    var mediaReadTimeout: Int = 60
+    @Option(name: .customLong("media-read-timeout"), help: ArgumentHelp("How long to wait for a BMC's first read of its image: 60s, 2m; a bare number is seconds.", valueName: "duration"))
+    var mediaReadTimeout: String = "60s"
 
     func validate() throws {
         guard (1...250).contains(hosts) else { throw ValidationError("--hosts must be 1…250 (one 127.0.N.x address each)") }
         guard (1...253).contains(subnet) else { throw ValidationError("--subnet must be 1…253") }
         guard (0...hosts).contains(neverRead) else { throw ValidationError("--never-read must be 0…\(hosts)") }
-        guard (1...3600).contains(mediaReadTimeout) else { throw ValidationError("--media-read-timeout must be 1…3600") }
+        _ = try TimeoutValue.parse(mediaReadTimeout, flag: "--media-read-timeout", bareUnit: .seconds, range: 1...3600)
         guard (try? flavours()) != nil else {
             throw ValidationError("--vendors \(vendors): expected mixed or a comma list of dell, idrac9-7, idrac10, lenovo, hpe, ilo4, ilo6, supermicro, generic")
         }
@@ -108,7 +109,8 @@ struct DemoCommand: AsyncParsableCommand {
             options.esxiPort = esxiPort
             options.pollInterval = .milliseconds(200)
             options.timeouts.esxi = .seconds(120)
-            options.timeouts.mediaRead = .seconds(mediaReadTimeout)
+            options.timeouts.mediaRead = try TimeoutValue.parse(mediaReadTimeout, flag: "--media-read-timeout", bareUnit: .seconds,
+                                                                range: 1...3600).duration
             let session = InstallSession(remaster: remaster, listenHost: "127.0.0.1", listenPort: 0, advertise: "127.0.0.1",
                                          options: options, output: json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines),
                                          junitPath: junit, logLevel: .error)

@@ -33,16 +33,24 @@ struct DiscoverCommand: AsyncParsableCommand {
               vmedia discover --bmc 10.0.0.21 --username root --password-env BMC_PW
               vmedia discover --bmc 10.0.0.21 --username root \\
                   --password-file pw.txt --json
-              vmedia discover --config hosts.yaml --host esx-01
+              vmedia discover --config hosts.yaml --hosts esx-01
             """)
 
     @OptionGroup var options: BMCOptions
 
-    @Option(name: .long, help: ArgumentHelp("Discover the hosts of this hosts file.", valueName: "hosts.yaml"))
+    @Option(name: .long, help: ArgumentHelp("Discover the hosts of this hosts file.", valueName: "hosts.yaml"), completion: .file(extensions: ["yaml", "yml"]))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --config: only this host (name, ESXi address or BMC address); repeatable.", valueName: "host"))
+    @Option(name: .long, help: ArgumentHelp("With --config: only these hosts (name, ESXi address or BMC address), comma-separated, or @FILE of names.", valueName: "a,b|@FILE"))
+    var hosts: String?
+
+    /// The old spelling of --hosts, one name per use; kept working, no longer shown.
+    @Option(name: .long, help: .hidden)
     var host: [String] = []
+
+    private func selectedNames() throws -> [String] {
+        try host + (hosts.map(HostSelection.names(from:)) ?? [])
+    }
 
     @Flag(name: .long, help: "Print JSON for scripts.")
     var json = false
@@ -57,7 +65,7 @@ struct DiscoverCommand: AsyncParsableCommand {
     func validate() throws {
         if config == nil { try options.requireDirect() }
         else if options.bmc != nil { throw ValidationError("give either --config or --bmc, not both") }
-        if !host.isEmpty && config == nil { throw ValidationError("--host selects hosts of --config FILE") }
+        if (!host.isEmpty || hosts != nil) && config == nil { throw ValidationError("--hosts selects hosts of --config FILE") }
     }
 
     func run() async throws {
@@ -65,8 +73,9 @@ struct DiscoverCommand: AsyncParsableCommand {
         if let config {
             let plans: [HostPlan]
             do { plans = try HostsFile.load(path: config) } catch { throw CommandFailure(error.description) }
-            let chosen = host.isEmpty ? plans : plans.filter { plan in host.contains { plan.matches($0) } }
-            guard !chosen.isEmpty else { throw CommandFailure("no host in \(config) matches \(host.joined(separator: ", "))") }
+            let names = try selectedNames()
+            let chosen = names.isEmpty ? plans : plans.filter { plan in names.contains { plan.matches($0) } }
+            guard !chosen.isEmpty else { throw CommandFailure("no host in \(config) matches \(names.joined(separator: ", "))") }
             for plan in chosen {
                 targets.append((plan.hostname, BMCTarget(address: plan.bmc, username: plan.username,
                                                          password: plan.password.reveal(), vendor: plan.vendor,

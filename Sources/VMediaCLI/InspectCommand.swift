@@ -25,7 +25,7 @@ struct InspectCommand: ParsableCommand {
               vmedia inspect esxi.iso --extract /EFI/BOOT/BOOT.CFG --output boot.cfg
             """)
 
-    @Argument(help: "The ISO image file.")
+    @Argument(help: "The ISO image file.", completion: .file(extensions: ["iso"]))
     var image: String
 
     @Flag(help: "Print a machine-readable JSON report instead of text.")

@@ -1,16 +1,22 @@
 import ArgumentParser
+import CurlHTTP
 import ESXi
 import Foundation
+import ISO9660
+import Logging
 import Inventory
 import Redfish
 import Installer
 
 /// Options shared by install, check and eject: which hosts file and which of its hosts.
 struct HostSelection: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"),
+            completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
-    @Option(name: .long, help: ArgumentHelp("Only these hosts (BMC address, ESXi address or hostname), comma-separated.", valueName: "a,b"))
+    @Option(name: .long, help: ArgumentHelp("Only these hosts (BMC address, ESXi address or hostname), comma-separated, or @FILE: "
+                                            + "the names in FILE, one a line or comma-separated, # starts a comment (e.g. a run's retry file).",
+                                            valueName: "a,b|@FILE"))
     var hosts: String?
 
     @Option(name: .long, help: ArgumentHelp("Hosts worked on at once.", valueName: "N"))
@@ -24,12 +30,43 @@ struct HostSelection: ParsableArguments {
     }
 
     func targets() throws -> [InstallTarget] {
-        let plans = try HostsFileLoading.load(config)
-        let chosen = try hosts.map { list in
-            try list.split(separator: ",").map { try HostsFileLoading.select(String($0).trimmingCharacters(in: .whitespaces), from: plans, config: config) }
+        try targets(from: HostsFileLoading.load(config))
+    }
+
+    func targets(from plans: [HostPlan]) throws -> [InstallTarget] {
+        let chosen = try names().map { names in
+            try names.map { try HostsFileLoading.select($0, from: plans, config: config) }
         } ?? plans
         let trust = tls.trust
         return chosen.map { InstallTarget(plan: $0, bmcTrust: trust) }
+    }
+
+    /// The names `--hosts` gives, read from the file for `@FILE`; nil selects every host of the hosts file.
+    func names() throws -> [String]? {
+        try hosts.map(Self.names(from:))
+    }
+
+    /// `--hosts a,b` or `--hosts @FILE` (one name a line or comma-separated, `#` starts a comment), for every
+    /// command that selects hosts of a hosts file.
+    static func names(from hosts: String) throws -> [String] {
+        let list: String
+        if hosts.hasPrefix("@") {
+            let path = String(hosts.dropFirst())
+            do {
+                list = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ValidationError("--hosts @\(path): cannot read \(path) (\(error.localizedDescription)); give a file of host names, one a line")
+            }
+        } else {
+            list = hosts
+        }
+        let names = list.split(whereSeparator: \.isNewline)
+            .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "" }
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw ValidationError("--hosts \(hosts) names no host") }
+        return names
     }
 }
 
@@ -55,7 +92,22 @@ struct InstallCommand: AsyncParsableCommand {
             image, BOOT.CFG and KS.CFG were read after the restart (or, for a BMC that copied the whole image \
             when it was inserted, says that the full download is the only evidence).
 
-            Exit status: 0 when every host succeeded, 1 when any failed, 64 for usage errors, 130 after Ctrl-C \
+            Reruns are safe: before a host's BMC is contacted, vmedia looks at its ESXi address with the readiness \
+            check's evidence. A host that runs the ISO's build (BOOT.CFG build=) and accepts root's configured \
+            password is reported "already installed" and skipped: no Redfish request, no restart, no wipe. \
+            --reinstall installs it anyway. When it runs the ISO's build but root's login cannot be checked (only a \
+            crypted password in the hosts file), the host fails untouched. --dry-run shows which hosts would be \
+            skipped. --until rebooted and media-read never probe the ESXi address, so they skip nothing.
+
+            Retry file: after every run that started hosts (also after Ctrl-C or SIGTERM), the names of the hosts \
+            that did not succeed are written to HOSTS.retry beside the hosts file (--retry-file FILE to choose), \
+            and the exact command that reruns only them is printed: the same command with --hosts @HOSTS.retry. \
+            A run where every host succeeded removes that file.
+
+            Exit status: 0 when every host succeeded or was already installed, 1 when any host failed, 64 for bad \
+            input found before any host is touched (usage errors, an --iso that is a directory, not an ISO or not an \
+            ESXi installer, a --listen address in use, an unknown name in --hosts, a hosts file that does not \
+            validate; --junit still gets a report with one failed testcase naming the cause), 130 after Ctrl-C \
             twice. Ctrl-C once: no new hosts are started, hosts already booting keep being served, and what \
             remains is printed. Ctrl-C again: vmedia ejects what it inserted, logs out of every BMC and exits. \
             SIGTERM (a Jenkins abort, docker stop) does what the second Ctrl-C does within about 9 s, writes the \
@@ -77,24 +129,39 @@ struct InstallCommand: AsyncParsableCommand {
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --json --junit results.xml
+              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts @hosts.yaml.retry
             """)
 
     @OptionGroup var selection: HostSelection
 
-    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"))
+    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"),
+            completion: .file(extensions: ["iso"]))
     var iso: String
 
     @Option(name: .long, help: ArgumentHelp("Where the media server listens.", valueName: "ADDR:PORT"))
     var listen: String = "0.0.0.0:8080"
 
-    @Option(name: .long, help: ArgumentHelp("The address BMCs reach the media server on (default: the --listen address unless it is 0.0.0.0).", valueName: "IP"))
+    @Option(name: .long, help: ArgumentHelp("The address BMCs reach the media server on (default: the --listen address when it is not 0.0.0.0, else this machine's address on the route to the BMCs, as `vmedia serve` does).", valueName: "IP"))
     var advertise: String?
 
-    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read or installed.", valueName: "goal"))
+    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read or installed. rebooted and media-read eject "
+                                            + "the image as soon as they are reached, so the booting host loses its CD: they test the media path, "
+                                            + "they do not install.", valueName: "goal"),
+            completion: .list(InstallGoal.allCases.map(\.rawValue)))
     var until: String = InstallGoal.installed.rawValue
 
-    @Flag(name: .customLong("dry-run"), help: "Print the plan (URLs, kickstarts with secrets masked, vendor flows) and touch nothing.")
+    @Flag(name: .customLong("dry-run"), help: "Check the ISO as the install does (readable, an ESXi installer, module CRCs), print the plan (URLs, kickstarts with secrets masked, vendor flows) and contact nothing; --json prints it as one JSON object.")
     var dryRun = false
+
+    @Flag(name: .customLong("check-installed"), help: "With --dry-run: also look at each host's ESXi address (vSphere API, read-only; no BMC is contacted) and show which hosts would be skipped as already installed.")
+    var checkInstalled = false
+
+    @Flag(name: .long, help: "Install hosts that already run the ISO's build with the configured root password too (they are skipped otherwise). Wipes them.")
+    var reinstall = false
+
+    @Option(name: .customLong("retry-file"), help: ArgumentHelp("Where the names of the hosts that did not succeed are written (default: the hosts file's path + .retry).", valueName: "FILE"),
+            completion: .file())
+    var retryFile: String?
 
     @Flag(name: .customLong("any-peer"), help: "Let any address read a host's image (BMCs behind NAT), not only its BMC's.")
     var anyPeer = false
@@ -102,8 +169,14 @@ struct InstallCommand: AsyncParsableCommand {
     @Option(name: .customLong("esxi-port"), help: ArgumentHelp("The port of the ESXi readiness probe (443 on real hosts).", valueName: "port"))
     var esxiPort: Int = 443
 
-    @Option(name: .customLong("esxi-timeout"), help: ArgumentHelp("Minutes to wait for ESXi after the BMC first read the image.", valueName: "minutes"))
-    var esxiTimeout: Int = 45
+    @Option(name: .customLong("esxi-timeout"), help: ArgumentHelp("How long to wait for ESXi after the BMC first read the image: 45m, 90s, 1h30m; a bare number is minutes.", valueName: "duration"))
+    var esxiTimeout: String = "45m"
+
+    @Option(name: .customLong("media-read-timeout"), help: ArgumentHelp("How long to wait, after the power action, for the BMC's first read of the image: 10m, 90s; a bare number is seconds.", valueName: "duration"))
+    var mediaReadTimeout: String = "10m"
+
+    @Option(name: .customLong("bmc-timeout"), help: ArgumentHelp("How long each BMC step may take (login and checks, eject, insert, boot override, power, cleanup): 5m, 90s; a bare number is seconds (default: 2m for login and checks, 5m for the others).", valueName: "duration"))
+    var bmcTimeout: String?
 
     @Flag(name: .long, help: "NDJSON: one event per line, then a summary object.")
     var json = false
@@ -112,73 +185,256 @@ struct InstallCommand: AsyncParsableCommand {
     var junit: String?
 
     func validate() throws {
+        if checkInstalled, !dryRun { throw ValidationError("--check-installed goes with --dry-run (a real install always checks)") }
         guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
-        if advertise == nil, ListenAddress(listen)?.host == "0.0.0.0", !dryRun {
-            throw ValidationError("--listen \(listen) listens on every interface: give --advertise IP, the address your BMCs reach this machine on")
+        if let advertise, !NetworkAddress.isIPLiteral(advertise) {
+            throw ValidationError("--advertise \(advertise) is not an IP address: BMCs need an IP literal in the URL "
+                + "(several fail on host names), e.g. --advertise 10.0.0.5")
         }
         guard (1...65535).contains(esxiPort) else { throw ValidationError("--esxi-port must be 1…65535") }
-        guard (1...600).contains(esxiTimeout) else { throw ValidationError("--esxi-timeout must be 1…600 minutes") }
-        guard FileManager.default.isReadableFile(atPath: iso) else {
-            throw ValidationError("cannot read the ISO \(iso): check the path (the installer ISO from VMware's download portal)")
-        }
+        _ = try TimeoutValue.parse(esxiTimeout, flag: "--esxi-timeout", bareUnit: .minutes, range: 60...36_000)
+        _ = try TimeoutValue.parse(mediaReadTimeout, flag: "--media-read-timeout", bareUnit: .seconds, range: 1...36_000)
+        if let bmcTimeout { _ = try TimeoutValue.parse(bmcTimeout, flag: "--bmc-timeout", bareUnit: .seconds, range: 1...3600) }
     }
 
     func run() async throws {
-        let targets = try selection.targets()
-        guard let listenAddress = ListenAddress(listen) else { throw ValidationError("--listen \(listen): expected ADDR:PORT") }
-        let advertised = advertise ?? listenAddress.host
-        if dryRun {
-            DryRun.print(targets, iso: iso, advertise: advertised, port: listenAddress.port, anyPeer: anyPeer)
-            return
+        do {
+            try await install()
+        } catch let refusal as InputRefusal {
+            throw refusal.report(junit: junit)
         }
+    }
+
+    private func install() async throws {
+        try SourceISO.checkPath(iso)
+        let targets: [InstallTarget]
+        do {
+            targets = try selection.targets(from: HostsFile.load(path: selection.config))
+        } catch let error as ValidationError {
+            throw InputRefusal(error.message)
+        } catch let error as InventoryError {
+            throw InputRefusal(error.description)
+        }
+        guard let listenAddress = ListenAddress(listen) else { throw ValidationError("--listen \(listen): expected ADDR:PORT") }
+        let advertised = try advertise ?? Self.routeAddress(towards: targets.map(\.plan.bmc.host), listen: listenAddress)
         let output: InstallSession.Output = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines)
+        let retry = RetryFile(path: retryFile ?? RetryFile.defaultPath(config: selection.config), arguments: CommandLine.arguments)
         let remaster: ESXiRemaster
         do {
-            remaster = try ESXiRemaster(sourcePath: iso)
+            remaster = try SourceISO.open(iso)
             try Installer.verifySource(remaster)
+        } catch let refusal as InputRefusal {
+            throw refusal
         } catch {
-            // Refused before any BMC is contacted; CI still gets its summary and JUnit, every host failed with the reason.
+            // A damaged or crafted image, refused before any BMC is contacted; CI still gets its summary and JUnit,
+            // every host failed with the reason.
             FileHandle.standardError.write(Data("Error: cannot install from \(iso): \(error)\n".utf8))
+            if dryRun { throw ExitCode.failure }
             let results = targets.map { HostResult.unfinished($0, reason: "not started: the source ISO was refused: \(error)") }
             try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name)),
-                                      junitPath: junit, interrupted: false, seconds: 0)
+                                      junitPath: junit, interrupted: false, seconds: 0, retry: retry)
             throw ExitCode.failure
         }
         var options = InstallOptions()
         options.goal = InstallGoal(rawValue: until) ?? .installed
         options.parallel = selection.parallel
         options.anyPeer = anyPeer
+        options.reinstall = reinstall
         options.esxiPort = esxiPort
         options.knownBMCsPath = selection.tls.knownBMCs
-        options.timeouts.esxi = .seconds(esxiTimeout * 60)
-        let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
+        options.timeouts.esxi = try TimeoutValue.parse(esxiTimeout, flag: "--esxi-timeout", bareUnit: .minutes, range: 60...36_000).duration
+        options.timeouts.mediaRead = try TimeoutValue.parse(mediaReadTimeout, flag: "--media-read-timeout", bareUnit: .seconds,
+                                                            range: 1...36_000).duration
+        if let bmcTimeout {
+            let limit = try TimeoutValue.parse(bmcTimeout, flag: "--bmc-timeout", bareUnit: .seconds, range: 1...3600).duration
+            options.timeouts.checkBMC = limit
+            options.timeouts.bmcAction = limit
+            options.timeouts.cleanup = limit
+        }
+        if dryRun {
+            try await DryRun(iso: iso, remaster: remaster, advertise: advertised, port: listenAddress.port, options: options,
+                             lookAtHosts: checkInstalled)
+                .show(targets, json: json)
+            return
+        }
+        var session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
                                      output: output, junitPath: junit)
+        session.retry = retry
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
     }
 }
 
+extension InstallCommand {
+    /// `--advertise` left out: the --listen address when it is specific, else the one local address the kernel
+    /// routes every BMC through (`vmedia serve` chooses the same way). BMCs reached through different addresses
+    /// need the user's choice. Said on stderr, so the choice is never silent.
+    static func routeAddress(towards bmcs: [String], listen: ListenAddress) throws -> String {
+        if listen.host != "0.0.0.0", listen.host != "::" { return listen.host }
+        var chosen: [String: [String]] = [:]
+        for bmc in Set(bmcs).sorted() {
+            guard let address = NetworkAddress.localAddress(towards: bmc) else {
+                throw InputRefusal("cannot find this machine's address towards the BMC \(bmc) (no route, or not an IP address); "
+                    + "pass --advertise IP, the address your BMCs reach this machine on")
+            }
+            chosen[address, default: []].append(bmc)
+        }
+        guard chosen.count == 1, let address = chosen.keys.first else {
+            let routes = chosen.sorted { $0.key < $1.key }.map { "\($0.key) towards \($0.value.joined(separator: ", "))" }
+            throw InputRefusal("the BMCs are reached through different addresses of this machine (\(routes.joined(separator: "; "))): "
+                + "pass --advertise IP with the one they all reach")
+        }
+        let said = "vmedia: advertising \(address): this machine's address on the route to the BMCs (override with --advertise)\n"
+        FileHandle.standardError.write(Data(said.utf8))
+        return address
+    }
+}
 
-/// `--dry-run`: what would happen, with every secret masked.
-enum DryRun {
-    static func print(_ targets: [InstallTarget], iso: String, advertise: String, port: Int, anyPeer: Bool) {
+/// The source ISO's checks that are the user's to fix (exit 64): a path that is no file, a file that is not an ISO
+/// 9660 image, an image that is not an ESXi installer. A damaged installer (crafted structures, a module whose gzip
+/// CRC fails) is refused too, but as a failed run (exit 1, every host failed with the reason).
+enum SourceISO {
+    static func checkPath(_ iso: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: iso, isDirectory: &isDirectory), FileManager.default.isReadableFile(atPath: iso) else {
+            throw InputRefusal("cannot read the ISO \(iso): check the path (the installer ISO from VMware's download portal)")
+        }
+        if isDirectory.boolValue {
+            throw InputRefusal("--iso \(iso) is a directory: give the installer ISO file itself (VMware-VMvisor-Installer-….iso)")
+        }
+    }
+
+    static func open(_ iso: String) throws -> ESXiRemaster {
+        do {
+            return try ESXiRemaster(sourcePath: iso)
+        } catch let error as ISO9660Error {
+            switch error {
+            case .notISO9660, .truncated(_, 0...17, _, _):
+                throw InputRefusal("--iso \(iso) is not an ISO 9660 image (\(error)): give the ESXi installer ISO "
+                    + "(VMware-VMvisor-Installer-….iso)")
+            default: throw error
+            }
+        } catch let error as ESXiError {
+            if case .notAnInstallerImage = error {
+                throw InputRefusal("--iso \(iso) is not an ESXi installer (\(error)): give the ESXi installer ISO "
+                    + "(VMware-VMvisor-Installer-….iso), not an offline bundle or another system's ISO")
+            }
+            throw error
+        }
+    }
+}
+
+
+/// `--dry-run`: the source ISO checked as the real run checks it, each host's ESXi address looked at as the real run
+/// does before touching a host (vSphere API only), and what would happen, with every secret masked.
+struct DryRun {
+    let iso: String
+    let remaster: ESXiRemaster
+    let advertise: String
+    let port: Int
+    let options: InstallOptions
+    /// Whether to look at the ESXi addresses (`--check-installed`). Off by default: a dry run contacts nothing, which
+    /// pipelines that plan against unreachable or documentation addresses rely on.
+    let lookAtHosts: Bool
+
+    /// One host's plan, also the `--json` form.
+    struct HostPlanText: Encodable {
+        let host: String
+        let bmc: String
+        let vendor: String
+        let esxiAddress: String
+        let url: String
+        let flow: String
+        let kernelopt: String
+        /// The KS.CFG with secrets masked, or nil when it is written at install time (esxi_disk by serial).
+        let kickstart: String?
+        /// install, skip (already installed) or refuse (already runs the ISO's build, login uncheckable).
+        let action: String
+        let reason: String
+    }
+
+    struct Plan: Encodable {
+        let dryRun = true
+        let source: String
+        let build: String?
+        let modulesChecked: Int
+        let hosts: [HostPlanText]
+    }
+
+    func show(_ targets: [InstallTarget], json: Bool) async throws {
+        let verdicts = await rerunVerdicts(targets)
         let name = (iso as NSString).lastPathComponent
-        Swift.print("Dry run: nothing is contacted or changed. Source: \(iso)\n")
-        for target in targets {
+        let modules = try remaster.installer.verifyBootFiles(files: ISOInstallerFiles(image: remaster.image)).checks.count
+        let hosts = zip(targets, verdicts).map { target, verdict in
+            let plan = target.plan
+            return HostPlanText(
+                host: target.name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
+                url: "http://\(advertise):\(port)/\(target.name)/<random token>/\(name)",
+                flow: Self.flow(plan.vendor),
+                kernelopt: (plan.kernelOptions + ["ks=cdrom:/KS.CFG"] + (plan.systemMediaSize.kernelOptionValue.map { ["systemMediaSize=" + $0] } ?? [])).joined(separator: " "),
+                kickstart: try? plan.renderKickstart(secrets: .mask), action: verdict.action, reason: verdict.reason)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let plan = Plan(source: iso, build: remaster.installer.build?.description, modulesChecked: modules, hosts: hosts)
+            Swift.print(String(decoding: try encoder.encode(plan), as: UTF8.self))
+            return
+        }
+        Swift.print("Dry run: nothing is changed\(lookAtHosts ? " (only the ESXi addresses were looked at)" : " or contacted"). Source: \(iso) (\(remaster.installer.build?.description ?? "no build= in BOOT.CFG"), "
+                    + "\(modules) boot modules checked)\n")
+        for (target, host) in zip(targets, hosts) {
             let plan = target.plan
             Swift.print("""
                 == \(target.name): BMC \(plan.bmc.url) (vendor \(plan.vendor.rawValue), user \(plan.username), password \(plan.password)), ESXi \(plan.esxiAddress)
-                image URL: http://\(advertise):\(port)/\(target.name)/<random token>/\(name)\(anyPeer ? "" : " (readable only from \(plan.bmc.host))")
-                flow: \(flow(plan.vendor))
-                BOOT.CFG kernelopt gets: \((plan.kernelOptions + ["ks=cdrom:/KS.CFG"] + (plan.systemMediaSize.kernelOptionValue.map { ["systemMediaSize=" + $0] } ?? [])).joined(separator: " "))
+                rerun check: \(host.action == "install" ? "would install" : host.action == "skip" ? "would skip" : "would refuse"): \(host.reason)
+                image URL: \(host.url)\(options.anyPeer ? "" : " (readable only from \(plan.bmc.host))")
+                flow: \(host.flow)
+                BOOT.CFG kernelopt gets: \(host.kernelopt)
                 KS.CFG:
                 """)
-            let kickstart = (try? plan.renderKickstart(secrets: .mask))
+            let kickstart = host.kickstart
                 ?? "(written at install time: esxi_disk \(plan.kickstart.installDisk) becomes --disk=\"<naa./eui. id>\" from the BMC's drive list)"
             Swift.print(kickstart.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "  " + $0 }.joined(separator: "\n"))
+        }
+        let skipped = hosts.filter { $0.action == "skip" }.map(\.host)
+        if !skipped.isEmpty {
+            Swift.print("\n\(skipped.count) of \(hosts.count) hosts would be skipped as already installed (--reinstall installs them): "
+                        + skipped.joined(separator: ", "))
+        }
+    }
+
+    /// What the real run's `InstalledCheck` says for each host, looked at concurrently.
+    private func rerunVerdicts(_ targets: [InstallTarget]) async -> [(action: String, reason: String)] {
+        if options.reinstall { return targets.map { _ in ("install", "--reinstall installs every host") } }
+        guard lookAtHosts else {
+            return targets.map { _ in ("install", "not looked at (add --check-installed to see which hosts already run the ISO's build)") }
+        }
+        guard options.goal == .installed else {
+            return targets.map { _ in ("install", "--until \(options.goal.rawValue) does not look at the ESXi address") }
+        }
+        let http = CurlHTTPClient(maxConnectionsPerHost: 2, logger: Logger(label: "vmedia.dry-run") { _ in SwiftLogNoOpLogHandler() })
+        defer { http.shutdown() }
+        let build = remaster.installer.build
+        let port = options.esxiPort, tls = options.esxiTLS
+        return await withTaskGroup(of: (Int, (String, String)).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask {
+                    let check = InstalledCheck(probe: ESXiProbe(http: http, address: target.plan.esxiAddress.description, port: port, useTLS: tls),
+                                               expected: build)
+                    switch await check.look(password: target.rootPassword) {
+                    case .installed(let evidence): return (index, ("skip", "already installed: \(evidence)"))
+                    case .notInstalled(let seen): return (index, ("install", seen))
+                    case .unclear(let evidence): return (index, ("refuse", InstallError.installedStateUnclear(evidence: evidence).description))
+                    }
+                }
+            }
+            var verdicts = [(String, String)](repeating: ("install", ""), count: targets.count)
+            for await (index, verdict) in group { verdicts[index] = verdict }
+            return verdicts.map { (action: $0.0, reason: $0.1) }
         }
     }
 

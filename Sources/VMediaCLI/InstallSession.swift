@@ -25,13 +25,21 @@ struct InstallSession {
     /// reports are written anyway (hosts still cleaning up are reported as such). With the media server's
     /// 1 s drain this stays inside `docker stop`'s default 10 s before SIGKILL.
     var terminationBound: Duration = .seconds(8)
+    /// Where the names of the hosts that did not succeed go, and the rerun command printed (`vmedia install`; the
+    /// demo has none).
+    var retry: RetryFile?
 
     func run(_ targets: [InstallTarget]) async throws -> Int32 {
         let started = ContinuousClock.now
         var logger = Logger(label: "vmedia.install") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = logLevel
         let server = MediaServer(registry: ImageRegistry(), logger: logger)
-        _ = try await server.start(host: listenHost, port: listenPort)
+        do {
+            _ = try await server.start(host: listenHost, port: listenPort)
+        } catch let error as MediaServerError {
+            // A port in use or an address not of this machine: the user's to fix, before any host is touched.
+            throw InputRefusal(error.description)
+        }
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         let installer = Installer(remaster: remaster, server: server, advertise: advertise, options: options, http: http,
                                   logger: logger)
@@ -54,7 +62,7 @@ struct InstallSession {
                 installer.stopStartingNewHosts()
                 FileHandle.standardError.write(Data(("\nvmedia: Ctrl-C: no new hosts will be started; hosts already booting keep "
                     + "their images. Remaining: \(printer.unfinished.joined(separator: ", ")). Press Ctrl-C again to eject, "
-                    + "log out and stop.\n").utf8))
+                    + "log out and stop.\(retry.map { " At the end, the hosts that did not succeed go to \($0.path) with the command that reruns them." } ?? "")\n").utf8))
             default:
                 FileHandle.standardError.write(Data("\nvmedia: second Ctrl-C: ejecting our media and logging out…\n".utf8))
                 work.cancel()
@@ -91,15 +99,18 @@ struct InstallSession {
         http.shutdown()
         await server.shutdown(grace: termination.began ? .seconds(1) : .seconds(2))
         try Self.report(results, output: output, printer: printer, junitPath: junitPath,
-                        interrupted: interrupts.count > 0 || termination.began, seconds: (ContinuousClock.now - started).seconds)
+                        interrupted: interrupts.count > 0 || termination.began, seconds: (ContinuousClock.now - started).seconds,
+                        retry: retry)
         if termination.began { return 143 }
         if interrupts.count >= 2 { return 130 }
         return results.allSatisfy(\.succeeded) ? 0 : 1
     }
 
     /// The end of every run, whatever ended it: the summary (text or the last NDJSON line) and the JUnit file.
+    /// With `retry`, the hosts that did not succeed are written to it and the command that reruns them is printed
+    /// last (on stderr with --json, whose stdout is NDJSON only).
     static func report(_ results: [HostResult], output: Output, printer: EventPrinter, junitPath: String?,
-                       interrupted: Bool, seconds: Double) throws {
+                       interrupted: Bool, seconds: Double, retry: RetryFile? = nil) throws {
         printer.finish(results)
         if let junitPath {
             try JUnitReport.xml(results, seconds: seconds).write(toFile: junitPath, atomically: true, encoding: .utf8)
@@ -109,6 +120,14 @@ struct InstallSession {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(InstallSummary(results: results, interrupted: interrupted)), as: UTF8.self))
         }
+        if let advice = retry?.update(results) {
+            if output == .json {
+                FileHandle.standardError.write(Data("vmedia: \(advice)\n".utf8))
+            } else {
+                print("\n" + advice)
+            }
+        }
+        fflush(nil)
     }
 }
 
@@ -284,7 +303,11 @@ final class EventPrinter: @unchecked Sendable {
             if !seen.isEmpty { print("\nWarnings:\n" + seen.map { "  " + $0 }.joined(separator: "\n")) }
         }
         let ok = results.filter(\.succeeded).count
+        let skipped = results.filter(\.alreadyInstalled).map(\.host)
         print("\n\(ok) of \(results.count) hosts succeeded.")
+        if !skipped.isEmpty {
+            print("\(skipped.count) already installed, left alone (--reinstall installs them again): \(skipped.joined(separator: ", "))")
+        }
         for result in results where !result.succeeded {
             print("  \(result.host) (BMC \(result.bmc)) failed in \(result.phase): \(result.failure ?? "")")
         }

@@ -20,15 +20,21 @@ struct KickstartCommand: ParsableCommand {
             here it is an error. Write the id that vmedia discover prints to render it offline.
 
             Examples:
-              vmedia kickstart --config hosts.yaml --host 10.172.70.186   (BMC address)
-              vmedia kickstart --config hosts.yaml --host esxi-69-86      (ESXi hostname)
-              vmedia kickstart --config hosts.yaml --host 10.172.69.86 --show-secrets
+              vmedia kickstart --config hosts.yaml --hosts 10.172.70.186  (BMC address)
+              vmedia kickstart --config hosts.yaml --hosts esxi-69-86     (ESXi hostname)
+              vmedia kickstart --config hosts.yaml --hosts 10.172.69.86 --show-secrets
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"), completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
-    @Option(name: .long, help: ArgumentHelp("The host: its BMC address, ESXi address or hostname. May be left out when the file has one host.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The hosts: BMC address, ESXi address or hostname, comma-separated, or @FILE of names "
+                                            + "(several print one KS.CFG after another, each after a '# ==== HOSTNAME' line). May be left out when the file has one host.",
+                                            valueName: "a,b|@FILE"))
+    var hosts: String?
+
+    /// The old spelling of --hosts (one host); kept working, no longer shown.
+    @Option(name: .long, help: .hidden)
     var host: String?
 
     @Flag(name: .long, help: "Print the root password (or its hash) instead of ********.")
@@ -36,9 +42,19 @@ struct KickstartCommand: ParsableCommand {
 
     func run() throws {
         let plans = try HostsFileLoading.load(config)
-        let plan = try HostsFileLoading.select(host, from: plans, config: config)
-        try HostsFileLoading.requireResolvedDisks([plan], config: config, command: "kickstart")
-        print(try plan.renderKickstart(secrets: showSecrets ? .reveal : .mask), terminator: "")
+        let names = try host.map { [$0] } ?? hosts.map(HostSelection.names(from:)) ?? []
+        guard names.count > 1 else {
+            let plan = try HostsFileLoading.select(names.first, from: plans, config: config)
+            try HostsFileLoading.requireResolvedDisks([plan], config: config, command: "kickstart")
+            print(try plan.renderKickstart(secrets: showSecrets ? .reveal : .mask), terminator: "")
+            return
+        }
+        let chosen = try names.map { try HostsFileLoading.select($0, from: plans, config: config) }
+        try HostsFileLoading.requireResolvedDisks(chosen, config: config, command: "kickstart")
+        for plan in chosen {
+            print("# ==== \(plan.hostname)")
+            print(try plan.renderKickstart(secrets: showSecrets ? .reveal : .mask), terminator: "")
+        }
     }
 }
 
@@ -57,7 +73,7 @@ enum HostsFileLoading {
         let known = plans.map { "\($0.bmc.host) (\($0.hostname), \($0.esxiAddress))" }.joined(separator: "\n  ")
         guard let name else {
             if plans.count == 1 { return plans[0] }
-            throw ValidationError("\(config) has \(plans.count) hosts; choose one with --host. Hosts:\n  \(known)")
+            throw ValidationError("\(config) has \(plans.count) hosts; choose one with --hosts. Hosts:\n  \(known)")
         }
         let matching = plans.filter { $0.matches(name) }
         guard matching.count == 1 else {

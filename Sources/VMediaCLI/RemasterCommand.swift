@@ -23,24 +23,28 @@ struct RemasterCommand: ParsableCommand {
 
             remaster does not contact BMCs, so a host whose esxi_disk is a drive serial number \
             (esxi_disk: "serial:5PJAMUHD") is an error here: write the naa./eui. id that \
-            `vmedia discover --config hosts.yaml --host NAME` prints instead, or let `vmedia install` map it.
+            `vmedia discover --config hosts.yaml --hosts NAME` prints instead, or let `vmedia install` map it.
 
             Examples:
               vmedia remaster --config hosts.yaml --iso esxi.iso --output out/
               vmedia remaster --config hosts.yaml --iso esxi.iso \\
-                --output out/ --host 10.172.70.186 --json
+                --output out/ --hosts 10.172.70.186 --json
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"), completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
-    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"))
+    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"), completion: .file(extensions: ["iso"]))
     var iso: String
 
     @Option(name: .long, help: ArgumentHelp("The folder to write <BMC address>/<source name>.iso into (created if missing).", valueName: "DIR"))
     var output: String
 
-    @Option(name: .long, help: ArgumentHelp("Only this host (BMC address, ESXi address or hostname). Repeat for several.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Only these hosts (BMC address, ESXi address or hostname), comma-separated, or @FILE of names.", valueName: "a,b|@FILE"))
+    var hosts: String?
+
+    /// The old spelling of --hosts, one name per use; kept working, no longer shown.
+    @Option(name: .long, help: .hidden)
     var host: [String] = []
 
     @Flag(name: .long, help: "Print one JSON object with a report per host (includes each file's SHA-256; reading it back costs a pass over each image).")
@@ -54,7 +58,8 @@ struct RemasterCommand: ParsableCommand {
 
     func run() throws {
         let plans = try HostsFileLoading.load(config)
-        let selected = try host.isEmpty ? plans : host.map { try HostsFileLoading.select($0, from: plans, config: config) }
+        let names = try host + (hosts.map(HostSelection.names(from:)) ?? [])
+        let selected = try names.isEmpty ? plans : names.map { try HostsFileLoading.select($0, from: plans, config: config) }
         try HostsFileLoading.requireResolvedDisks(selected, config: config, command: "remaster")
         let remaster: ESXiRemaster
         do {

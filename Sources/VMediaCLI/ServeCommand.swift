@@ -25,11 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
             or /status.json). Ctrl-C (SIGINT) or SIGTERM stop accepting, let running transfers finish for up to \
             --grace seconds, then exit.
 
-            --advertise defaults to this machine's address on the route towards the first BMC (no packet is sent).
+            --advertise defaults to the --listen address when it is specific, else this machine's address on the route \
+            towards the first BMC (no packet is sent); `vmedia install` chooses the same way.
 
             serve does not contact BMCs, so a host whose esxi_disk is a drive serial number \
             (esxi_disk: "serial:5PJAMUHD") is an error here: write the naa./eui. id that \
-            `vmedia discover --config hosts.yaml --host NAME` prints instead, or use `vmedia install`.
+            `vmedia discover --config hosts.yaml --hosts NAME` prints instead, or use `vmedia install`.
 
             Examples:
               vmedia serve --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso
@@ -37,10 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
               vmedia serve --config hosts.yaml --iso esxi.iso --stable-tokens --json
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"))
+    @Option(name: .long, help: ArgumentHelp("The hosts file (the old tool's config.yaml works as is).", valueName: "hosts.yaml"), completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
-    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"))
+    @Option(name: .long, help: ArgumentHelp("The ESXi installer ISO (read-only, never modified).", valueName: "SRC.iso"), completion: .file(extensions: ["iso"]))
     var iso: String
 
     @Option(name: .long, help: ArgumentHelp("Address and port to listen on (port 0 picks a free one).", valueName: "IP:PORT"))

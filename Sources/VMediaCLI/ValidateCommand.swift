@@ -63,7 +63,7 @@ struct ValidateCommand: ParsableCommand {
               vmedia validate --config hosts.yaml --json | jq '.hosts[].bmc'
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The hosts file.", valueName: "hosts.yaml"))
+    @Option(name: .long, help: ArgumentHelp("The hosts file.", valueName: "hosts.yaml"), completion: .file(extensions: ["yaml", "yml"]))
     var config: String
 
     @Flag(name: .long, help: "Print a JSON object {ok, hosts, problems} for scripts (passwords are always masked).")

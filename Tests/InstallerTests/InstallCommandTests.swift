@@ -135,7 +135,8 @@ struct InstallCommandTests {
     func dryRun() throws {
         let directory = try TemporaryDirectory()
         let iso = directory.file("any.iso")
-        try Data(count: 2048).write(to: URL(fileURLWithPath: iso))
+        // The dry run checks the ISO as the install does, so it needs an ESXi-shaped one.
+        try DemoISO.write(to: iso)
         let hosts = Peer.packageRoot.appendingPathComponent("Fixtures/hosts/brief-example.yaml").path
         let result = try VMediaBinary.run(["install", "--config", hosts, "--iso", iso, "--dry-run", "--advertise", "127.0.0.1"])
         #expect(result.status == 0, "\(result.stderr)")
