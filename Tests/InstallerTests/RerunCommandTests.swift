@@ -247,4 +247,69 @@ struct RerunCommandTests {
             #expect(good.status == 0, "\(value): \(good.stderr)")
         }
     }
+
+    /// Starts `install` against a lab whose second host never reads its media, waits until the first is done and
+    /// the second waits for its read, sends `signals`, and returns the exit status and output.
+    static func interrupted(by signals: [Int32], subnet: Int) async throws -> (status: Int32, stdout: String, stderr: String,
+                                                                                retry: String, names: [String]) {
+        let directory = try TemporaryDirectory()
+        var neverReads = FaultKnobs()
+        neverReads.neverReadsMedia = true
+        let lab = try await DemoLab.start(in: directory.path, count: 3, flavours: [.generic, .hpeILO5, .generic], subnet: subnet,
+                                          esxiPort: 9443, faults: [1: neverReads])
+        defer { Task { await lab.stop() } }
+        let names = lab.hosts.map(\.target.name)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
+        // Two at a time: the third host has not started when the signals come.
+        process.arguments = ["install", "--config", lab.hostsFilePath, "--iso", lab.isoPath, "--listen", "127.0.0.1:0",
+                             "--until", "media-read", "--parallel", "2", "--media-read-timeout", "5m"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = OutputCollector(out.fileHandleForReading)
+        let stderr = OutputCollector(err.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(90)
+        while !(stdout.text.contains("\(names[0]) done") && stdout.text.contains("\(names[1]) wait-media-read")),
+              process.isRunning, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        for signal in signals {
+            kill(process.processIdentifier, signal)
+            try await Task.sleep(for: .milliseconds(700))
+        }
+        let exitDeadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < exitDeadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try await Task.sleep(for: .milliseconds(300))
+        let retry = (try? String(contentsOfFile: lab.hostsFilePath + ".retry", encoding: .utf8)) ?? ""
+        return (process.terminationStatus, stdout.text, stderr.text, retry, names)
+    }
+
+    @Test("Ctrl-C twice and SIGTERM write the retry file and print the rerun command like a finished run", arguments: [
+        ([SIGINT, SIGINT], Int32(130), 201), ([SIGTERM], Int32(143), 203),
+    ])
+    func signalsWriteRetryFile(_ signals: [Int32], _ expected: Int32, _ subnet: Int) async throws {
+        let run = try await Self.interrupted(by: signals, subnet: subnet)
+        #expect(run.status == expected, "\(run.stdout)\(run.stderr)")
+        let listed = run.retry.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        // The host that never read its media is always there, the finished one never.
+        #expect(listed.contains(run.names[1]) && !listed.contains(run.names[0]), "\(run.retry)\n\(run.stdout)")
+        #expect(run.stdout.contains("did not succeed; their names are in "), "\(run.stdout)")
+        #expect(run.stdout.contains(" --hosts @"), "\(run.stdout)")
+    }
+
+    @Test("shell completion offers files for --iso, --config and inspect IMAGE, and the values of --until and --vendors")
+    func completion() throws {
+        let bash = try VMediaBinary.run(["--generate-completion-script", "bash"])
+        #expect(bash.status == 0, "\(bash.stderr)")
+        #expect(bash.stdout.contains("-fX '!*.@(yaml|yml)'"), "no hosts-file completion")
+        #expect(bash.stdout.contains("-fX '!*.@(iso)'"), "no ISO completion")
+        #expect(bash.stdout.contains("'rebooted'$'\\n''media-read'$'\\n''installed'"), "no --until values")
+        #expect(bash.stdout.contains("'mixed'$'\\n''dell'"), "no --vendors values")
+        let zsh = try VMediaBinary.run(["--generate-completion-script", "zsh"])
+        #expect(zsh.stdout.contains("___until=('rebooted' 'media-read' 'installed')"), "\(zsh.stdout.prefix(400))")
+    }
 }
