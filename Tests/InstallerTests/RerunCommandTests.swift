@@ -312,4 +312,29 @@ struct RerunCommandTests {
         let zsh = try VMediaBinary.run(["--generate-completion-script", "zsh"])
         #expect(zsh.stdout.contains("___until=('rebooted' 'media-read' 'installed')"), "\(zsh.stdout.prefix(400))")
     }
+
+    @Test("--hosts a,b and @FILE select hosts in kickstart and remaster too; the old --host still works, hidden")
+    func hostsEverywhere() throws {
+        let directory = try TemporaryDirectory()
+        let hosts = Peer.packageRoot.appendingPathComponent("Fixtures/hosts/brief-example.yaml").path
+        let both = try VMediaBinary.run(["kickstart", "--config", hosts, "--hosts", "esxi-69-86,esxi-69-87"])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(both.stdout.hasPrefix("# ==== esxi-69-86\n") && both.stdout.contains("\n# ==== esxi-69-87\n"), "\(both.stdout)")
+        let one = try VMediaBinary.run(["kickstart", "--config", hosts, "--hosts", "esxi-69-87"])
+        let old = try VMediaBinary.run(["kickstart", "--config", hosts, "--host", "esxi-69-87"])
+        #expect(one.status == 0 && one.stdout == old.stdout && !one.stdout.contains("# ===="), "\(one.stderr)\(old.stderr)")
+        let help = try VMediaBinary.run(["kickstart", "--help"])
+        #expect(help.stdout.contains("--hosts") && !help.stdout.contains("--host <"), "\(help.stdout)")
+
+        let iso = directory.file("esxi.iso")
+        try DemoISO.write(to: iso)
+        let list = directory.file("list")
+        try "esxi-69-87  # the Dell\n".write(toFile: list, atomically: true, encoding: .utf8)
+        let remaster = try VMediaBinary.run(["remaster", "--config", hosts, "--iso", iso, "--output", directory.file("out"),
+                                             "--hosts", "@" + list, "--json"])
+        #expect(remaster.status == 0, "\(remaster.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: remaster.stdoutData) as? [String: Any], "\(remaster.stdout)")
+        let reported = try #require(report["hosts"] as? [[String: Any]], "\(report)")
+        #expect(reported.map { $0["host"] as? String } == ["esxi-69-87"], "\(reported)")
+    }
 }
