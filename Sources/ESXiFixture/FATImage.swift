@@ -1,3 +1,4 @@
+import ESXi
 /// A FAT12 or FAT16 file system image (Microsoft "FAT: General Overview of On-Disk Format" 1.03), as El
 /// Torito EFI boot images are: firmware finds `\EFI\BOOT\BOOTX64.EFI` in it (UEFI 2.x §13.3.1.3). ESXi's
 /// `EFIBOOT.IMG` is such an image.
