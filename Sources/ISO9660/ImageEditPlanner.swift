@@ -10,8 +10,8 @@ struct ImageEditPlanner {
     private let recordingDate: RecordingDateTime
     private let block = LogicalBlockAddress.blockSize
 
-    /// Sector number → its new 2048 bytes. Sectors at or past `appendBase` are appended ones.
-    private var sectors: [UInt32: [UInt8]] = [:]
+    /// The replaced and appended sectors. Sectors at or past `appendBase` are appended ones.
+    private var overlay: SectorOverlay
     private let sourceSectorCount: UInt32
     private let originalVolumeSpaceSize: UInt32
     /// The first sector after everything the source holds: new extents go from here on.
@@ -61,6 +61,7 @@ struct ImageEditPlanner {
         self.sourceSectorCount = UInt32(fileBlocks)
         self.appendBase = max(pvd.volumeSpaceSize, sourceSectorCount)
         self.appendCursor = appendBase
+        self.overlay = SectorOverlay(source: image.source, sourceSectorCount: UInt32(fileBlocks))
         var protected: [(Range<UInt32>, String)] = []
         if let catalog = image.bootRecord?.bootCatalog {
             protected.append((catalog.rawValue..<(catalog.rawValue + 1), "the El Torito boot catalog"))
@@ -464,55 +465,15 @@ struct ImageEditPlanner {
     // MARK: - Sectors
 
     private func readSectors(_ start: UInt32, count: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count * block)
-        var runStart = start
-        var index = start
-        func flush(upTo end: UInt32) throws {
-            guard runStart < end else { return }
-            let sourceEnd = min(end, sourceSectorCount)
-            if runStart < sourceEnd {
-                let offset = Int64(runStart) * Int64(block)
-                let wanted = Int(sourceEnd - runStart) * block
-                let available = Int(min(Int64(wanted), image.source.byteCount - offset))
-                out += try image.source.read(at: offset, count: available)
-                out += [UInt8](repeating: 0, count: wanted - available)
-            }
-            if end > max(runStart, sourceEnd) {
-                out += [UInt8](repeating: 0, count: Int(end - max(runStart, sourceEnd)) * block)
-            }
-        }
-        while index < start + UInt32(count) {
-            if let sector = sectors[index] {
-                try flush(upTo: index)
-                out += sector
-                runStart = index + 1
-            }
-            index += 1
-        }
-        try flush(upTo: index)
-        return out
+        try overlay.read(LogicalBlockAddress(start), count: count)
     }
 
-    /// Writes `bytes` from the start of sector `start` on, zero-filling the last sector.
     private mutating func write(_ bytes: [UInt8], at start: UInt32) {
-        var offset = 0
-        var sector = start
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + block)
-            var data = Array(bytes[offset..<end])
-            if data.count < block { data += [UInt8](repeating: 0, count: block - data.count) }
-            sectors[sector] = data
-            offset = end
-            sector += 1
-        }
+        overlay.write(bytes, at: LogicalBlockAddress(start))
     }
 
-    /// Overwrites `bytes` at byte `offset` of sector `sector` (read-modify-write).
     private mutating func patch(sector: UInt32, offset: Int, _ bytes: [UInt8]) throws {
-        var data = try sectors[sector] ?? readSectors(sector, count: 1)
-        data.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
-        sectors[sector] = data
+        try overlay.patch(sector: LogicalBlockAddress(sector), offset: offset, bytes)
     }
 
     /// The next `blocks` blocks after everything laid out so far. The volume cannot pass 2³² − 1 blocks
@@ -537,12 +498,30 @@ struct ImageEditPlanner {
 
     // MARK: - Layout
 
+    /// Lays the edit out and returns the layered image, in phases: place the directories whose records no
+    /// longer fit, point every record that names a moved directory at its new place, write the directories,
+    /// edit the path tables, write the volume descriptors, and reduce the overlay to the sectors that differ.
     mutating func finish() throws -> ImageEditResult {
-        var relocated: [String] = []
-        var moved: [ISONamespace: [UInt32: (extent: UInt32, length: UInt32)]] = [:]
         let trees = [ISONamespace.iso9660, .joliet].filter { roots[$0] != nil }
-        // 1. Decide where each laid-out directory goes. Sizes depend only on record lengths, so every
-        //    placement is known before any record is rewritten.
+        let placement = try placeChangedDirectories(trees)
+        try repointMovedDirectories(trees)
+        try writeDirectories(trees)
+        let rebuilt = try editPathTables(trees, moves: placement.moves)
+        let volumeSpaceSize = max(originalVolumeSpaceSize, appendCursor)
+        try updateVolumeDescriptors(volumeSpaceSize: volumeSpaceSize)
+        try checkProtectedRangesUntouched()
+        overlay = try overlay.withoutUnchangedSectors()
+        return try result(volumeSpaceSize: volumeSpaceSize, relocated: placement.relocated, rebuiltPathTables: rebuilt)
+    }
+
+    /// Where each relocated directory went, by tree and original extent.
+    typealias DirectoryMoves = [ISONamespace: [UInt32: (extent: UInt32, length: UInt32)]]
+
+    /// Phase 1: where each laid-out directory goes. Sizes depend only on record lengths, so every placement
+    /// is known before any record is rewritten. A directory stays when it still fits its blocks.
+    private mutating func placeChangedDirectories(_ trees: [ISONamespace]) throws -> (relocated: [String], moves: DirectoryMoves) {
+        var relocated: [String] = []
+        var moves: DirectoryMoves = [:]
         for tree in trees {
             for directory in allDirectories(tree) where directory.isStructurallyChanged {
                 let packed = directory.packedByteCount()
@@ -554,11 +533,16 @@ struct ImageEditPlanner {
                 directory.isRelocated = true
                 if let original = directory.originalExtent {
                     relocated.append(directory.qualifiedPath)
-                    moved[tree, default: [:]][original] = (directory.extent, directory.dataLength)
+                    moves[tree, default: [:]][original] = (directory.extent, directory.dataLength)
                 }
             }
         }
-        // 2. Point everything that names a moved directory at its new place.
+        return (relocated, moves)
+    }
+
+    /// Phase 2: point everything that names a moved directory at its new place: its `.`, the root's `..`,
+    /// its record in the parent, and its children's `..`.
+    private mutating func repointMovedDirectories(_ trees: [ISONamespace]) throws {
         for tree in trees {
             for directory in allDirectories(tree) where directory.isRelocated {
                 let extent = LogicalBlockAddress(directory.extent)
@@ -587,7 +571,10 @@ struct ImageEditPlanner {
                 }
             }
         }
-        // 3. Write directories: whole when laid out again, record by record when only fields changed.
+    }
+
+    /// Phase 3: write directories: whole when laid out again, record by record when only fields changed.
+    private mutating func writeDirectories(_ trees: [ISONamespace]) throws {
         for tree in trees {
             for directory in allDirectories(tree) {
                 if directory.isStructurallyChanged {
@@ -605,43 +592,37 @@ struct ImageEditPlanner {
                 }
             }
         }
-        // 4. Path tables and volume descriptors.
+    }
+
+    /// Phase 4: the path tables of each tree: rebuilt when a directory was added, else the extents of moved
+    /// directories patched in place. True when a table was rebuilt.
+    private mutating func editPathTables(_ trees: [ISONamespace], moves: DirectoryMoves) throws -> Bool {
         var rebuilt = false
         for tree in trees {
             if directoriesAdded.contains(tree) {
                 try rebuildPathTables(tree)
                 rebuilt = true
-            } else if let moves = moved[tree], !moves.isEmpty {
-                try patchPathTables(tree, moves: moves)
+            } else if let treeMoves = moves[tree], !treeMoves.isEmpty {
+                try patchPathTables(tree, moves: treeMoves)
             }
         }
-        let volumeSpaceSize = max(originalVolumeSpaceSize, appendCursor)
-        try updateVolumeDescriptors(volumeSpaceSize: volumeSpaceSize)
-        try checkProtectedRangesUntouched()
+        return rebuilt
+    }
 
-        // Sectors rewritten with the bytes they already had (the part of a directory before an inserted
-        // record, say) are not changes: drop them so the overlay is exactly the set of differing sectors.
-        for sector in sectors.keys where sector < sourceSectorCount {
-            let offset = Int64(sector) * Int64(block)
-            let count = Int(min(Int64(block), image.source.byteCount - offset))
-            var original = try image.source.read(at: offset, count: count)
-            original += [UInt8](repeating: 0, count: block - count)
-            if original == sectors[sector] { sectors[sector] = nil }
-        }
-        let patches = sectors.keys.sorted().map { sector in
-            LayeredImage.Patch(offset: Int64(sector) * Int64(block), bytes: sectors[sector]!)
-        }
+    /// Phase 5: the overlay as a layered image over the source, with the account of what changed.
+    private func result(volumeSpaceSize: UInt32, relocated: [String], rebuiltPathTables: Bool) throws -> ImageEditResult {
         let byteCount = max(Int64(volumeSpaceSize) * Int64(block), image.source.byteCount)
         let layered = try LayeredImage(sourcePath: sourcePath, sourceIdentity: sourceIdentity,
-                                       sourceByteCount: image.source.byteCount, patches: patches, byteCount: byteCount)
+                                       sourceByteCount: image.source.byteCount, patches: overlay.patches, byteCount: byteCount)
+        let sectors = overlay.sectorNumbers
         return ImageEditResult(
             image: layered,
-            changedSectors: sectors.keys.filter { $0 < appendBase }.sorted().map { LogicalBlockAddress(rawValue: $0) },
-            appendedSectorCount: sectors.keys.filter { $0 >= appendBase }.count,
+            changedSectors: sectors.filter { $0.rawValue < appendBase },
+            appendedSectorCount: sectors.filter { $0.rawValue >= appendBase }.count,
             originalVolumeSpaceSize: originalVolumeSpaceSize,
             volumeSpaceSize: volumeSpaceSize,
             relocatedDirectories: relocated,
-            rebuiltPathTables: rebuilt)
+            rebuiltPathTables: rebuiltPathTables)
     }
 
     private static func displayName(_ record: DirectoryRecord, tree: ISONamespace) -> String {
@@ -679,21 +660,30 @@ struct ImageEditPlanner {
     /// in the L table (little-endian) and the M table (big-endian).
     private mutating func patchPathTables(_ tree: ISONamespace, moves: [UInt32: (extent: UInt32, length: UInt32)]) throws {
         for table in pathTables(tree) {
-            for (index, record) in table.records.enumerated() {
-                guard let move = moves[record.extent.rawValue] else { continue }
-                let absolute = Int(table.recordOffsets[index]) + 2
-                let sector = table.location.rawValue + UInt32(absolute / block)
-                var field = [UInt8](repeating: 0, count: 4)
-                if table.byteOrder == .typeL { ByteFields.putLE32(&field, 0, move.extent) }
-                else { ByteFields.putBE32(&field, 0, move.extent) }
-                // A record may straddle a block boundary inside a path table; patch byte by byte.
-                for (i, byte) in field.enumerated() {
-                    let position = absolute + i
-                    try patch(sector: table.location.rawValue + UInt32(position / block), offset: position % block, [byte])
-                }
-                _ = sector
+            for edit in Self.pathTableExtentEdits(table, newExtents: moves.mapValues { LogicalBlockAddress($0.extent) }) {
+                try overlay.patch(sector: edit.sector, offset: edit.offset, [edit.byte])
             }
         }
+    }
+
+    /// The bytes to change in one path table so that each moved directory's record names its new extent
+    /// (the 4-byte field at record offset 2, little-endian in an L table, big-endian in an M table), byte
+    /// by byte because a record may straddle a block boundary inside a table.
+    static func pathTableExtentEdits(_ table: ISOImage.PathTable, newExtents: [UInt32: LogicalBlockAddress])
+        -> [(sector: LogicalBlockAddress, offset: Int, byte: UInt8)] {
+        let block = LogicalBlockAddress.blockSize
+        var edits: [(sector: LogicalBlockAddress, offset: Int, byte: UInt8)] = []
+        for (index, record) in table.records.enumerated() {
+            guard let extent = newExtents[record.extent.rawValue] else { continue }
+            let field = PathTableRecord(extent: extent, parentDirectoryNumber: 0, directoryIdentifier: [0])
+                .bytes(table.byteOrder)[PathTableRecord.extentRange]
+            let start = Int(table.recordOffsets[index]) + PathTableRecord.extentRange.lowerBound
+            for (i, byte) in field.enumerated() {
+                let position = start + i
+                edits.append((LogicalBlockAddress(table.location.rawValue + UInt32(position / block)), position % block, byte))
+            }
+        }
+        return edits
     }
 
     /// The directory set changed: number every directory again (ECMA-119 §9.4: by level, then parent
@@ -764,30 +754,28 @@ struct ImageEditPlanner {
             let sector = descriptor.sector.rawValue
             var bytes = try readSectors(sector, count: 1)
             let before = bytes
-            ByteFields.putBoth32(&bytes, 80, volumeSpaceSize)
+            VolumeDescriptorBody.putVolumeSpaceSize(&bytes, volumeSpaceSize)
             let tree: ISONamespace?
             if descriptor.sector == image.primaryVolumeDescriptorSector { tree = .iso9660 }
             else if descriptor.sector == image.jolietVolumeDescriptorSector { tree = .joliet }
             else { tree = nil }
             if let tree, let root = roots[tree] {
-                // Root directory record at 156: extent at +2, data length at +10.
-                ByteFields.putBoth32(&bytes, 156 + 2, root.extent)
-                ByteFields.putBoth32(&bytes, 156 + 10, root.dataLength)
+                VolumeDescriptorBody.putRootDirectory(&bytes, extent: LogicalBlockAddress(root.extent), dataLength: root.dataLength)
                 if let update = pathTableUpdates[tree] {
-                    ByteFields.putBoth32(&bytes, 132, update.size)
-                    ByteFields.putLE32(&bytes, 140, update.little.first ?? 0)
-                    ByteFields.putLE32(&bytes, 144, update.little.dropFirst().first ?? 0)
-                    ByteFields.putBE32(&bytes, 148, update.big.first ?? 0)
-                    ByteFields.putBE32(&bytes, 152, update.big.dropFirst().first ?? 0)
+                    VolumeDescriptorBody.putPathTables(&bytes, PathTableLocations(
+                        size: update.size, typeL: LogicalBlockAddress(update.little.first ?? 0),
+                        typeM: LogicalBlockAddress(update.big.first ?? 0),
+                        optionalTypeL: LogicalBlockAddress(update.little.dropFirst().first ?? 0),
+                        optionalTypeM: LogicalBlockAddress(update.big.dropFirst().first ?? 0)))
                 }
             }
-            if bytes != before { sectors[sector] = bytes }
+            if bytes != before { overlay.set(LogicalBlockAddress(sector), bytes) }
         }
     }
 
     private func checkProtectedRangesUntouched() throws {
-        for sector in sectors.keys {
-            if let protected = protectedRanges.first(where: { $0.range.contains(sector) }) {
+        for sector in overlay.sectorNumbers {
+            if let protected = protectedRanges.first(where: { $0.range.contains(sector.rawValue) }) {
                 throw ISO9660Error.invalidBuildInput(detail: "the edit would overwrite block \(sector) of \(protected.what)",
                                                      fix: "report this image as a bug; boot images must stay byte-identical")
             }
