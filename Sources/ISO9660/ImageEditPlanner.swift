@@ -20,7 +20,7 @@ struct ImageEditPlanner {
 
     private var roots: [ISONamespace: EditableDirectory] = [:]
     /// Loaded directories by tree and source extent.
-    private var loaded: [ISONamespace: [UInt32: EditableDirectory]] = [:]
+    private var loaded: [ISONamespace: [LogicalBlockAddress: EditableDirectory]] = [:]
     private var directoriesAdded: Set<ISONamespace> = []
     /// Extents of El Torito boot images and the boot catalog: never written.
     private let protectedRanges: [(range: Range<UInt32>, what: String)]
@@ -91,19 +91,19 @@ struct ImageEditPlanner {
             return
         }
         let primaryParent = try directory(parentPath, in: .iso9660)
-        let extent = contents.isEmpty ? 0 : try append(contents)
+        let extent: LogicalBlockAddress = contents.isEmpty ? 0 : try append(contents)
         let identifier = try ISOIdentifier.file(name)
         guard primaryParent.records.firstIndex(where: { Self.sameISOName($0.fileIdentifier, identifier) }) == nil else {
             throw ISO9660Error.invalidBuildInput(detail: "\(path) maps to the ISO 9660 name \(String(decoding: identifier, as: UTF8.self)), which \(parentPath) already holds for a directory",
                                                  fix: "choose another name")
         }
-        let record = DirectoryRecord(extent: LogicalBlockAddress(extent), dataLength: UInt32(contents.count),
+        let record = DirectoryRecord(extent: extent, dataLength: UInt32(contents.count),
                                      recordingDate: recordingDate, flags: [], fileIdentifier: identifier,
                                      systemUse: rockRidgeEntries(name: name, directory: false, siblingsOf: primaryParent))
         insertSorted(record, into: primaryParent)
         if image.jolietTree != nil {
             let jolietParent = try directory(parentPath, in: .joliet)
-            let jolietRecord = DirectoryRecord(extent: LogicalBlockAddress(extent), dataLength: UInt32(contents.count),
+            let jolietRecord = DirectoryRecord(extent: extent, dataLength: UInt32(contents.count),
                                                recordingDate: recordingDate, flags: [],
                                                fileIdentifier: try jolietIdentifier(name, file: true, in: jolietParent))
             insertSorted(jolietRecord, into: jolietParent)
@@ -115,7 +115,7 @@ struct ImageEditPlanner {
             throw ISO9660Error.notFound(path: path, namespace: ISONamespace.iso9660.description)
         }
         for (tree, location) in recordLocations(sharing: entry) {
-            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent.rawValue)
+            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent)
             guard let index = directory.recordIndex(atOriginalOffset: location.byteOffset) else { continue }
             directory.remove(at: index)
         }
@@ -194,22 +194,22 @@ struct ImageEditPlanner {
                                                   byteCount: entry.size, imageBytes: image.source.byteCount)
         }
         let newBlocks = LogicalBlockAddress.blocks(for: Int64(contents.count))
-        let newExtent: UInt32
+        let newExtent: LogicalBlockAddress
         if contents.isEmpty {
-            newExtent = start
+            newExtent = oldExtent.location
         } else if entry.size > 0, newBlocks <= oldBlocks, !isExtentShared(entry) {
-            write(contents, at: start)
-            newExtent = start
+            write(contents, at: oldExtent.location)
+            newExtent = oldExtent.location
         } else {
             newExtent = try append(contents)
         }
         for (tree, location) in recordLocations(sharing: entry) {
-            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent.rawValue)
+            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent)
             guard let index = directory.recordIndex(atOriginalOffset: location.byteOffset) else {
                 throw ISO9660Error.invalidBuildInput(detail: "the record of \(path) at \(location) was not found again",
                                                      fix: "report this image as a bug")
             }
-            let updated = directory.records[index].with(extent: LogicalBlockAddress(newExtent),
+            let updated = directory.records[index].with(extent: newExtent,
                                                         dataLength: UInt32(contents.count))
             directory.update(index, updated)
         }
@@ -239,7 +239,7 @@ struct ImageEditPlanner {
                 if let child = current.children[record.fileIdentifier] {
                     current = child
                 } else {
-                    let child = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+                    let child = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                                   path: walked, parent: current)
                     current.children[record.fileIdentifier] = child
                     current = child
@@ -290,7 +290,7 @@ struct ImageEditPlanner {
         case .iso9660, .rockRidge:
             record = image.primaryVolumeDescriptor.rootDirectoryRecord
         }
-        let root = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+        let root = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                      path: "/", parent: nil)
         roots[tree] = root
         return root
@@ -298,24 +298,24 @@ struct ImageEditPlanner {
 
     /// Loads (once) the directory whose extent is `extent`, finding its place in the tree through the
     /// parsed image when it was not reached by walking a path.
-    private mutating func loadDirectory(tree: ISONamespace, extent: UInt32) throws -> EditableDirectory {
+    private mutating func loadDirectory(tree: ISONamespace, extent: LogicalBlockAddress) throws -> EditableDirectory {
         let key: ISONamespace = tree == .rockRidge ? .iso9660 : tree
         if let directory = loaded[key]?[extent] { return directory }
         guard let parsedTree = key == .joliet ? image.jolietTree : image.primaryTree,
-              let entry = parsedTree.entries.first(where: { $0.isDirectory && $0.firstExtent?.location.rawValue == extent })
+              let entry = parsedTree.entries.first(where: { $0.isDirectory && $0.firstExtent?.location == extent })
         else {
             throw ISO9660Error.notFound(path: "directory at block \(extent)", namespace: key.description)
         }
         return try directory(parsedTree.path(of: entry, namespace: key), in: key)
     }
 
-    private mutating func loadDirectory(tree: ISONamespace, extent: UInt32, dataLength: UInt32, path: String,
+    private mutating func loadDirectory(tree: ISONamespace, extent: LogicalBlockAddress, dataLength: UInt32, path: String,
                                         parent: EditableDirectory?) throws -> EditableDirectory {
         let key: ISONamespace = tree == .rockRidge ? .iso9660 : tree
         if let directory = loaded[key]?[extent] { return directory }
         let structure = key == .joliet ? "Joliet directory \(path)" : "directory \(path)"
-        guard Int64(extent) + LogicalBlockAddress.blocks(for: Int64(dataLength)) <= Int64(sourceSectorCount) else {
-            throw ISO9660Error.extentOutsideImage(structure: structure, sector: Int64(extent), extent: extent,
+        guard Int64(extent.rawValue) + LogicalBlockAddress.blocks(for: Int64(dataLength)) <= Int64(sourceSectorCount) else {
+            throw ISO9660Error.extentOutsideImage(structure: structure, sector: Int64(extent.rawValue), extent: extent.rawValue,
                                                   byteCount: Int64(dataLength), imageBytes: image.source.byteCount)
         }
         let bytes = try readSectors(extent, count: Int(LogicalBlockAddress.blocks(for: Int64(dataLength))))
@@ -327,7 +327,7 @@ struct ImageEditPlanner {
                 offset = (offset / block + 1) * block
                 continue
             }
-            let sector = Int64(extent) + Int64(offset / block)
+            let sector = Int64(extent.rawValue) + Int64(offset / block)
             let record = try DirectoryRecord(bytes: Array(bytes[offset..<min(bytes.count, (offset / block + 1) * block)]),
                                              offset: 0, sector: sector)
             records.append(record)
@@ -335,7 +335,7 @@ struct ImageEditPlanner {
             offset += record.length
         }
         guard records.count >= 2, records[0].isSelf, records[1].isParent else {
-            throw ISO9660Error.invalidField(structure: "DirectoryRecord", sector: Int64(extent), field: "first records of \(structure)",
+            throw ISO9660Error.invalidField(structure: "DirectoryRecord", sector: Int64(extent.rawValue), field: "first records of \(structure)",
                                             value: "\(records.count) records", expected: "`.` and `..` first")
         }
         let directory = EditableDirectory(tree: key, path: path, extent: extent, dataLength: dataLength,
@@ -352,7 +352,7 @@ struct ImageEditPlanner {
         let susp = tree == .joliet ? [] : rockRidgeEntries(name: nil, directory: true, siblingsOf: parent, isSelf: true)
         let dot = DirectoryRecord(extent: 0, dataLength: UInt32(block), recordingDate: recordingDate, flags: .directory,
                                   fileIdentifier: [0], systemUse: susp)
-        let dotDot = DirectoryRecord(extent: LogicalBlockAddress(parent.extent), dataLength: parent.dataLength,
+        let dotDot = DirectoryRecord(extent: parent.extent, dataLength: parent.dataLength,
                                      recordingDate: recordingDate, flags: .directory, fileIdentifier: [1],
                                      systemUse: tree == .joliet ? [] : rockRidgeEntries(name: nil, directory: true, siblingsOf: parent))
         let child = EditableDirectory(tree: tree, path: path, records: [dot, dotDot], parent: parent)
@@ -421,7 +421,7 @@ struct ImageEditPlanner {
         if parent.isRoot {
             if let dotDot = bumped(parent.records[1]) { parent.update(1, dotDot) }
         } else if let grandparent = parent.parent,
-                  let index = grandparent.records.indices.dropFirst(2).first(where: { grandparent.records[$0].isDirectory && grandparent.records[$0].extent.rawValue == parent.extent && !parent.isNew }),
+                  let index = grandparent.records.indices.dropFirst(2).first(where: { grandparent.records[$0].isDirectory && grandparent.records[$0].extent == parent.extent && !parent.isNew }),
                   let record = bumped(grandparent.records[index]) {
             grandparent.update(index, record)
         }
@@ -464,21 +464,21 @@ struct ImageEditPlanner {
 
     // MARK: - Sectors
 
-    private func readSectors(_ start: UInt32, count: Int) throws -> [UInt8] {
-        try overlay.read(LogicalBlockAddress(start), count: count)
+    private func readSectors(_ start: LogicalBlockAddress, count: Int) throws -> [UInt8] {
+        try overlay.read(start, count: count)
     }
 
-    private mutating func write(_ bytes: [UInt8], at start: UInt32) {
-        overlay.write(bytes, at: LogicalBlockAddress(start))
+    private mutating func write(_ bytes: [UInt8], at start: LogicalBlockAddress) {
+        overlay.write(bytes, at: start)
     }
 
-    private mutating func patch(sector: UInt32, offset: Int, _ bytes: [UInt8]) throws {
-        try overlay.patch(sector: LogicalBlockAddress(sector), offset: offset, bytes)
+    private mutating func patch(sector: LogicalBlockAddress, offset: Int, _ bytes: [UInt8]) throws {
+        try overlay.patch(sector: sector, offset: offset, bytes)
     }
 
     /// The next `blocks` blocks after everything laid out so far. The volume cannot pass 2³² − 1 blocks
     /// (ECMA-119 block numbers are 32 bits).
-    private mutating func allocate(blocks: Int64) throws -> UInt32 {
+    private mutating func allocate(blocks: Int64) throws -> LogicalBlockAddress {
         let start = appendCursor
         let end = Int64(start) + max(1, blocks)
         guard end <= Int64(UInt32.max) else {
@@ -487,10 +487,10 @@ struct ImageEditPlanner {
                                              limit: Int64(UInt32.max))
         }
         appendCursor = UInt32(end)
-        return start
+        return LogicalBlockAddress(start)
     }
 
-    private mutating func append(_ bytes: [UInt8]) throws -> UInt32 {
+    private mutating func append(_ bytes: [UInt8]) throws -> LogicalBlockAddress {
         let start = try allocate(blocks: LogicalBlockAddress.blocks(for: Int64(bytes.count)))
         write(bytes, at: start)
         return start
@@ -515,7 +515,7 @@ struct ImageEditPlanner {
     }
 
     /// Where each relocated directory went, by tree and original extent.
-    typealias DirectoryMoves = [ISONamespace: [UInt32: (extent: UInt32, length: UInt32)]]
+    typealias DirectoryMoves = [ISONamespace: [LogicalBlockAddress: LogicalBlockAddress]]
 
     /// Phase 1: where each laid-out directory goes. Sizes depend only on record lengths, so every placement
     /// is known before any record is rewritten. A directory stays when it still fits its blocks.
@@ -533,7 +533,7 @@ struct ImageEditPlanner {
                 directory.isRelocated = true
                 if let original = directory.originalExtent {
                     relocated.append(directory.qualifiedPath)
-                    moves[tree, default: [:]][original] = (directory.extent, directory.dataLength)
+                    moves[tree, default: [:]][original] = directory.extent
                 }
             }
         }
@@ -545,7 +545,7 @@ struct ImageEditPlanner {
     private mutating func repointMovedDirectories(_ trees: [ISONamespace]) throws {
         for tree in trees {
             for directory in allDirectories(tree) where directory.isRelocated {
-                let extent = LogicalBlockAddress(directory.extent)
+                let extent = directory.extent
                 directory.update(0, directory.records[0].with(extent: extent, dataLength: directory.dataLength))
                 if directory.isRoot {
                     directory.update(1, directory.records[1].with(extent: extent, dataLength: directory.dataLength))
@@ -561,7 +561,7 @@ struct ImageEditPlanner {
                     if let known = directory.children[record.fileIdentifier] {
                         child = known
                     } else {
-                        child = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+                        child = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                                   path: directory.path == "/" ? "/" + Self.displayName(record, tree: tree)
                                                       : directory.path + "/" + Self.displayName(record, tree: tree),
                                                   parent: directory)
@@ -586,7 +586,7 @@ struct ImageEditPlanner {
                 } else {
                     for index in directory.modifiedRecords.sorted() {
                         guard let offset = directory.originalOffsets[index] else { continue }
-                        try patch(sector: directory.extent + UInt32(offset / block), offset: offset % block,
+                        try patch(sector: directory.extent.advanced(by: UInt32(offset / block)), offset: offset % block,
                                   directory.records[index].bytes)
                     }
                 }
@@ -658,9 +658,9 @@ struct ImageEditPlanner {
 
     /// Only extents changed: patch the 4-byte extent of each moved directory's path table record in place,
     /// in the L table (little-endian) and the M table (big-endian).
-    private mutating func patchPathTables(_ tree: ISONamespace, moves: [UInt32: (extent: UInt32, length: UInt32)]) throws {
+    private mutating func patchPathTables(_ tree: ISONamespace, moves: [LogicalBlockAddress: LogicalBlockAddress]) throws {
         for table in pathTables(tree) {
-            for edit in Self.pathTableExtentEdits(table, newExtents: moves.mapValues { LogicalBlockAddress($0.extent) }) {
+            for edit in Self.pathTableExtentEdits(table, newExtents: moves) {
                 try overlay.patch(sector: edit.sector, offset: edit.offset, [edit.byte])
             }
         }
@@ -669,18 +669,18 @@ struct ImageEditPlanner {
     /// The bytes to change in one path table so that each moved directory's record names its new extent
     /// (the 4-byte field at record offset 2, little-endian in an L table, big-endian in an M table), byte
     /// by byte because a record may straddle a block boundary inside a table.
-    static func pathTableExtentEdits(_ table: ISOImage.PathTable, newExtents: [UInt32: LogicalBlockAddress])
+    static func pathTableExtentEdits(_ table: ISOImage.PathTable, newExtents: [LogicalBlockAddress: LogicalBlockAddress])
         -> [(sector: LogicalBlockAddress, offset: Int, byte: UInt8)] {
         let block = LogicalBlockAddress.blockSize
         var edits: [(sector: LogicalBlockAddress, offset: Int, byte: UInt8)] = []
         for (index, record) in table.records.enumerated() {
-            guard let extent = newExtents[record.extent.rawValue] else { continue }
+            guard let extent = newExtents[record.extent] else { continue }
             let field = PathTableRecord(extent: extent, parentDirectoryNumber: 0, directoryIdentifier: [0])
                 .bytes(table.byteOrder)[PathTableRecord.extentRange]
             let start = Int(table.recordOffsets[index]) + PathTableRecord.extentRange.lowerBound
             for (i, byte) in field.enumerated() {
                 let position = start + i
-                edits.append((LogicalBlockAddress(table.location.rawValue + UInt32(position / block)), position % block, byte))
+                edits.append((table.location.advanced(by: UInt32(position / block)), position % block, byte))
             }
         }
         return edits
@@ -690,11 +690,10 @@ struct ImageEditPlanner {
     /// number, then identifier) and write both tables, in place when they still fit their blocks.
     private mutating func rebuildPathTables(_ tree: ISONamespace) throws {
         guard let root = roots[tree] else { return }
-        // Make sure every directory of the tree is in the model so the table lists them all.
-        let parsed = tree == .joliet ? image.jolietTree : image.primaryTree
+        // Every directory of the tree is loaded into the model on the way, so the table lists them all.
         var records: [PathTableRecord] = []
         var level: [(directory: EditableDirectory, number: UInt16)] = [(root, 1)]
-        records.append(PathTableRecord(extent: LogicalBlockAddress(root.extent), parentDirectoryNumber: 1, directoryIdentifier: [0]))
+        records.append(PathTableRecord(extent: root.extent, parentDirectoryNumber: 1, directoryIdentifier: [0]))
         while !level.isEmpty {
             var next: [(EditableDirectory, UInt16)] = []
             var rows: [(parent: UInt16, identifier: [UInt8], directory: EditableDirectory)] = []
@@ -704,7 +703,7 @@ struct ImageEditPlanner {
                     if let known = directory.children[record.fileIdentifier] {
                         child = known
                     } else {
-                        child = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+                        child = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                                   path: (directory.path == "/" ? "" : directory.path) + "/" + Self.displayName(record, tree: tree),
                                                   parent: directory)
                         directory.children[record.fileIdentifier] = child
@@ -714,7 +713,7 @@ struct ImageEditPlanner {
             }
             rows.sort { $0.parent != $1.parent ? $0.parent < $1.parent : DirectoryRecordOrder.pathTablePrecedes($0.identifier, $1.identifier) }
             for row in rows {
-                records.append(PathTableRecord(extent: LogicalBlockAddress(row.directory.extent),
+                records.append(PathTableRecord(extent: row.directory.extent,
                                                parentDirectoryNumber: row.parent, directoryIdentifier: row.identifier))
                 guard records.count < Int(UInt16.max) else {
                     throw ISO9660Error.limitExceeded(structure: "PathTableRecord", sector: 0, what: "directories", limit: Int64(UInt16.max))
@@ -723,16 +722,15 @@ struct ImageEditPlanner {
             }
             level = next
         }
-        _ = parsed
-        let little = records.flatMap { $0.bytes(.typeL) }
-        let big = records.flatMap { $0.bytes(.typeM) }
+        let littleBytes = records.flatMap { $0.bytes(.typeL) }
+        let bigBytes = records.flatMap { $0.bytes(.typeM) }
         let tables = pathTables(tree)
         let oldSize = tables.first?.size ?? 0
-        let fits = LogicalBlockAddress.blocks(for: Int64(little.count)) <= LogicalBlockAddress.blocks(for: Int64(oldSize))
-        var locations: [PathTableRecord.ByteOrder: [UInt32]] = [:]
+        let fits = LogicalBlockAddress.blocks(for: Int64(littleBytes.count)) <= LogicalBlockAddress.blocks(for: Int64(oldSize))
+        var locations: [PathTableRecord.ByteOrder: [LogicalBlockAddress]] = [:]
         for table in tables {
-            let bytes = table.byteOrder == .typeL ? little : big
-            let start = fits ? table.location.rawValue : try append(bytes)
+            let bytes = table.byteOrder == .typeL ? littleBytes : bigBytes
+            let start = fits ? table.location : try append(bytes)
             if fits {
                 // Zero the old table's blocks first so no stale record survives past the new end.
                 write([UInt8](repeating: 0, count: Int(LogicalBlockAddress.blocks(for: Int64(oldSize))) * block), at: start)
@@ -740,10 +738,15 @@ struct ImageEditPlanner {
             }
             locations[table.byteOrder, default: []].append(start)
         }
-        pathTableUpdates[tree] = (UInt32(little.count), locations[.typeL] ?? [], locations[.typeM] ?? [])
+        // The first table of each byte order is the required one, a second the optional copy (ECMA-119 §8.4.15).
+        let little = locations[.typeL] ?? [], big = locations[.typeM] ?? []
+        pathTableUpdates[tree] = PathTableLocations(size: UInt32(littleBytes.count),
+                                                    typeL: little.first ?? 0, typeM: big.first ?? 0,
+                                                    optionalTypeL: little.dropFirst().first ?? 0,
+                                                    optionalTypeM: big.dropFirst().first ?? 0)
     }
 
-    private var pathTableUpdates: [ISONamespace: (size: UInt32, little: [UInt32], big: [UInt32])] = [:]
+    private var pathTableUpdates: [ISONamespace: PathTableLocations] = [:]
 
     // MARK: - Volume descriptors
 
@@ -751,7 +754,7 @@ struct ImageEditPlanner {
     /// in which one they trust), and the root record and path table fields into the PVD and Joliet SVD.
     private mutating func updateVolumeDescriptors(volumeSpaceSize: UInt32) throws {
         for descriptor in image.descriptors where descriptor.type == .primary || descriptor.type == .supplementary {
-            let sector = descriptor.sector.rawValue
+            let sector = descriptor.sector
             var bytes = try readSectors(sector, count: 1)
             let before = bytes
             VolumeDescriptorBody.putVolumeSpaceSize(&bytes, volumeSpaceSize)
@@ -760,16 +763,12 @@ struct ImageEditPlanner {
             else if descriptor.sector == image.jolietVolumeDescriptorSector { tree = .joliet }
             else { tree = nil }
             if let tree, let root = roots[tree] {
-                VolumeDescriptorBody.putRootDirectory(&bytes, extent: LogicalBlockAddress(root.extent), dataLength: root.dataLength)
-                if let update = pathTableUpdates[tree] {
-                    VolumeDescriptorBody.putPathTables(&bytes, PathTableLocations(
-                        size: update.size, typeL: LogicalBlockAddress(update.little.first ?? 0),
-                        typeM: LogicalBlockAddress(update.big.first ?? 0),
-                        optionalTypeL: LogicalBlockAddress(update.little.dropFirst().first ?? 0),
-                        optionalTypeM: LogicalBlockAddress(update.big.dropFirst().first ?? 0)))
+                VolumeDescriptorBody.putRootDirectory(&bytes, extent: root.extent, dataLength: root.dataLength)
+                if let tables = pathTableUpdates[tree] {
+                    VolumeDescriptorBody.putPathTables(&bytes, tables)
                 }
             }
-            if bytes != before { overlay.set(LogicalBlockAddress(sector), bytes) }
+            if bytes != before { overlay.set(sector, bytes) }
         }
     }
 
