@@ -11,7 +11,7 @@
 /// | 88 | 32 | escape sequences (ISO 2022) naming the coded character set |
 ///
 /// Text fields are decoded as UCS-2 when the descriptor is Joliet, else one byte per character.
-public struct SupplementaryVolumeDescriptor: Hashable, Sendable {
+public struct SupplementaryVolumeDescriptor: VolumeDescriptorBodyFields, Hashable, Sendable {
     /// Joliet's three UCS-2 levels, by escape sequence (Joliet specification §3.1).
     public enum JolietLevel: Int, Sendable, Codable {
         case level1 = 1, level2 = 2, level3 = 3
@@ -95,14 +95,6 @@ public struct SupplementaryVolumeDescriptor: Hashable, Sendable {
         self.rootDirectoryRecord = f.rootDirectoryRecord
         self.fileStructureVersion = f.fileStructureVersion
         self.applicationUse = f.applicationUse
-    }
-
-    var fields: VolumeDescriptorBody.Fields {
-        VolumeDescriptorBody.Fields(identifiers: identifiers, dates: dates, volumeSpaceSize: volumeSpaceSize,
-                                    volumeSetSize: volumeSetSize, volumeSequenceNumber: volumeSequenceNumber,
-                                    logicalBlockSize: logicalBlockSize, pathTables: pathTables,
-                                    rootDirectoryRecord: rootDirectoryRecord,
-                                    fileStructureVersion: fileStructureVersion, applicationUse: applicationUse)
     }
 
     public var bytes: [UInt8] {

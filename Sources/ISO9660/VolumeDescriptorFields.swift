@@ -198,3 +198,28 @@ enum VolumeDescriptorBody {
         DirectoryRecord.putExtent(&b, at: Offset.rootDirectoryRecord, extent: extent, dataLength: dataLength)
     }
 }
+
+/// The primary and supplementary descriptors hold the same body fields; this builds `VolumeDescriptorBody.Fields`
+/// from either, for serialising.
+protocol VolumeDescriptorBodyFields {
+    var identifiers: VolumeDescriptorIdentifiers { get }
+    var dates: VolumeDescriptorDates { get }
+    var volumeSpaceSize: UInt32 { get }
+    var volumeSetSize: UInt16 { get }
+    var volumeSequenceNumber: UInt16 { get }
+    var logicalBlockSize: UInt16 { get }
+    var pathTables: PathTableLocations { get }
+    var rootDirectoryRecord: DirectoryRecord { get }
+    var fileStructureVersion: UInt8 { get }
+    var applicationUse: [UInt8] { get }
+}
+
+extension VolumeDescriptorBodyFields {
+    var fields: VolumeDescriptorBody.Fields {
+        VolumeDescriptorBody.Fields(identifiers: identifiers, dates: dates, volumeSpaceSize: volumeSpaceSize,
+                                    volumeSetSize: volumeSetSize, volumeSequenceNumber: volumeSequenceNumber,
+                                    logicalBlockSize: logicalBlockSize, pathTables: pathTables,
+                                    rootDirectoryRecord: rootDirectoryRecord,
+                                    fileStructureVersion: fileStructureVersion, applicationUse: applicationUse)
+    }
+}

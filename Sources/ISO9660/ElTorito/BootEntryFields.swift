@@ -10,17 +10,18 @@
 /// | 5 | 1 | unused (0) |
 /// | 6 | 2 | sector count: 512-byte virtual sectors loaded at boot, little-endian |
 /// | 8 | 4 | load RBA: the image's logical block, little-endian |
-struct BootEntryFields: Hashable, Sendable {
-    static let bootable: UInt8 = 0x88
+public struct BootEntryFields: Hashable, Sendable {
+    public static let bootable: UInt8 = 0x88
     /// Both entries are 32 bytes long.
     static let entryLength = 32
 
-    var isBootable: Bool
-    var mediaByte: UInt8
-    var loadSegment: UInt16
-    var systemType: UInt8
-    var sectorCount: UInt16
-    var loadRBA: LogicalBlockAddress
+    public var isBootable: Bool
+    /// The whole media byte as stored; bits 0–3 are the media type.
+    public var mediaByte: UInt8
+    public var loadSegment: UInt16
+    public var systemType: UInt8
+    public var sectorCount: UInt16
+    public var loadRBA: LogicalBlockAddress
 
     init(isBootable: Bool, mediaByte: UInt8, loadSegment: UInt16, systemType: UInt8, sectorCount: UInt16,
          loadRBA: LogicalBlockAddress) {
@@ -61,4 +62,19 @@ struct BootEntryFields: Hashable, Sendable {
         ByteFields.putLE32(&b, 8, loadRBA.rawValue)
         return b
     }
+}
+
+/// An initial/default or section entry of a boot catalog: the fields they share, read through `fields`.
+public protocol ElToritoBootEntry {
+    var fields: BootEntryFields { get }
+}
+
+extension ElToritoBootEntry {
+    public var isBootable: Bool { fields.isBootable }
+    public var mediaByte: UInt8 { fields.mediaByte }
+    public var loadSegment: UInt16 { fields.loadSegment }
+    public var systemType: UInt8 { fields.systemType }
+    public var sectorCount: UInt16 { fields.sectorCount }
+    public var loadRBA: LogicalBlockAddress { fields.loadRBA }
+    public var mediaType: BootMediaType? { BootMediaType(rawValue: fields.mediaByte & 0x0F) }
 }

@@ -9,19 +9,10 @@
 ///
 /// Section entry extensions (indicator 0x44, §2.5) that follow an entry with bit 5 set carry more
 /// selection criteria; the catalog parser counts and skips them.
-public struct SectionEntry: Hashable, Sendable {
-    private var fields: BootEntryFields
+public struct SectionEntry: ElToritoBootEntry, Hashable, Sendable {
+    public private(set) var fields: BootEntryFields
     public let selectionCriteriaType: UInt8
     public let selectionCriteria: [UInt8]
-
-    public var isBootable: Bool { fields.isBootable }
-    public var mediaByte: UInt8 { fields.mediaByte }
-    public var loadSegment: UInt16 { fields.loadSegment }
-    public var systemType: UInt8 { fields.systemType }
-    public var sectorCount: UInt16 { fields.sectorCount }
-    public var loadRBA: LogicalBlockAddress { fields.loadRBA }
-
-    public var mediaType: BootMediaType? { BootMediaType(rawValue: mediaByte & 0x0F) }
     /// Bit 5 of the media byte: extension entries follow.
     public var hasExtensions: Bool { mediaByte & 0x20 != 0 }
 
