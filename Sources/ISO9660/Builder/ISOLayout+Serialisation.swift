@@ -30,7 +30,7 @@ extension ISOLayout {
                 var systemUse = record.systemUse
                 if let slot = record.continuationSlot {
                     systemUse.append(.continuationArea(ContinuationAreaEntry(
-                        block: LogicalBlockAddress(allocation.continuationAreas.rawValue + UInt32(slot.block)),
+                        block: allocation.continuationAreas.advanced(by: UInt32(slot.block)),
                         offset: UInt32(slot.offset), length: UInt32(record.continuationLength))))
                 }
                 let bytes = DirectoryRecord(extent: extent, dataLength: length, recordingDate: date,

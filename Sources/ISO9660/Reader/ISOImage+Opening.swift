@@ -25,38 +25,62 @@ extension ISOImage {
         var problems: [ISO9660Error] = []
 
         static func read(_ source: any SectorSource) throws -> DescriptorSet {
-            let blockSize = Int64(LogicalBlockAddress.blockSize)
-            var summaries: [DescriptorSummary] = []
-            var primary: (PrimaryVolumeDescriptor, LogicalBlockAddress)?
-            var joliet: (SupplementaryVolumeDescriptor, LogicalBlockAddress)?
-            var others: [SupplementaryVolumeDescriptor] = []
-            var boot: (BootRecord, LogicalBlockAddress)?
-            var problems: [ISO9660Error] = []
+            var found = Found()
             var sector: Int64 = 16
             var terminated = false
             while !terminated {
-                guard summaries.count < ISOImage.maximumVolumeDescriptors else {
-                    throw ISO9660Error.limitExceeded(structure: "VolumeDescriptorSetTerminator", sector: sector,
-                                                     what: "number of volume descriptors before the terminator",
-                                                     limit: Int64(ISOImage.maximumVolumeDescriptors))
+                let (header, block) = try descriptor(at: sector, in: source, countSoFar: found.summaries.count)
+                try found.add(header, block: block, sector: sector)
+                terminated = header.type == .terminator
+                sector += 1
+            }
+            guard let primary = found.primary else {
+                throw ISO9660Error.notISO9660(detail: "the volume descriptor set has no primary volume descriptor")
+            }
+            return DescriptorSet(summaries: found.summaries, primary: primary, joliet: found.joliet, others: found.others,
+                                 boot: found.boot, end: sector, problems: found.problems)
+        }
+
+        /// The header and block of the descriptor at `sector`, refusing a set without its terminator.
+        static func descriptor(at sector: Int64, in source: any SectorSource,
+                               countSoFar: Int) throws -> (VolumeDescriptorHeader, [UInt8]) {
+            let blockSize = Int64(LogicalBlockAddress.blockSize)
+            guard countSoFar < ISOImage.maximumVolumeDescriptors else {
+                throw ISO9660Error.limitExceeded(structure: "VolumeDescriptorSetTerminator", sector: sector,
+                                                 what: "number of volume descriptors before the terminator",
+                                                 limit: Int64(ISOImage.maximumVolumeDescriptors))
+            }
+            guard (sector + 1) * blockSize <= source.byteCount else {
+                throw ISO9660Error.truncated(structure: "VolumeDescriptorSetTerminator", sector: sector,
+                                             neededBytes: (sector + 1) * blockSize, imageBytes: source.byteCount)
+            }
+            let block = try source.block(sector, for: "VolumeDescriptorHeader")
+            guard let header = VolumeDescriptorHeader(bytes: block) else {
+                if sector == 16 {
+                    throw ISO9660Error.notISO9660(detail: "sector 16 does not start with a volume descriptor "
+                                                      + "(byte 1–5 should be CD001)")
                 }
-                guard (sector + 1) * blockSize <= source.byteCount else {
-                    throw ISO9660Error.truncated(structure: "VolumeDescriptorSetTerminator", sector: sector,
-                                                 neededBytes: (sector + 1) * blockSize, imageBytes: source.byteCount)
-                }
-                let block = try source.block(sector, for: "VolumeDescriptorHeader")
-                guard let header = VolumeDescriptorHeader(bytes: block) else {
-                    if sector == 16 {
-                        throw ISO9660Error.notISO9660(detail: "sector 16 does not start with a volume descriptor "
-                                                          + "(byte 1–5 should be CD001)")
-                    }
-                    throw ISO9660Error.invalidField(structure: "VolumeDescriptorSetTerminator", sector: sector,
-                                                    field: "volume descriptor",
-                                                    value: "a block without the CD001 standard identifier",
-                                                    expected: "a volume descriptor, or the set terminator (type 255) before it")
-                }
+                throw ISO9660Error.invalidField(structure: "VolumeDescriptorSetTerminator", sector: sector,
+                                                field: "volume descriptor",
+                                                value: "a block without the CD001 standard identifier",
+                                                expected: "a volume descriptor, or the set terminator (type 255) before it")
+            }
+            return (header, block)
+        }
+
+        /// The descriptors found so far: the first primary, the first Joliet and the first El Torito boot
+        /// record are the ones read; the others are listed.
+        struct Found {
+            var summaries: [DescriptorSummary] = []
+            var primary: (descriptor: PrimaryVolumeDescriptor, sector: LogicalBlockAddress)?
+            var joliet: (descriptor: SupplementaryVolumeDescriptor, sector: LogicalBlockAddress)?
+            var others: [SupplementaryVolumeDescriptor] = []
+            var boot: (record: BootRecord, sector: LogicalBlockAddress)?
+            var problems: [ISO9660Error] = []
+
+            mutating func add(_ header: VolumeDescriptorHeader, block: [UInt8], sector: Int64) throws {
                 let lba = LogicalBlockAddress(UInt32(sector))
-                var kind: String
+                let kind: String
                 switch header.type {
                 case .primary:
                     let pvd = try PrimaryVolumeDescriptor(bytes: block, sector: sector)
@@ -86,18 +110,11 @@ extension ISOImage {
                     kind = "volume partition"
                 case .terminator:
                     kind = "terminator"
-                    terminated = true
                 case .other(let value):
                     kind = "type \(value)"
                 }
                 summaries.append(DescriptorSummary(sector: lba, type: header.type, version: header.version, kind: kind))
-                sector += 1
             }
-            guard let primary else {
-                throw ISO9660Error.notISO9660(detail: "the volume descriptor set has no primary volume descriptor")
-            }
-            return DescriptorSet(summaries: summaries, primary: primary, joliet: joliet, others: others, boot: boot,
-                                 end: sector, problems: problems)
         }
     }
 
