@@ -1,4 +1,5 @@
 import ESXi
+import Primitives
 
 /// The kickstart check the simulated installer runs: the ESXi module's parser and rules (what vmedia itself
 /// believes the installer accepts) must accept the file, and the simulator's own independent reading must agree

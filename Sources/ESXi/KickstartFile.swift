@@ -1,3 +1,5 @@
+import Primitives
+
 /// A kickstart text read back the way ESXi's installer (weasel) reads it, so that the BMC simulator and the tests
 /// can check what the installer would: the required commands are there, and the `install`, `network` and `rootpw`
 /// options parse into values.

@@ -2,6 +2,7 @@ import ESXi
 import Foundation
 import Redfish
 import Yams
+import Primitives
 
 /// The hosts file: the old bash tool's `config.yaml` (read unchanged) plus vmedia's additions, turned into
 /// validated `HostPlan`s.
@@ -296,8 +297,8 @@ struct Reader {
     // MARK: - ipmi
 
     struct BMCFields {
-        var vendor: BMCVendor?
-        var endpoint: (BMCEndpoint, Node)?
+        var vendor: Vendor?
+        var endpoint: (BMCAddress, Node)?
         var username: String?
         var password: Secret?
         var trust: BMCTrust = .unverified
@@ -306,16 +307,18 @@ struct Reader {
     mutating func readBMC(_ section: Section, item: Node, label: String) -> BMCFields {
         var fields = BMCFields()
         if let (text, node) = requiredString(section, "vendor", item: item, label: "\(label) ipmi", example: "dell, lenovo, hpe, supermicro or generic") {
-            if let vendor = BMCVendor(rawValue: text.lowercased()) {
+            // The hosts file takes the canonical names only (`--vendor` on the command line also takes idrac, xcc, ilo,
+            // smc): a file outlives the run, and one spelling per vendor keeps files greppable and diffs small.
+            if let vendor = Vendor(rawValue: text.lowercased()) {
                 fields.vendor = vendor
             } else {
-                let names = BMCVendor.allCases.map(\.rawValue)
+                let names = Vendor.allCases.map(\.rawValue)
                 let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
                 report(node, "\(label): unknown BMC vendor '\(text)'", fix: "\(hint)use one of \(names.joined(separator: ", ")) (generic = plain DMTF Redfish)")
             }
         }
         if let (text, node) = requiredString(section, "address", item: item, label: "\(label) ipmi", example: "10.172.70.186, bmc1:8443 or https://bmc1") {
-            switch BMCEndpoint.parse(text) {
+            switch BMCAddress.parse(text) {
             case .success(let endpoint): fields.endpoint = (endpoint, node)
             case .failure(let problem): report(node, "\(label): \(problem.message)", fix: problem.fix)
             }
@@ -332,7 +335,7 @@ struct Reader {
 
     /// `tls_ca: FILE` (PEM, relative to the hosts file) or `tls_pin: true | sha256//BASE64`: how this BMC's
     /// certificate is verified. Without either it is not (BMCs ship self-signed certificates) and vmedia warns.
-    mutating func readTrust(_ section: Section, endpoint: BMCEndpoint?, label: String) -> BMCTrust {
+    mutating func readTrust(_ section: Section, endpoint: BMCAddress?, label: String) -> BMCTrust {
         let ca = section["tls_ca"].flatMap { isNull($0.value) ? nil : $0 }
         let pin = section["tls_pin"].flatMap { isNull($0.value) ? nil : $0 }
         if ca != nil, let pin {
@@ -638,7 +641,7 @@ struct Reader {
                 }
                 report(at, "\(label): \(problem.message)", fix: problem.fix)
             }
-        } else if let hostname, let problem = KickstartNetwork.hostnameProblem(hostname.0) {
+        } else if let hostname, let problem = HostName.problem(hostname.0) {
             clean = false
             report(hostname.1, "\(label): \(problem)", fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
         }
