@@ -79,6 +79,10 @@ struct InstallCommand: AsyncParsableCommand {
             $XDG_STATE_HOME/vmedia (default ~/.local/state/vmedia) and reused by later runs; its SHA-256 \
             fingerprint is printed. BMCs do not verify the image server's certificate.
 
+            --preflight runs the media pre-flight of `vmedia check --media` first, on this run's server: each BMC \
+            gets a tiny probe ISO inserted and must be seen reading it from its own address (then it is ejected). \
+            If any host fails, nothing is installed and the report says why and how to fix it.
+
             Examples:
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
@@ -118,6 +122,10 @@ struct InstallCommand: AsyncParsableCommand {
     var junit: String?
 
     @OptionGroup(title: "HTTPS media") var media: MediaTLSOptions
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "First prove every BMC can read from the media server (the media pre-flight of check --media); any failure stops the run before anything restarts."))
+    var preflight = false
 
     func validate() throws {
         guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
@@ -162,9 +170,18 @@ struct InstallCommand: AsyncParsableCommand {
         options.timeouts.esxi = .seconds(esxiTimeout * 60)
         options.mediaHTTPS = media.forcedScheme
         options.mediaTLS = media.source
-        let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
+        var session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
                                      output: output, junitPath: junit)
+        if preflight {
+            var check = MediaPreflight.Options()
+            check.anyPeer = anyPeer
+            check.mediaHTTPS = options.mediaHTTPS
+            check.mediaTLS = options.mediaTLS
+            check.knownBMCsPath = options.knownBMCsPath
+            check.ejectOthers = true  // the install ejects every slot anyway
+            session.preflight = check
+        }
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
     }

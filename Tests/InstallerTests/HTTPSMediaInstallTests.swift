@@ -4,6 +4,7 @@ import Installer
 import MediaServer
 import Testing
 import TestSupport
+@testable import VMediaCLI
 
 /// iLO 7 (Gen12) and Lenovo's AMI BMC mount only HTTPS images (tinkerbell/tinkerbell#304; Lenovo's
 /// lenovo_mount_virtual_media.py): the installer must see that from the identified BMC and serve those hosts an
