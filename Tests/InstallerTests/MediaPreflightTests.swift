@@ -22,6 +22,12 @@ struct MediaPreflightTests {
         let directory = try TemporaryDirectory()
         let lab = try await DemoLab.start(in: directory.path, count: flavours.count, flavours: flavours, subnet: subnet,
                                           esxiPort: 9443, installMilliseconds: 100)
+        return Run(lab: lab, reports: try await preflight(lab, directory: directory, advertise: advertise, configure: configure))
+    }
+
+    /// The pre-flight of every host of `lab` on a media server of its own (127.0.0.1, any port), waits shortened.
+    static func preflight(_ lab: DemoLab, directory: TemporaryDirectory, advertise: String = "127.0.0.1",
+                          configure: (inout MediaPreflight.Options) -> Void = { _ in }) async throws -> [MediaPreflight.Report] {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let server = MediaServer(registry: ImageRegistry(), logger: quiet)
@@ -32,11 +38,11 @@ struct MediaPreflightTests {
         options.settle = .milliseconds(300)
         options.mediaTLS = .stateDirectory(directory.file("state"))
         configure(&options)
-        let reports = await MediaPreflight.run(targets: lab.hosts.map(\.target), parallel: flavours.count, server: server,
+        let reports = await MediaPreflight.run(targets: lab.hosts.map(\.target), parallel: lab.hosts.count, server: server,
                                                advertise: advertise, options: options, http: http, logger: quiet)
         http.shutdown()
         await server.shutdown(grace: .seconds(1))
-        return Run(lab: lab, reports: reports)
+        return reports
     }
 
     /// Every write the pre-flight sent: only sessions, the AMI's EnableRMedia, and the probe's insert and eject.
@@ -114,17 +120,7 @@ struct MediaPreflightTests {
                                            "--password-env", "SIM_PW", "--insecure", "insert", "http://127.0.147.200/other.iso"],
                                           environment: ["SIM_PW": DemoLab.bmcPassword])
         try #require(insert.status == 0, "\(insert.stdout)\(insert.stderr)")
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let server = MediaServer(registry: ImageRegistry(), logger: quiet)
-        _ = try await server.start(host: "127.0.0.1", port: 0)
-        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: quiet)
-        var options = MediaPreflight.Options()
-        options.wait = .seconds(1)
-        let reports = await MediaPreflight.run(targets: lab.hosts.map(\.target), parallel: 1, server: server, advertise: "127.0.0.1",
-                                               options: options, http: http, logger: quiet)
-        http.shutdown()
-        await server.shutdown(grace: .seconds(1))
+        let reports = try await Self.preflight(lab, directory: directory)
         let report = try #require(reports.first)
         #expect(!report.succeeded)
         #expect(report.foundInserted.first?.contains("other.iso") == true, "\(report)")
