@@ -65,13 +65,14 @@ let package = Package(
         // Not BMCSimulator: the simulators reach the installer only over the network, like real BMCs.
         .target(name: "Installer", dependencies: [
             "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "VSphere", "Digest", logging,
-            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
 
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
             "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
         // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.

@@ -18,6 +18,9 @@ struct HostSelection: ParsableArguments {
     @OptionGroup(title: "BMC certificate verification")
     var tls: BMCTrustOptions
 
+    @OptionGroup(title: "Output")
+    var log: LogOptions
+
     func validate() throws {
         guard (1...1024).contains(parallel) else { throw ValidationError("--parallel must be 1…1024") }
     }
@@ -132,15 +135,17 @@ struct InstallCommand: AsyncParsableCommand {
             return
         }
         let output: InstallSession.Output = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines)
+        let sink = try selection.log.makeOutput()
+        defer { sink.close() }
         let remaster: ESXiRemaster
         do {
             remaster = try ESXiRemaster(sourcePath: iso)
             try Installer.verifySource(remaster)
         } catch {
             // Refused before any BMC is contacted; CI still gets its summary and JUnit, every host failed with the reason.
-            FileHandle.standardError.write(Data("Error: cannot install from \(iso): \(error)\n".utf8))
-            let results = targets.map { HostResult.unfinished($0, reason: "not started: the source ISO was refused: \(error)") }
-            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name)),
+            sink.message("Error: cannot install from \(iso): \(error)", level: .error, always: true)
+            let results = targets.map { HostResult.unfinished($0, kind: .image, reason: "not started: the source ISO was refused: \(error)") }
+            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name), sink: sink),
                                       junitPath: junit, interrupted: false, seconds: 0)
             throw ExitCode.failure
         }
@@ -153,7 +158,7 @@ struct InstallCommand: AsyncParsableCommand {
         options.timeouts.esxi = .seconds(esxiTimeout * 60)
         let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
-                                     output: output, junitPath: junit)
+                                     output: output, junitPath: junit, sink: sink)
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
     }
