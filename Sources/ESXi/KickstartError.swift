@@ -17,15 +17,28 @@ public struct KickstartProblem: Sendable, Equatable, CustomStringConvertible {
         case script, template
     }
 
+    /// What sort of problem it is, for callers that treat some differently (a simulated lab's loopback addresses).
+    public enum Kind: Sendable, Equatable {
+        /// The installer refuses the value or the file (the default).
+        case invalid
+        /// `address` belongs to a special-purpose block (`IPv4Address.specialPurpose`: "loopback", "multicast"…),
+        /// which no host or router can have.
+        case specialPurposeAddress(IPv4Address, purpose: String)
+        /// The installer accepts it but ignores part of it (a third name server).
+        case ignored
+    }
+
     public let field: Field?
+    public let kind: Kind
     /// 1-based line (and column) in the kickstart or template text, when the problem comes from a text.
     public let line: Int?
     public let column: Int?
     public let message: String
     public let fix: String
 
-    public init(field: Field? = nil, line: Int? = nil, column: Int? = nil, message: String, fix: String) {
+    public init(field: Field? = nil, kind: Kind = .invalid, line: Int? = nil, column: Int? = nil, message: String, fix: String) {
         self.field = field
+        self.kind = kind
         self.line = line
         self.column = column
         self.message = message

@@ -208,6 +208,11 @@ public struct KickstartFile: Sendable, Equatable {
             let proto = (opts["bootproto"] ?? nil) ?? "dhcp"
             if proto == "static" {
                 network = staticNetwork(command, opts, problem, warning)
+                // The checks across fields keep their kind (a simulated lab's loopback address is told apart by it).
+                for found in network?.problems ?? [] {
+                    problems.append(KickstartProblem(field: found.field, kind: found.kind, line: command.line,
+                                                     message: "network: " + found.message, fix: found.fix))
+                }
             } else if proto == "dhcp" {
                 for name in ["ip", "netmask", "gateway"] where opts[name] != nil {
                     problem(command, nil, "network: --bootproto=dhcp with --\(name)=", "remove --\(name)= or use --bootproto=static")
@@ -300,9 +305,6 @@ public struct KickstartFile: Sendable, Equatable {
         guard let ip, let netmask, let gateway, let device else { return nil }
         let network = KickstartNetwork(address: ip, netmask: netmask, gateway: gateway, nameservers: nameservers,
                                        hostname: value("hostname") ?? "localhost", device: device, vlanID: vlanID)
-        for found in network.problems {
-            problem(command, found.field, "network: " + found.message, found.fix)
-        }
         return network
     }
 }

@@ -52,7 +52,7 @@ public struct KickstartNetwork: Sendable, Equatable {
         }
         for (field, name, value) in [(KickstartProblem.Field.address, "address", address), (.gateway, "gateway", gateway)] {
             if let kind = value.specialPurpose {
-                found.append(KickstartProblem(field: field, message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
+                found.append(KickstartProblem(field: field, kind: .specialPurposeAddress(value, purpose: kind), message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
                                               fix: "use the unicast address of the \(name == "address" ? "ESXi management interface" : "router")"))
             }
         }
@@ -75,11 +75,11 @@ public struct KickstartNetwork: Sendable, Equatable {
         }
         if nameservers.count > 2 {
             // weasel's doNetwork keeps nameserver[0] and nameserver[1] and drops the rest without a word.
-            found.append(KickstartProblem(field: .nameservers, message: "\(nameservers.count) name servers given; the ESXi installer uses only the first two",
+            found.append(KickstartProblem(field: .nameservers, kind: .ignored, message: "\(nameservers.count) name servers given; the ESXi installer uses only the first two",
                                           fix: "list at most two name servers (add more after the install with esxcli network ip dns server add)"))
         }
         if nameservers.isEmpty {
-            found.append(KickstartProblem(field: .nameservers, message: "the name server list is empty",
+            found.append(KickstartProblem(field: .nameservers, kind: .ignored, message: "the name server list is empty",
                                           fix: "list at least one name server, or leave the key out to use the gateway"))
         }
         return found

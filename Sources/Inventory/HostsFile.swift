@@ -494,8 +494,7 @@ struct Reader {
             let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
                                            hostname: hostname?.0, device: device ?? .vmnic(0), vlanID: vlanID)
             for problem in network.problems {
-                let loopbackValue = problem.field == .address ? address.0 : problem.field == .gateway ? gateway.0 : nil
-                let isLoopbackProblem = loopbackValue.map { $0.octets[0] == 127 && problem.message.contains("loopback") } ?? false
+                let isLoopbackProblem = if case .specialPurposeAddress(_, "loopback") = problem.kind { true } else { false }
                 if isLoopbackProblem && simulated { continue }
                 clean = false
                 if isLoopbackProblem {

@@ -12,7 +12,9 @@ final class EventPrinter: Sendable {
         var phase = "waiting"
         var bytes: Int64 = 0
         var elapsed = 0.0
-        var result = ""
+        /// nil while running or waiting; true ok, false FAILED.
+        var succeeded: Bool?
+        var result: String { succeeded.map { $0 ? "ok" : "FAILED" } ?? "" }
         /// The latest word from the host itself while waiting for ESXi ("… still runs ESXi 7.0.3 …, before the
         /// restart"), so the table shows why a host is still waiting.
         var detail = ""
@@ -21,7 +23,7 @@ final class EventPrinter: Sendable {
         var media = ""
         /// When the host started (wall clock), for a live ELAPSED; nil until its first event.
         var started: Date?
-        var finished = false
+        var finished: Bool { succeeded != nil }
     }
 
     /// Columns before RESULT: HOST 20, VENDOR 20, PHASE 16, MB READ 9, ELAPSED 9.
@@ -55,7 +57,7 @@ final class EventPrinter: Sendable {
         }
     }
 
-    var unfinished: [String] { state.withLockedValue { state in names.filter { state.rows[$0]?.result.isEmpty ?? false } } }
+    var unfinished: [String] { state.withLockedValue { state in names.filter { state.rows[$0].map { !$0.finished } ?? false } } }
 
     func show(_ event: InstallEvent) {
         state.withLockedValue { state in
@@ -76,8 +78,7 @@ final class EventPrinter: Sendable {
                 break
             case .finished(let finish):
                 row.phase = finish.phase.rawValue
-                row.result = finish.failure == nil ? "ok" : "FAILED"
-                row.finished = true
+                row.succeeded = finish.failure == nil
             }
             state.rows[event.host] = row
         }
@@ -168,39 +169,32 @@ final class EventPrinter: Sendable {
         var hidden = ""
         if names.count + 1 > height {
             let room = max(1, height - 2)
-            func rank(_ row: Row) -> Int { row.result == "FAILED" ? 0 : (row.started != nil && !row.finished ? 1 : (row.finished ? 3 : 2)) }
+            func rank(_ row: Row) -> Int { row.succeeded == false ? 0 : (row.started != nil && !row.finished ? 1 : (row.finished ? 3 : 2)) }
             let chosen = Set(names.enumerated().sorted { (rank(rows[$0.element] ?? Row()), $0.offset) < (rank(rows[$1.element] ?? Row()), $1.offset) }
                 .prefix(room).map(\.element))
             shown = names.filter(chosen.contains)
             let rest = names.filter { !chosen.contains($0) }.map { rows[$0] ?? Row() }
-            let ok = rest.filter { $0.result == "ok" }.count
+            let ok = rest.filter { $0.succeeded == true }.count
             let waiting = rest.filter { $0.started == nil }.count
             hidden = "… \(rest.count) more hosts: \(ok) ok, \(waiting) waiting, \(rest.count - ok - waiting) running"
         }
-        var lines = [header]
+        var lines = [(header, Bool?.none)]
         for name in shown {
             let row = rows[name] ?? Row()
             let said = row.detail.isEmpty ? row.media : row.detail
             let result = said.isEmpty ? row.result : pad(row.result, 7) + said
-            lines.append(pad(name, 20) + pad(row.vendor, 20) + pad(row.phase, 16) + pad(String(row.bytes >> 20), 9)
-                         + pad(String(format: "%.0fs", row.elapsed), 9) + result)
+            lines.append((pad(name, 20) + pad(row.vendor, 20) + pad(row.phase, 16) + pad(String(row.bytes >> 20), 9)
+                          + pad(String(format: "%.0fs", row.elapsed), 9) + result, row.succeeded))
         }
-        if !hidden.isEmpty { lines.append(hidden) }
-        return lines.map { line in
+        if !hidden.isEmpty { lines.append((hidden, nil)) }
+        return lines.map { line, succeeded in
             let cut = line.count > width ? String(line.prefix(max(1, width - 1))) + "…" : line
-            return colour ? Self.colourResult(cut) : cut
+            // Green ok, red FAILED in the RESULT column, when the cut left the whole word.
+            guard colour, let succeeded else { return cut }
+            let word = succeeded ? "ok" : "FAILED"
+            guard cut.count >= resultColumn + word.count else { return cut }
+            return cut.prefix(resultColumn) + TerminalColour.paint(word, ok: succeeded) + cut.dropFirst(resultColumn + word.count)
         }
-    }
-
-    /// Green "ok", red "FAILED" in the RESULT column (only on a terminal and without NO_COLOR).
-    private static func colourResult(_ line: String) -> String {
-        guard line.count > resultColumn else { return line }
-        let head = line.prefix(resultColumn)
-        let rest = line.dropFirst(resultColumn)
-        for word in ["FAILED", "ok"] where rest.hasPrefix(word) {
-            return head + TerminalColour.paint(word, ok: word == "ok") + rest.dropFirst(word.count)
-        }
-        return line
     }
 
     /// The terminal's size (TIOCGWINSZ on standard output), 120×50 when it cannot be read.
