@@ -114,6 +114,9 @@ public final class InstallDashboard: StatusDashboard {
             table{border-collapse:collapse;width:100%}
             th,td{padding:.35em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
             td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            td.host,td.phase{white-space:nowrap}
+            td.media,td.answering{min-width:14em;max-width:24em}
+            td.result{min-width:10em;max-width:28em}
             th{background:#f3f3f3}
             .bar{background:#e8e8e8;height:.8em;width:7em;position:relative;display:inline-block;vertical-align:middle}
             .bar span{position:absolute;left:0;top:0;bottom:0;background:#3a7}
@@ -140,7 +143,7 @@ public final class InstallDashboard: StatusDashboard {
             }
             let warnings = row.warnings.map { "<div class=\"warn\">warning: \(HTML.escape($0))</div>" }.joined()
             out += "<tr class=\"\(state)\" data-host=\"\(HTML.escape(row.host))\">"
-                + "<td>\(HTML.escape(row.host))</td><td>\(HTML.escape(row.bmc))<br>\(HTML.escape(row.vendor))</td>"
+                + "<td class=\"host\">\(HTML.escape(row.host))</td><td>\(HTML.escape(row.bmc))<br>\(HTML.escape(row.vendor))</td>"
                 + "<td>\(HTML.escape(row.esxiAddress))</td><td class=\"phase\">\(HTML.escape(row.phase))</td>"
                 + "<td class=\"n elapsed\">\(String(format: "%.0f s", row.elapsed))</td>"
                 + "<td class=\"n read\">\(mib) <div class=\"bar\"><span style=\"width:\(String(format: "%.1f", percent))%\"></span></div> "

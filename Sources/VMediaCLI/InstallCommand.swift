@@ -50,9 +50,12 @@ struct InstallCommand: AsyncParsableCommand {
             clear the boot override and log out. The source ISO's modules are checked (gzip CRCs) once before any \
             host is touched. One host's failure never stops the others.
 
-            Output: a live table on a terminal, one line per event otherwise, NDJSON events and a final summary \
-            with --json; --junit FILE writes one testcase per host for Jenkins. The reads after the restart are \
-            mapped to the image's files and shown in each of them and on the media server's /status page, e.g. \
+            Output: a live table on a terminal (redrawn every second; warnings print above it; ok/FAILED in \
+            colour unless NO_COLOR is set), one line per event otherwise, NDJSON events (with an RFC 3339 "time") \
+            and a final summary with --json; --junit FILE writes one testcase per host for Jenkins; --quiet, \
+            --verbose and --log-file FILE choose how much is said and where it is kept. The media server's /status \
+            (and /) is the install's dashboard while it runs; install prints its URL. The reads after the restart are \
+            mapped to the image's files and shown in each of them and on the dashboard, e.g. \
             "booted our image: KS.CFG read 14:02:11, 71/80 modules". --until media-read stops once the boot \
             image, BOOT.CFG and KS.CFG were read after the restart (or, for a BMC that copied the whole image \
             when it was inserted, says that the full download is the only evidence).
