@@ -39,7 +39,7 @@ public enum BMCMaintenance {
             bmc = outcome.bmc
             succeeded = outcome.succeeded
             message = outcome.message
-            elapsed = (outcome.seconds * 1000).rounded() / 1000
+            elapsed = InstallEvent.milliseconds(outcome.seconds)
             self.time = InstallEvent.rfc3339(time)
         }
     }

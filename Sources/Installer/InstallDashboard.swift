@@ -86,7 +86,7 @@ public final class InstallDashboard: StatusDashboard {
         let hosts = snapshot().map { row -> [String: Any] in
             var object: [String: Any] = [
                 "host": row.host, "bmc": row.bmc, "vendor": row.vendor, "esxiAddress": row.esxiAddress, "phase": row.phase,
-                "elapsed": (row.elapsed * 1000).rounded() / 1000, "bytesRead": row.bytes, "imageBytes": row.imageBytes,
+                "elapsed": InstallEvent.milliseconds(row.elapsed), "bytesRead": row.bytes, "imageBytes": row.imageBytes,
                 "state": Self.state(row), "media": row.media, "answering": row.answering,
             ]
             if let failure = row.failure { object["failure"] = failure.message; object["failureKind"] = failure.kind.rawValue }

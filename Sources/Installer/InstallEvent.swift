@@ -176,7 +176,7 @@ public struct InstallEvent: Sendable, Equatable, Encodable {
         try container.encode(message, forKey: .message)
         try container.encodeIfPresent(bytesRead, forKey: .bytesRead)
         try container.encodeIfPresent(imageBytes, forKey: .imageBytes)
-        try container.encode((elapsed * 1000).rounded() / 1000, forKey: .elapsed)
+        try container.encode(Self.milliseconds(elapsed), forKey: .elapsed)
         try container.encode(Self.rfc3339(time), forKey: .time)
         try container.encodeIfPresent(succeeded, forKey: .succeeded)
         try container.encodeIfPresent(media, forKey: .media)
@@ -191,6 +191,9 @@ public struct InstallEvent: Sendable, Equatable, Encodable {
             break
         }
     }
+
+    /// Seconds rounded to milliseconds, as every `--json` duration is written.
+    public static func milliseconds(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     /// `2026-12-04T14:02:11.123Z`.
     public static func rfc3339(_ date: Date) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Installer
 import Logging
 import NIOConcurrencyHelpers
 
@@ -56,11 +57,7 @@ final class CommandOutput: Sendable {
 
     func close() { state.withLockedValue { try? $0.file?.close(); $0.file = nil } }
 
-    static func stamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+    static func stamp() -> String { InstallEvent.rfc3339(Date()) }
 }
 
 /// swift-log's handler for `CommandOutput`: "warning: …" lines, metadata appended.
