@@ -1,5 +1,6 @@
 import ISO9660
 import NIOCore
+import Primitives
 
 /// The mutable state of one simulated BMC and its server. Only touched under `SimulatedBMC`'s lock, so request
 /// handling and the asynchronous boot see one consistent picture.

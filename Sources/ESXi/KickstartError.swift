@@ -17,15 +17,13 @@ public struct KickstartProblem: Sendable, Equatable, CustomStringConvertible {
         case script, template
     }
 
-    /// What sort of problem it is, for callers that treat some differently (a simulated lab's loopback addresses).
+    /// What kind of problem it is, for code that treats one kind differently (the hosts file lets a simulated lab
+    /// use loopback addresses; the simulator's cross-check tolerates exactly those), so nobody matches message text.
     public enum Kind: Sendable, Equatable {
-        /// The installer refuses the value or the file (the default).
+        /// The value is wrong for the ESXi installer.
         case invalid
-        /// `address` belongs to a special-purpose block (`IPv4Address.specialPurpose`: "loopback", "multicast"…),
-        /// which no host or router can have.
-        case specialPurposeAddress(IPv4Address, purpose: String)
-        /// The installer accepts it but ignores part of it (a third name server).
-        case ignored
+        /// An address in 127.0.0.0/8: wrong on a real network, what simulated hosts use.
+        case loopbackAddress
     }
 
     public let field: Field?

@@ -97,13 +97,12 @@ public enum BMCMaintenance {
         let start = ContinuousClock.now
         let seconds = { (ContinuousClock.now - start).seconds }
         do {
-            let endpoint = BMCConnection.Endpoint(plan.bmc)
-            let trust = try await connection.resolve(target.bmcTrust, for: endpoint, hostName: target.name)
+            let trust = try await connection.resolve(target.bmcTrust, for: plan.bmc, hostName: target.name)
             if let warning = trust.warning { logger.warning("\(warning)") }
-            let client = connection.client(for: endpoint, trust: trust,
+            let client = connection.client(for: plan.bmc, trust: trust,
                                            credentials: .init(username: plan.username, password: plan.password.reveal()))
             let message = try await client.withSession { client -> String in
-                let driver = try await BMCDriver.connect(client: client, expectedVendor: Vendor(configValue: plan.vendor.rawValue),
+                let driver = try await BMCDriver.connect(client: client, expectedVendor: plan.vendor,
                                                          logger: logger)
                 switch action {
                 case .check:

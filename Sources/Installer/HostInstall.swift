@@ -8,6 +8,7 @@ import LayeredMedia
 import MediaServer
 import Redfish
 import VSphere
+import Primitives
 
 /// One host's run through the phases (see `InstallPhase`), with a timeout per phase. Whatever happens after the
 /// insert — failure, timeout, cancellation — the media vmedia inserted is ejected, the boot override cleared and the
@@ -114,14 +115,13 @@ struct HostInstall: Sendable {
 
         enter(.checkBMC, "logging in to \(plan.bmc.url)")
         let connection = BMCConnection(http: context.http, knownBMCs: KnownBMCs(path: options.knownBMCsPath), logger: context.logger)
-        let endpoint = BMCConnection.Endpoint(plan.bmc)
-        let trust = try await connection.resolve(target.bmcTrust, for: endpoint, hostName: name)
+        let trust = try await connection.resolve(target.bmcTrust, for: plan.bmc, hostName: name)
         if let warning = trust.warning {
             emit(InstallEvent(host: name, .warning(.checkBMC, warning), elapsed: elapsed()))
         }
         var timeouts = RedfishClient.Timeouts()
         timeouts.pollInterval = options.pollInterval < .seconds(2) ? options.pollInterval : .seconds(2)
-        let client = connection.client(for: endpoint, trust: trust,
+        let client = connection.client(for: plan.bmc, trust: trust,
                                        credentials: .init(username: plan.username, password: plan.password.reveal()),
                                        timeouts: timeouts, sleep: context.clock.sleep)
         try await client.withSession { client in
@@ -148,7 +148,7 @@ struct HostInstall: Sendable {
                       enter: @escaping @Sendable (InstallPhase, String) -> Void, elapsed: @escaping @Sendable () -> Double) async throws {
         let options = context.options
         let limits = options.timeouts
-        let vendor = Vendor(configValue: plan.vendor.rawValue)
+        let vendor = plan.vendor
         let driver = try await phase(.checkBMC, limits.checkBMC) {
             try await BMCDriver.connect(client: client, expectedVendor: vendor, logger: context.logger)
         }

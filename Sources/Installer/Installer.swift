@@ -2,6 +2,7 @@ import CurlHTTP
 import ESXi
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import MediaServer
 
 /// Installs ESXi on many hosts at once: one `HostInstall` per host, at most `options.parallel` at a time, every
@@ -26,8 +27,8 @@ public final class Installer: Sendable {
     public let dashboard: InstallDashboard
     private let continuation: AsyncStream<InstallEvent>.Continuation
     private let context: Context
-    private let stopping = StopFlag()
-    private let finished = FinishedResults()
+    private let stopping = NIOLockedValueBox(false)
+    private let finished = NIOLockedValueBox<[String: HostResult]>([:])
 
     /// - Parameters:
     ///   - remaster: the opened source ISO (checked with `verifySource` before any host is touched).
@@ -56,11 +57,11 @@ public final class Installer: Sendable {
     }
 
     /// Stops starting hosts that have not begun (the first Ctrl-C); hosts already running carry on.
-    public func stopStartingNewHosts() { stopping.set() }
+    public func stopStartingNewHosts() { stopping.withLockedValue { $0 = true } }
 
     /// The results of the hosts that have finished so far, by host name: what a SIGTERM whose time runs out
     /// still reports while `run` is cleaning up the others.
-    public var finishedResults: [String: HostResult] { finished.value }
+    public var finishedResults: [String: HostResult] { finished.withLockedValue { $0 } }
 
     /// Installs every target and returns their results in the targets' order. Cancelling the calling task stops
     /// the running hosts, each cleaning up what it inserted and deleting its session.
@@ -86,7 +87,7 @@ public final class Installer: Sendable {
         await withTaskGroup(of: (Int, HostResult).self) { group in
             var next = 0
             func startNext() -> Bool {
-                guard next < targets.count, !stopping.isSet, !Task.isCancelled else { return false }
+                guard next < targets.count, !stopping.withLockedValue({ $0 }), !Task.isCancelled else { return false }
                 let index = next
                 next += 1
                 group.addTask { (index, await HostInstall(target: targets[index], context: context, emit: emit).run()) }
@@ -95,7 +96,7 @@ public final class Installer: Sendable {
             for _ in 0..<max(1, context.options.parallel) where !startNext() { break }
             while let (index, result) = await group.next() {
                 results[index] = result
-                finished.set(result)
+                finished.withLockedValue { $0[result.host] = result }
                 _ = startNext()
             }
         }
@@ -104,18 +105,4 @@ public final class Installer: Sendable {
             results[index] ?? .unfinished(targets[index], kind: .notStarted, reason: "not started: stopped by the user (Ctrl-C)")
         }
     }
-}
-
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
-}
-
-final class FinishedResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [String: HostResult] = [:]
-    var value: [String: HostResult] { lock.withLock { results } }
-    func set(_ result: HostResult) { lock.withLock { results[result.host] = result } }
 }

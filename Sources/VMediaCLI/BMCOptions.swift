@@ -92,13 +92,12 @@ struct BMCOptions: ParsableArguments {
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         defer { http.shutdown() }
         let connection = BMCConnection(http: http, knownBMCs: tls.store, connectTimeout: .seconds(min(timeout, 15)), logger: logger)
-        let endpoint = BMCConnection.Endpoint(target.address)
-        let trust = try await connection.resolve(tls.trust ?? target.trust ?? .unverified, for: endpoint, hostName: target.hostName)
+        let trust = try await connection.resolve(tls.trust ?? target.trust ?? .unverified, for: target.address, hostName: target.hostName)
         if let warning = trust.warning { logger.warning("\(warning)") }
         var timeouts = RedfishClient.Timeouts()
         timeouts.request = .seconds(timeout)
         timeouts.insert = .seconds(max(timeout, 240))
-        let client = connection.client(for: endpoint, trust: trust,
+        let client = connection.client(for: target.address, trust: trust,
                                        credentials: .init(username: target.username, password: target.password), timeouts: timeouts)
         let expected = target.vendor
         return try await client.withSession { client in

@@ -2,6 +2,7 @@ import ArgumentParser
 import ESXi
 import Foundation
 import Inventory
+import Redfish
 import Installer
 
 /// Options shared by install, check and eject: which hosts file and which of its hosts.
@@ -190,7 +191,7 @@ enum DryRun {
     }
 
     /// The vendor differences BMCDriver applies, in the order the installer runs its steps.
-    static func flow(_ vendor: BMCVendor) -> String {
+    static func flow(_ vendor: Vendor) -> String {
         let insert: String = switch vendor {
         case .dell: "InsertMedia on the CD slot (iDRAC fetches the image during the call), boot once via BootSourceOverride (iDRAC10: @Redfish.Settings)"
         case .lenovo: "PATCH Image + Inserted with If-Match on an EXT/Remote slot, boot once via BootSourceOverride"
