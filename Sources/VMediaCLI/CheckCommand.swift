@@ -18,8 +18,9 @@ struct CheckCommand: AsyncParsableCommand {
             every host of the run; a certificate the CA did not sign, or a pinned key that changed, fails that host.
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
-            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…}), then a \
-            summary object ({"summary":true,"action":"check","succeeded":N,"failed":N,"hosts":[…]}).
+            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…,"time":…}), then a \
+            summary object shaped like install's ({"summary":true,"action":"check","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}). \
+            --quiet prints only the hosts that failed; --log-file FILE keeps every outcome with its time.
 
             Examples:
               vmedia check --config hosts.yaml
@@ -48,7 +49,7 @@ struct EjectCommand: AsyncParsableCommand {
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
             ({"kind":"finished","action":"eject",…}), then a summary object \
-            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"hosts":[…]}).
+            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}).
 
             Examples:
               vmedia eject --config hosts.yaml
