@@ -32,16 +32,22 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
-        // SHA-256 (image reports, TLS pins, URL tokens) and friends; stdlib only.
+        // Stdlib-only values every module shares: IPv4 addresses, RFC 1123 host names, civil dates, SplitMix64,
+        // and `Locked` (the lock of the modules that do not link NIO).
+        .target(name: "Primitives"),
+        // SHA-256 (image reports, TLS pins, URL tokens), SHA-512 (SHA-crypt root passwords) and their HMACs; stdlib only.
         .target(name: "Digest"),
         // ECMA-119 + Joliet + Rock Ridge + El Torito. Knows nothing of ESXi.
-        .target(name: "ISO9660"),
-        // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
-        .target(name: "ESXi", dependencies: ["ISO9660", "CZlib"]),
+        .target(name: "ISO9660", dependencies: ["Primitives"]),
+        // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, per-host remastering.
+        .target(name: "ESXi", dependencies: ["Primitives", "ISO9660", "CZlib", "Digest"]),
+        // ESXi-shaped test images (ISO, FAT EFI image, ISOLINUX stub, per-release module lists) for `vmedia fixture`,
+        // `vmedia demo` and the tests; never linked into the install path.
+        .target(name: "ESXiFixture", dependencies: ["Primitives", "ESXi", "ISO9660", "CZlib"]),
         // Async HTTP client over libcurl (Redfish transport, ESXi probe).
-        .target(name: "CurlHTTP", dependencies: ["CCurl", "Digest", logging]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Primitives", "Digest", logging]),
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
-        .target(name: "Redfish", dependencies: [logging]),
+        .target(name: "Redfish", dependencies: ["Primitives", logging]),
         // vSphere Web Services (SOAP) client over libcurl: service content, login, properties, host services. One place
         // for every envelope; tested against govmomi's simulator.
         .target(name: "VSphere", dependencies: ["CurlHTTP"]),
@@ -50,7 +56,7 @@ let package = Package(
         // HMAC-SHA-256 of --stable-tokens. NIOSSL serves HTTPS on the same port (the first byte tells TLS from HTTP);
         // X509, Crypto and SwiftASN1 make the self-signed certificate when no --tls-cert/--tls-key pair is given.
         .target(name: "MediaServer", dependencies: nio + [
-            "Digest", logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            "Primitives", "Digest", logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
@@ -58,12 +64,12 @@ let package = Package(
         // installer and media-bench).
         .target(name: "LayeredMedia", dependencies: ["ISO9660", "MediaServer", .product(name: "NIOCore", package: "swift-nio")]),
         // The hosts file (old tool's config.yaml compatible) → validated host plans.
-        .target(name: "Inventory", dependencies: ["ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Inventory", dependencies: ["Primitives", "ESXi", "Redfish", .product(name: "Yams", package: "Yams")]),
 
         // Simulated Redfish BMCs (vendor flavours) that read inserted media over HTTP ranges and then bring up a
         // simulated ESXi SOAP endpoint. Not Redfish: it serves its own vendor documents so the client can't mirror it.
         .target(name: "BMCSimulator", dependencies: nio + [
-            "ISO9660", "ESXi",
+            "Primitives", "ISO9660", "ESXi",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
@@ -71,19 +77,21 @@ let package = Package(
         // Per-host install workflow: BMC session, publish, insert, boot, wait for media reads and ESXi, clean up.
         // Not BMCSimulator: the simulators reach the installer only over the network, like real BMCs.
         .target(name: "Installer", dependencies: [
-            "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "VSphere", "Digest", logging,
+            "Primitives", "ISO9660", "ESXi", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "CurlHTTP", "VSphere", "Digest", logging,
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
 
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
+            "Primitives", "Digest", "ISO9660", "ESXi", "ESXiFixture", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
         // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
         .executableTarget(name: "media-bench", dependencies: [
-            "MediaServer", "LayeredMedia", "ISO9660", logging, .product(name: "NIOCore", package: "swift-nio"),
+            "MediaServer", "LayeredMedia", "ISO9660", "Primitives", logging, .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -100,23 +108,24 @@ let package = Package(
         // Test helpers shared by every test target (peer lookup, temp dirs, the vmedia binary).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "PrimitivesTests", dependencies: ["Primitives"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Primitives", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
         .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
-        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
-        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "TestSupport"],
+        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "ESXiFixture", "TestSupport"]),
+        .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "Primitives", "TestSupport"],
                     exclude: ["pycdlib_check.py", "peer_listing.py"]),
-        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi"], exclude: ["Snapshots"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi", "ESXiFixture", "Digest", "Primitives"], exclude: ["Snapshots"]),
         .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi", "Redfish"]),
         .testTarget(name: "MediaServerTests", dependencies: [
-            "MediaServer", "LayeredMedia", "ISO9660", "TestSupport", logging,
+            "MediaServer", "LayeredMedia", "ISO9660", "Primitives", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Scripts"]),
-        .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
+        .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "ESXi", "ESXiFixture", "TestSupport"]),
         .testTarget(name: "InstallerTests", dependencies: [
-            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "VSphere", "TestSupport", logging,
+            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "ESXiFixture", "MediaServer", "CurlHTTP", "VSphere", "TestSupport", logging,
         ]),
     ]
 )

@@ -18,11 +18,8 @@ struct CrossCheckedKickstartInterpreter: KickstartInterpreter {
             esxi = try KickstartFile.parse(text).interpret()
         } catch {
             let facts = try independent.interpret(text)
-            let loopbackComplaints = [facts.network.ip, facts.network.gateway].compactMap { $0 }
-                .compactMap { IPv4Address($0) }.filter { $0.specialPurpose == "loopback" }
-                .map { "\($0) is a loopback address" }
-            let remaining = error.problems.filter { problem in !loopbackComplaints.contains { problem.message.contains($0) } }
-            guard remaining.isEmpty, !loopbackComplaints.isEmpty else {
+            let remaining = error.problems.filter { $0.kind != .loopbackAddress }
+            guard remaining.isEmpty, remaining.count < error.problems.count else {
                 throw KickstartRejection(description: "the installer rejects ks.cfg: \(KickstartError(remaining.isEmpty ? error.problems : remaining))")
             }
             return facts

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Primitives
 import Logging
 
 /// An async HTTP client over libcurl.
@@ -234,8 +235,7 @@ final class Transfer: @unchecked Sendable {
     }
 }
 
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: UInt64 = 0
-    func next() -> UInt64 { lock.withLock { value += 1; return value } }
+final class LockedCounter: Sendable {
+    private let value = Locked<UInt64>(0)
+    func next() -> UInt64 { value.withLock { $0 += 1; return $0 } }
 }

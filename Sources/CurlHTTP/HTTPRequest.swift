@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// One HTTP request for `CurlHTTPClient`: method, absolute URL, headers, optional body, limits and TLS policy.
 public struct HTTPRequest: Sendable {
@@ -11,12 +12,12 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Duration
     /// The whole exchange (connect, send, wait, receive) may take at most this long.
     public var timeout: Duration
-    public var basicAuth: BasicCredentials?
+    public var basicAuth: Credentials?
     public var tls: TLSPolicy
 
     public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [],
                 body: Data? = nil, connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60),
-                basicAuth: BasicCredentials? = nil, tls: TLSPolicy = .insecure) {
+                basicAuth: Credentials? = nil, tls: TLSPolicy = .insecure) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -26,15 +27,4 @@ public struct HTTPRequest: Sendable {
         self.basicAuth = basicAuth
         self.tls = tls
     }
-}
-
-/// A user name and password for HTTP Basic authentication. `description` never shows the password.
-public struct BasicCredentials: Sendable, CustomStringConvertible {
-    public let username: String
-    public let password: String
-    public init(username: String, password: String) {
-        self.username = username
-        self.password = password
-    }
-    public var description: String { "\(username):******" }
 }

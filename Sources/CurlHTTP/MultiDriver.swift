@@ -1,19 +1,23 @@
 import CCurl
 import Foundation
+import Primitives
 
 /// The one thread that owns the curl multi handle and every easy handle in it.
 ///
-/// Other threads only touch `pending`/`cancelled`/`stopping` under the lock and nudge the thread with
+/// Other threads only touch `Shared` (pending, cancelled, stopping) under its lock and nudge the thread with
 /// `curl_multi_wakeup`; every libcurl call on a handle happens here, so no handle is used by two threads.
 /// The nudge itself is sent under the lock and only while `stopped` is false, and the thread sets `stopped`
 /// under the lock before `curl_multi_cleanup`: a cancel or submit racing with shutdown never wakes a freed handle.
 final class MultiDriver: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
-    private let lock = NSLock()
-    private var pending: [Transfer] = []
-    private var cancelled: Set<UInt64> = []
-    private var stopping = false
-    private var stopped = false
+    /// What other threads hand to the driver thread, behind one lock.
+    private struct Shared {
+        var pending: [Transfer] = []
+        var cancelled: Set<UInt64> = []
+        var stopping = false
+        var stopped = false
+    }
+    private let shared = Locked(Shared())
     /// Transfers inside libcurl, by easy handle. Driver thread only.
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
     private let hooks: Hooks
@@ -35,41 +39,41 @@ final class MultiDriver: @unchecked Sendable {
     }
 
     func submit(_ transfer: Transfer) {
-        let accepted = lock.withLock { () -> Bool in
-            guard !stopping else { return false }
-            pending.append(transfer)
-            wakeUpLocked()
+        let accepted = shared.withLock { state -> Bool in
+            guard !state.stopping else { return false }
+            state.pending.append(transfer)
+            wakeUp(state)
             return true
         }
         if !accepted { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
     }
 
     func cancel(_ id: UInt64) {
-        lock.withLock {
-            _ = cancelled.insert(id)
-            wakeUpLocked()
+        shared.withLock { state in
+            state.cancelled.insert(id)
+            wakeUp(state)
         }
     }
 
     func stop() {
-        lock.withLock {
-            guard !stopping else { return }
-            stopping = true
-            wakeUpLocked()
+        shared.withLock { state in
+            guard !state.stopping else { return }
+            state.stopping = true
+            wakeUp(state)
         }
     }
 
-    /// Interrupts `curl_multi_poll` (thread-safe in libcurl). Caller holds `lock`; once the driver thread has set
-    /// `stopped` the handle is (about to be) freed and there is nobody left to wake.
-    private func wakeUpLocked() {
-        if !stopped { hooks.wakeUp(multi) }
+    /// Interrupts `curl_multi_poll` (thread-safe in libcurl). Called inside `shared.withLock`; once the driver
+    /// thread has set `stopped` the handle is (about to be) freed and there is nobody left to wake.
+    private func wakeUp(_ state: Shared) {
+        if !state.stopped { hooks.wakeUp(multi) }
     }
 
     private func loop() {
         while true {
-            let (incoming, cancels, stop) = lock.withLock { () -> ([Transfer], Set<UInt64>, Bool) in
-                defer { pending.removeAll() }
-                return (pending, cancelled, stopping)
+            let (incoming, cancels, stop) = shared.withLock { state -> ([Transfer], Set<UInt64>, Bool) in
+                defer { state.pending.removeAll() }
+                return (state.pending, state.cancelled, state.stopping)
             }
             for transfer in incoming {
                 if cancels.contains(transfer.id) { forget(transfer.id); finish(transfer, .failure(CancellationError())); continue }
@@ -94,10 +98,10 @@ final class MultiDriver: @unchecked Sendable {
                     finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url)))
                 }
                 running.removeAll()
-                let late = lock.withLock { () -> [Transfer] in
-                    stopped = true
-                    defer { pending.removeAll() }
-                    return pending
+                let late = shared.withLock { state -> [Transfer] in
+                    state.stopped = true
+                    defer { state.pending.removeAll() }
+                    return state.pending
                 }
                 for transfer in late { finish(transfer, .failure(CurlHTTPError.shutDown(url: transfer.request.url))) }
                 hooks.cleanUp(multi)
@@ -122,7 +126,7 @@ final class MultiDriver: @unchecked Sendable {
     }
 
     /// A cancel that arrived for a finished transfer must not linger in the set.
-    private func forget(_ id: UInt64) { lock.withLock { _ = cancelled.remove(id) } }
+    private func forget(_ id: UInt64) { shared.withLock { _ = $0.cancelled.remove(id) } }
 
     private func finish(_ transfer: Transfer, _ result: Result<HTTPResponse, Error>) {
         let continuation = transfer.continuation

@@ -155,19 +155,22 @@ public struct ModuleCheck: Sendable, Equatable {
     }
 
     /// One line for a report: `ok /s.v00: gzip, 1 member, 154873344 → 161480704 bytes`.
-    public var summary: String {
+    public var summary: String { (isHealthy ? "ok " : "FAIL ") + finding }
+
+    /// What was found, without the verdict: `/s.v00: corrupt at byte 512: …` (for messages that say "failed" themselves).
+    public var finding: String {
         switch outcome {
         case .gzip(let gzip):
             let padding = gzip.trailingByteCount == 0 ? ""
                 : gzip.trailingNonZeroByteCount == 0 ? ", then \(gzip.trailingByteCount) zero padding bytes"
                 : ", then \(gzip.trailingByteCount) bytes of trailing data that is not gzip (ignored, as by gzip -t and mboot)"
-            return "ok \(path): gzip, \(gzip.members) member\(gzip.members == 1 ? "" : "s"), "
+            return "\(path): gzip, \(gzip.members) member\(gzip.members == 1 ? "" : "s"), "
                 + "\(gzip.compressedByteCount) → \(gzip.uncompressedByteCount) bytes, CRC-32 and ISIZE match\(padding)"
-        case .notGzip: return "ok \(path): \(byteCount) bytes, not gzip-compressed (read in full)"
-        case .empty: return "ok \(path): empty"
-        case .missing: return "FAIL \(path): listed in BOOT.CFG but not on the image"
-        case .corrupt(let offset, let reason): return "FAIL \(path): corrupt at byte \(offset): \(reason)"
-        case .unreadable(let reason): return "FAIL \(path): unreadable: \(reason)"
+        case .notGzip: return "\(path): \(byteCount) bytes, not gzip-compressed (read in full)"
+        case .empty: return "\(path): empty"
+        case .missing: return "\(path): listed in BOOT.CFG but not on the image"
+        case .corrupt(let offset, let reason): return "\(path): corrupt at byte \(offset): \(reason)"
+        case .unreadable(let reason): return "\(path): unreadable: \(reason)"
         }
     }
 }

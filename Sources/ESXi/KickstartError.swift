@@ -17,15 +17,26 @@ public struct KickstartProblem: Sendable, Equatable, CustomStringConvertible {
         case script, template
     }
 
+    /// What kind of problem it is, for code that treats one kind differently (the hosts file lets a simulated lab
+    /// use loopback addresses; the simulator's cross-check tolerates exactly those), so nobody matches message text.
+    public enum Kind: Sendable, Equatable {
+        /// The value is wrong for the ESXi installer.
+        case invalid
+        /// An address in 127.0.0.0/8: wrong on a real network, what simulated hosts use.
+        case loopbackAddress
+    }
+
     public let field: Field?
+    public let kind: Kind
     /// 1-based line (and column) in the kickstart or template text, when the problem comes from a text.
     public let line: Int?
     public let column: Int?
     public let message: String
     public let fix: String
 
-    public init(field: Field? = nil, line: Int? = nil, column: Int? = nil, message: String, fix: String) {
+    public init(field: Field? = nil, kind: Kind = .invalid, line: Int? = nil, column: Int? = nil, message: String, fix: String) {
         self.field = field
+        self.kind = kind
         self.line = line
         self.column = column
         self.message = message

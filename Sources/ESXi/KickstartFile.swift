@@ -1,3 +1,5 @@
+import Primitives
+
 /// A kickstart text read back the way ESXi's installer (weasel) reads it, so that the BMC simulator and the tests
 /// can check what the installer would: the required commands are there, and the `install`, `network` and `rootpw`
 /// options parse into values.
@@ -207,7 +209,11 @@ public struct KickstartFile: Sendable, Equatable {
             let command = commands[index]
             let proto = (opts["bootproto"] ?? nil) ?? "dhcp"
             if proto == "static" {
-                network = staticNetwork(command, opts, problem, warning)
+                network = staticNetwork(command, opts, problem, warning) { found in
+                    // The model's own check, located on this line and keeping its kind.
+                    problems.append(KickstartProblem(field: found.field, kind: found.kind, line: command.line,
+                                                     message: "network: " + found.message, fix: found.fix))
+                }
             } else if proto == "dhcp" {
                 for name in ["ip", "netmask", "gateway"] where opts[name] != nil {
                     problem(command, nil, "network: --bootproto=dhcp with --\(name)=", "remove --\(name)= or use --bootproto=static")
@@ -244,7 +250,8 @@ public struct KickstartFile: Sendable, Equatable {
     /// value is returned.
     private func staticNetwork(_ command: Command, _ opts: [String: String?],
                                _ problem: (Command?, KickstartProblem.Field?, String, String) -> Void,
-                               _ warning: (Command?, KickstartProblem.Field?, String, String) -> Void) -> KickstartNetwork? {
+                               _ warning: (Command?, KickstartProblem.Field?, String, String) -> Void,
+                               networkProblem: (KickstartProblem) -> Void) -> KickstartNetwork? {
         func value(_ name: String) -> String? { opts[name] ?? nil }
         func address(_ name: String, _ field: KickstartProblem.Field, required: Bool) -> IPv4Address? {
             guard let text = value(name) else {
@@ -300,9 +307,7 @@ public struct KickstartFile: Sendable, Equatable {
         guard let ip, let netmask, let gateway, let device else { return nil }
         let network = KickstartNetwork(address: ip, netmask: netmask, gateway: gateway, nameservers: nameservers,
                                        hostname: value("hostname") ?? "localhost", device: device, vlanID: vlanID)
-        for found in network.problems {
-            problem(command, found.field, "network: " + found.message, found.fix)
-        }
+        network.problems.forEach(networkProblem)
         return network
     }
 }

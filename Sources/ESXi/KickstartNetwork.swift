@@ -1,3 +1,5 @@
+import Primitives
+
 /// The kickstart `network` command for the management interface, and the value types it is made of.
 ///
 /// `network --bootproto=static --ip=… --netmask=… --gateway=… --nameserver=a,b --hostname=… --device=… [--vlanid=N]`
@@ -52,7 +54,8 @@ public struct KickstartNetwork: Sendable, Equatable {
         }
         for (field, name, value) in [(KickstartProblem.Field.address, "address", address), (.gateway, "gateway", gateway)] {
             if let kind = value.specialPurpose {
-                found.append(KickstartProblem(field: field, message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
+                found.append(KickstartProblem(field: field, kind: value.isLoopback ? .loopbackAddress : .invalid,
+                                              message: "\(name) \(value) is a \(kind) address, not one a host or router can have",
                                               fix: "use the unicast address of the \(name == "address" ? "ESXi management interface" : "router")"))
             }
         }
@@ -66,7 +69,7 @@ public struct KickstartNetwork: Sendable, Equatable {
             found.append(KickstartProblem(field: .gateway, message: "gateway \(gateway) is the host's own address",
                                           fix: "set the router's address as gateway"))
         }
-        if let problem = KickstartNetwork.hostnameProblem(hostname) {
+        if let problem = HostName.problem(hostname) {
             found.append(KickstartProblem(field: .hostname, message: problem, fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86"))
         }
         if let vlanID, !(1...4094).contains(vlanID) {
@@ -84,57 +87,6 @@ public struct KickstartNetwork: Sendable, Equatable {
         }
         return found
     }
-
-    /// Why `name` is not an RFC 1123 host name (labels of 1–63 letters, digits, '-', not starting or ending with
-    /// '-', total ≤ 253), or nil when it is one. ESXi writes it to /etc/hosts and the DCUI, so it must be strict.
-    public static func hostnameProblem(_ name: String) -> String? {
-        if name.isEmpty { return "the hostname is empty" }
-        if name.utf8.count > 253 { return "hostname '\(name)' is longer than 253 characters" }
-        for label in name.split(separator: ".", omittingEmptySubsequences: false) {
-            if label.isEmpty { return "hostname '\(name)' has an empty label (two dots in a row, or a leading/trailing dot)" }
-            if label.utf8.count > 63 { return "hostname label '\(label)' is longer than 63 characters" }
-            if label.hasPrefix("-") || label.hasSuffix("-") { return "hostname label '\(label)' starts or ends with '-'" }
-            if let bad = label.unicodeScalars.first(where: { !($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")) }) {
-                return "hostname '\(name)' contains '\(bad)', which RFC 1123 does not allow"
-            }
-        }
-        return nil
-    }
-}
-
-/// An IPv4 address in strict dotted-quad form (four decimal octets 0–255, no leading zeros: `010` would be octal to
-/// some tools and decimal to others, so it is refused rather than guessed).
-public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let value: UInt32
-
-    public init(value: UInt32) { self.value = value }
-
-    public init?(_ text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard (1...3).contains(part.count), part.utf8.allSatisfy({ (48...57).contains($0) }),
-                  part.count == 1 || part.first != "0", let octet = UInt32(part), octet <= 255 else { return nil }
-            value = value << 8 | octet
-        }
-        self.value = value
-    }
-
-    public var octets: [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
-
-    /// "loopback", "multicast" … for addresses no interface or router can use (RFC 6890), nil for ordinary ones.
-    public var specialPurpose: String? {
-        switch value >> 24 {
-        case 0: "'this network' (0.0.0.0/8)"
-        case 127: "loopback"
-        case 224...239: "multicast"
-        case 240...255: value == UInt32.max ? "limited broadcast" : "reserved (240.0.0.0/4)"
-        default: nil
-        }
-    }
-    public var description: String { octets.map(String.init).joined(separator: ".") }
-    public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.value < rhs.value }
 }
 
 /// A contiguous IPv4 netmask (ones then zeros), written as a dotted quad like the old tool's config.

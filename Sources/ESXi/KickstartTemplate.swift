@@ -42,12 +42,12 @@ public struct KickstartTemplate: Sendable, Equatable {
                 if !KickstartTemplate.placeholderNames.contains(name) {
                     let suggestion = KickstartTemplate.suggestion(for: name, among: KickstartTemplate.placeholderNames).map { "did you mean {{\($0)}}? " } ?? ""
                     problems.append(KickstartProblem(field: .template, line: line, column: column,
-                        message: "\(origin): unknown placeholder {{\(name)}}",
+                        message: "unknown placeholder {{\(name)}}",
                         fix: "\(suggestion)known placeholders: \(KickstartTemplate.placeholderNames.joined(separator: ", "))"))
                 }
             case .unterminated(let line, let column):
                 problems.append(KickstartProblem(field: .template, line: line, column: column,
-                    message: "\(origin): '{{' without a closing '}}'", fix: "close the placeholder with '}}'"))
+                    message: "'{{' without a closing '}}'", fix: "close the placeholder with '}}'"))
             }
         }
         if !problems.isEmpty { throw KickstartError(problems) }

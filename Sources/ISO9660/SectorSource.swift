@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Primitives
 
 /// Where image bytes come from: positional reads, so the reader never loads a whole image and can read
 /// a local file (`FileSectorSource`), memory (`ByteArraySectorSource`), or, through another conformance,

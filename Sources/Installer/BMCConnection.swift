@@ -22,26 +22,6 @@ public struct BMCConnection: Sendable {
         self.logger = logger
     }
 
-    /// Which BMC, as the connection needs it: `scheme://host:port` and the `host:port` the known-BMCs file uses.
-    public struct Endpoint: Sendable {
-        public let baseURL: String
-        public let host: String
-        public let port: Int
-        public var isHTTPS: Bool { baseURL.lowercased().hasPrefix("https://") }
-        /// `host:port` (IPv6 in brackets), the known-BMCs file's key.
-        public var knownBMCsKey: String { "\(host.contains(":") ? "[\(host)]" : host):\(port)" }
-
-        public init(baseURL: String, host: String, port: Int) {
-            self.baseURL = baseURL
-            self.host = host
-            self.port = port
-        }
-
-        public init(_ address: BMCAddress) {
-            self.init(baseURL: address.baseURL, host: address.host, port: address.port)
-        }
-    }
-
     /// The resolved policy and the warning to show when the certificate goes unverified (nil otherwise).
     public struct Trust: Sendable {
         public let policy: TLSPolicy
@@ -50,13 +30,13 @@ public struct BMCConnection: Sendable {
         public let warning: String?
     }
 
-    /// The curl policy for `trust` at `endpoint`. `hostName` is the hosts-file host the BMC belongs to (nil for a
+    /// The curl policy for `trust` at `address`. `hostName` is the hosts-file host the BMC belongs to (nil for a
     /// BMC given on the command line); the warning for an unverified certificate then names the hosts-file keys.
-    public func resolve(_ trust: BMCTrust, for endpoint: Endpoint, hostName: String? = nil) async throws -> Trust {
-        guard endpoint.isHTTPS else { return Trust(policy: .insecure, knownBMCsPath: nil, warning: nil) }
+    public func resolve(_ trust: BMCTrust, for address: BMCAddress, hostName: String? = nil) async throws -> Trust {
+        guard address.isHTTPS else { return Trust(policy: .insecure, knownBMCsPath: nil, warning: nil) }
         switch trust {
         case .unverified:
-            return Trust(policy: .insecure, knownBMCsPath: nil, warning: Self.unverifiedWarning(host: endpoint.host, hostName: hostName))
+            return Trust(policy: .insecure, knownBMCsPath: nil, warning: Self.unverifiedWarning(host: address.host, hostName: hostName))
         case .unverifiedByChoice:
             return Trust(policy: .insecure, knownBMCsPath: nil, warning: nil)
         case .certificateAuthority(let path):
@@ -64,16 +44,16 @@ public struct BMCConnection: Sendable {
         case .pinned(let pin):
             return Trust(policy: .pinned(pin), knownBMCsPath: nil, warning: nil)
         case .pinOnFirstUse:
-            if let known = try knownBMCs.pin(for: endpoint.knownBMCsKey) {
+            if let known = try knownBMCs.pin(for: address.endpoint) {
                 return Trust(policy: .pinned(known), knownBMCsPath: knownBMCs.path, warning: nil)
             }
-            let probe = try await http.send(HTTPRequest(url: endpoint.baseURL + "/redfish/v1/", connectTimeout: connectTimeout,
+            let probe = try await http.send(HTTPRequest(url: address.baseURL + "/redfish/v1/", connectTimeout: connectTimeout,
                                                         timeout: .seconds(30), tls: .recordKey))
             guard let recorded = probe.serverKeyPin else {
-                throw BMCConnectionError.noCertificate(url: endpoint.baseURL)
+                throw BMCConnectionError.noCertificate(url: address.baseURL)
             }
-            try knownBMCs.record(recorded, for: endpoint.knownBMCsKey)
-            logger.notice("recorded the TLS key of \(endpoint.knownBMCsKey) (\(recorded)) in \(knownBMCs.path); later connections must present the same key")
+            try knownBMCs.record(recorded, for: address.endpoint)
+            logger.notice("recorded the TLS key of \(address.endpoint) (\(recorded)) in \(knownBMCs.path); later connections must present the same key")
             return Trust(policy: .pinned(recorded), knownBMCsPath: knownBMCs.path, warning: nil)
         }
     }
@@ -87,12 +67,12 @@ public struct BMCConnection: Sendable {
             + "in the hosts file, or pass --tls-ca FILE / --tls-pin; --insecure silences this warning"
     }
 
-    /// A Redfish client for the BMC at `endpoint` over curl with the resolved trust.
-    public func client(for endpoint: Endpoint, trust: Trust, credentials: RedfishClient.Credentials,
+    /// A Redfish client for the BMC at `address` over curl with the resolved trust.
+    public func client(for address: BMCAddress, trust: Trust, credentials: RedfishClient.Credentials,
                        timeouts: RedfishClient.Timeouts = .init(),
                        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) -> RedfishClient {
-        let transport = CurlTransport(http: http, baseURL: endpoint.baseURL, tls: trust.policy, connectTimeout: connectTimeout,
-                                      knownBMCsPath: trust.knownBMCsPath, knownBMCsEndpoint: endpoint.knownBMCsKey)
+        let transport = CurlTransport(http: http, baseURL: address.baseURL, tls: trust.policy, connectTimeout: connectTimeout,
+                                      knownBMCsPath: trust.knownBMCsPath, knownBMCsEndpoint: address.endpoint)
         return RedfishClient(transport: transport, credentials: credentials, timeouts: timeouts, logger: logger, sleep: sleep)
     }
 }

@@ -29,10 +29,3 @@ public struct InstallTarget: Sendable {
     /// The name the host is known by in events and reports.
     public var name: String { plan.hostname }
 }
-
-extension BMCConnection.Endpoint {
-    /// A hosts file's BMC address.
-    public init(_ endpoint: BMCEndpoint) {
-        self.init(baseURL: endpoint.url, host: endpoint.host, port: endpoint.effectivePort)
-    }
-}

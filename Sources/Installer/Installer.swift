@@ -2,6 +2,7 @@ import CurlHTTP
 import ESXi
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import MediaServer
 
 /// Installs ESXi on many hosts at once: one `HostInstall` per host, at most `options.parallel` at a time, every
@@ -22,10 +23,12 @@ public final class Installer: Sendable {
     }
 
     public let events: AsyncStream<InstallEvent>
+    /// The install's page for the media server's `/status` (`MediaServer.showDashboard`), fed by every event.
+    public let dashboard: InstallDashboard
     private let continuation: AsyncStream<InstallEvent>.Continuation
     private let context: Context
-    private let stopping = StopFlag()
-    private let finished = FinishedResults()
+    private let stopping = NIOLockedValueBox(false)
+    private let finished = NIOLockedValueBox<[String: HostResult]>([:])
 
     /// - Parameters:
     ///   - remaster: the opened source ISO (checked with `verifySource` before any host is touched).
@@ -39,6 +42,7 @@ public final class Installer: Sendable {
                           imageName: name.lowercased().hasSuffix(".iso") ? name : name + ".iso",
                           server: server, advertise: advertise, options: options, clock: clock, http: http,
                           logger: logger, accessLog: AccessLog())
+        dashboard = InstallDashboard(registry: server.registry, title: "vmedia install: \(context.imageName)")
     }
 
     /// The gzip CRC check of every boot module of the source, once before any host is touched: a corrupt download
@@ -53,11 +57,11 @@ public final class Installer: Sendable {
     }
 
     /// Stops starting hosts that have not begun (the first Ctrl-C); hosts already running carry on.
-    public func stopStartingNewHosts() { stopping.set() }
+    public func stopStartingNewHosts() { stopping.withLockedValue { $0 = true } }
 
     /// The results of the hosts that have finished so far, by host name: what a SIGTERM whose time runs out
     /// still reports while `run` is cleaning up the others.
-    public var finishedResults: [String: HostResult] { finished.value }
+    public var finishedResults: [String: HostResult] { finished.withLockedValue { $0 } }
 
     /// Installs every target and returns their results in the targets' order. Cancelling the calling task stops
     /// the running hosts, each cleaning up what it inserted and deleting its session.
@@ -70,7 +74,12 @@ public final class Installer: Sendable {
             collector.cancel()
             continuation.finish()
         }
-        let emit: @Sendable (InstallEvent) -> Void = { [continuation] in continuation.yield($0) }
+        let dashboard = self.dashboard
+        dashboard.begin(targets)
+        let emit: @Sendable (InstallEvent) -> Void = { [continuation] in
+            dashboard.record($0)
+            continuation.yield($0)
+        }
         let context = self.context
         let stopping = self.stopping
         let finished = self.finished
@@ -78,7 +87,7 @@ public final class Installer: Sendable {
         await withTaskGroup(of: (Int, HostResult).self) { group in
             var next = 0
             func startNext() -> Bool {
-                guard next < targets.count, !stopping.isSet, !Task.isCancelled else { return false }
+                guard next < targets.count, !stopping.withLockedValue({ $0 }), !Task.isCancelled else { return false }
                 let index = next
                 next += 1
                 group.addTask { (index, await HostInstall(target: targets[index], context: context, emit: emit).run()) }
@@ -87,27 +96,13 @@ public final class Installer: Sendable {
             for _ in 0..<max(1, context.options.parallel) where !startNext() { break }
             while let (index, result) = await group.next() {
                 results[index] = result
-                finished.set(result)
+                finished.withLockedValue { $0[result.host] = result }
                 _ = startNext()
             }
         }
         // Hosts never started (Ctrl-C) still get a result, so reports list every host.
         return targets.indices.map { index in
-            results[index] ?? .unfinished(targets[index], reason: "not started: stopped by the user (Ctrl-C)")
+            results[index] ?? .unfinished(targets[index], kind: .notStarted, reason: "not started: stopped by the user (Ctrl-C)")
         }
     }
-}
-
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
-}
-
-final class FinishedResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [String: HostResult] = [:]
-    var value: [String: HostResult] { lock.withLock { results } }
-    func set(_ result: HostResult) { lock.withLock { results[result.host] = result } }
 }

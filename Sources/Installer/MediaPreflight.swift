@@ -118,14 +118,13 @@ public enum MediaPreflight {
         let registry = server.registry
         let publishName = target.name
         do {
-            let endpoint = BMCConnection.Endpoint(plan.bmc)
-            let trust = try await connection.resolve(target.bmcTrust, for: endpoint, hostName: target.name)
-            let client = connection.client(for: endpoint, trust: trust,
+            let trust = try await connection.resolve(target.bmcTrust, for: plan.bmc, hostName: target.name)
+            let client = connection.client(for: plan.bmc, trust: trust,
                                            credentials: .init(username: plan.username, password: plan.password.reveal()))
             let initial = report
             report = try await client.withSession { client -> Report in
                 var report = initial
-                let driver = try await BMCDriver.connect(client: client, expectedVendor: Vendor(configValue: plan.vendor.rawValue),
+                let driver = try await BMCDriver.connect(client: client, expectedVendor: plan.vendor,
                                                          logger: connection.logger)
                 let before = try await driver.mediaSlots().filter(\.isOpticalDrive)
                 guard !before.isEmpty else { throw InstallError.noCDSlot(bmc: plan.bmc.url) }

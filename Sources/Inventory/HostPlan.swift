@@ -1,5 +1,6 @@
 import ESXi
 import Redfish
+import Primitives
 
 /// Everything vmedia needs to install one host, validated: where its BMC is and how to log in, the kickstart to
 /// put on its image, and the boot options for BOOT.CFG.
@@ -9,8 +10,8 @@ import Redfish
 public struct HostPlan: Sendable, Equatable, Encodable {
     /// The host's position in `hosts:` (0-based), for messages that refer back to the file.
     public let index: Int
-    public let vendor: BMCVendor
-    public let bmc: BMCEndpoint
+    public let vendor: Vendor
+    public let bmc: BMCAddress
     public let username: String
     public let password: Secret
     public let kickstart: Kickstart
@@ -32,7 +33,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     /// what the vendor rule says once the BMC is identified (nil: iLO 7 and Lenovo's AMI BMC mount only HTTPS).
     public let mediaHTTPS: Bool?
 
-    public init(index: Int, vendor: BMCVendor, bmc: BMCEndpoint, username: String, password: Secret,
+        public init(index: Int, vendor: Vendor, bmc: BMCAddress, username: String, password: Secret,
                 kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize,
                 rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified, kernelOptions: [String] = [],
                 mediaHTTPS: Bool? = nil) {
@@ -65,7 +66,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     public func matches(_ name: String) -> Bool {
         let lower = name.lowercased()
         if lower == hostname.lowercased() || lower == esxiAddress.description { return true }
-        if case .success(let endpoint) = BMCEndpoint.parse(name) { return endpoint.identity == bmc.identity }
+        if case .success(let endpoint) = BMCAddress.parse(name) { return endpoint.identity == bmc.identity }
         return false
     }
 

@@ -1,3 +1,5 @@
+import Primitives
+
 /// A point in time with one-second resolution, as HTTP carries it (RFC 9110 §5.6.7 IMF-fixdate,
 /// `Sun, 06 Nov 1994 08:49:37 GMT`).
 ///
@@ -20,9 +22,10 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// IMF-fixdate, the only form RFC 9110 lets a sender generate. Written byte by byte into one 29-byte string:
     /// every response carries a Date, and interpolating eight pieces cost more than the rest of the head.
     public var description: String {
-        let days = secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : (secondsSince1970 - 86_399) / 86_400
+        let days = CivilDate.days(ofSecondsSince1970: secondsSince1970)
         let secondOfDay = secondsSince1970 - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let date = CivilDate(daysSince1970: days)
+        let (year, month, day) = (date.year, date.month, date.day)
         guard (0...9999).contains(year) else { return Self.interpolated(year: year, month: month, day: day, days: days, secondOfDay: secondOfDay) }
         let weekday = Self.weekdays[Int(((days % 7) + 7) % 7)].utf8
         let monthName = Self.months[Int(month) - 1].utf8
@@ -80,35 +83,15 @@ public struct HTTPDate: Sendable, Hashable, Comparable, CustomStringConvertible 
               let monthIndex = Self.months.firstIndex(of: monthName),
               (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        let days = Self.days(fromCivil: year, month: Int64(monthIndex + 1), day: day)
-        guard Self.civil(fromDays: days) == (year, Int64(monthIndex + 1), day),
+        let date = CivilDate(year: year, month: Int64(monthIndex + 1), day: day)
+        let days = date.daysSince1970
+        guard CivilDate(daysSince1970: days) == date,
               Self.weekdays[Int(((days % 7) + 7) % 7)] == weekday
         else { return nil }
         self.secondsSince1970 = days * 86_400 + hour * 3600 + minute * 60 + second
     }
 
     public static func < (lhs: HTTPDate, rhs: HTTPDate) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
-
-    static func days(fromCivil year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 }
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Primitives
 
 /// A Redfish session with one BMC over an injected `HTTPTransport`.
 ///
@@ -14,15 +15,8 @@ import Logging
 /// - `Accept-Encoding: identity`: compressed answers carry weak `-gzip` ETags that then fail If-Match.
 /// - 202 Accepted → poll the Task resource until it finishes (never XCC's TaskMonitor, whose GET deletes it).
 public actor RedfishClient {
-    public struct Credentials: Sendable, CustomStringConvertible {
-        public let username: String
-        public let password: String
-        public init(username: String, password: String) {
-            self.username = username
-            self.password = password
-        }
-        public var description: String { "\(username):******" }
-    }
+    /// The BMC login (its description masks the password).
+    public typealias Credentials = Primitives.Credentials
 
     /// Time limits per kind of operation.
     public struct Timeouts: Sendable {

@@ -50,7 +50,7 @@ struct DiscoverCommand: AsyncParsableCommand {
     struct Discovery: Encodable, Sendable {
         let host: String
         let bmc: BMCInfo?
-        let inventory: SystemInventory?
+        let inventory: DiscoveredInventory?
         let error: String?
     }
 
@@ -68,8 +68,8 @@ struct DiscoverCommand: AsyncParsableCommand {
             let chosen = host.isEmpty ? plans : plans.filter { plan in host.contains { plan.matches($0) } }
             guard !chosen.isEmpty else { throw CommandFailure("no host in \(config) matches \(host.joined(separator: ", "))") }
             for plan in chosen {
-                targets.append((plan.hostname, BMCTarget(address: try BMCAddress(plan.bmc.url), username: plan.username,
-                                                         password: plan.password.reveal(), vendor: Vendor(rawValue: plan.vendor.rawValue),
+                targets.append((plan.hostname, BMCTarget(address: plan.bmc, username: plan.username,
+                                                         password: plan.password.reveal(), vendor: plan.vendor,
                                                          trust: plan.bmcTrust, hostName: plan.hostname)))
             }
         } else {
@@ -80,7 +80,7 @@ struct DiscoverCommand: AsyncParsableCommand {
         for (name, target) in targets {
             do {
                 results.append(try await options.withDriver(target: target) { driver in
-                    Discovery(host: name, bmc: try await driver.info(), inventory: try await driver.inventory(), error: nil)
+                    Discovery(host: name, bmc: try await driver.info(), inventory: DiscoveredInventory(try await driver.inventory()), error: nil)
                 })
             } catch {
                 results.append(Discovery(host: name, bmc: nil, inventory: nil, error: String(describing: error)))
@@ -102,7 +102,7 @@ struct DiscoverCommand: AsyncParsableCommand {
     }
 
     static func render(_ result: Discovery) -> String {
-        guard let info = result.bmc, let inventory = result.inventory else { return "error: \(result.error ?? "?")" }
+        guard let info = result.bmc, let inventory = result.inventory?.inventory else { return "error: \(result.error ?? "?")" }
         var lines = [BMCReport.info(info), "", "disks (* = boot device)"]
         if inventory.disks.isEmpty { lines.append("  (none reported)") }
         for disk in inventory.disks {

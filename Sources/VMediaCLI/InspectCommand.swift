@@ -153,7 +153,7 @@ enum InspectVerification {
             problems.append("ESXi installer: \(error.description)")
             return (problems, nil)
         }
-        problems += report.failures.map { "ESXi module \($0.summary.dropFirst(5))" }
+        problems += report.failures.map { "ESXi module \($0.finding)" }
         if !report.isHealthy {
             problems.append("ESXi installer: \(report.failures.count) boot file\(report.failures.count == 1 ? "" : "s") "
                             + "would fail to load; download the installer again and compare its checksum with VMware's")

@@ -171,7 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
             await server.shutdown(graceSeconds: 0)
             throw ExitCode.failure
         }
-        await Self.waitForStopSignal()
+        await StopSignal.wait()
         logger.info("stopping: letting running transfers finish for up to \(grace) s")
         await server.shutdown(graceSeconds: grace)
         if !failed.isEmpty { throw ExitCode.failure }
@@ -215,20 +215,6 @@ struct ServeCommand: AsyncParsableCommand {
         if let listen = ListenAddress(listen), listen.host != "0.0.0.0", listen.host != "::" { return listen.host }
         if let address = NetworkAddress.localAddress(towards: host) { return address }
         throw CommandFailure("cannot find this machine's address towards the BMC \(host) (no route?); pass --advertise IP")
-    }
-
-    /// Suspends until SIGINT or SIGTERM.
-    static func waitForStopSignal() async {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        for await _ in stream { break }
-        sources.forEach { $0.cancel() }
     }
 }
 

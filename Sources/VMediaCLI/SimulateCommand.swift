@@ -2,6 +2,8 @@ import ArgumentParser
 import BMCSimulator
 import ESXi
 import Foundation
+import MediaServer
+import Primitives
 
 /// `vmedia simulate`: runs simulated BMCs on loopback until interrupted, for manual testing and for other tests.
 struct SimulateCommand: AsyncParsableCommand {
@@ -131,7 +133,7 @@ struct SimulateCommand: AsyncParsableCommand {
         if hostsFile != nil, SimulatedLabHostsFile.esxiAddress(forBMC: firstAddress) == nil {
             throw ValidationError("--hosts-file: the ESXi hosts go to 127.a.(b+1).c for the BMC 127.a.b.c, so --first-address needs b below 255")
         }
-        guard KickstartNetwork.hostnameProblem(hostnamePrefix + "-001") == nil else {
+        guard HostName.problem(hostnamePrefix + "-001") == nil else {
             throw ValidationError("--hostname-prefix \(hostnamePrefix): use letters, digits and '-'")
         }
     }
@@ -243,47 +245,6 @@ struct SimulateCommand: AsyncParsableCommand {
 
     /// Until SIGINT/SIGTERM or --duration, whichever comes first.
     private func waitForStop() async {
-        let signals = [SIGINT, SIGTERM]
-        for signalNumber in signals { signal(signalNumber, SIG_IGN) }
-        let duration = self.duration
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "vmedia.simulate.signals")
-            let once = OnceFlag()
-            var sources: [DispatchSourceSignal] = []  // appended below, then kept alive
-            let finish: @Sendable () -> Void = { if once.claim() { continuation.resume() } }
-            for signalNumber in signals {
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler(handler: finish)
-                source.resume()
-                sources.append(source)
-            }
-            if let duration { queue.asyncAfter(deadline: .now() + duration, execute: finish) }
-            // Dispatch sources stop delivering when released; keep them for the rest of the process.
-            SignalSources.keep(sources)
-        }
-    }
-}
-
-/// Keeps the dispatch signal sources alive for the life of the process (a simulate run ends with the process).
-private enum SignalSources {
-    nonisolated(unsafe) private static var kept: [DispatchSourceSignal] = []
-    private static let lock = NSLock()
-    static func keep(_ sources: [DispatchSourceSignal]) {
-        lock.lock()
-        kept += sources
-        lock.unlock()
-    }
-}
-
-/// A flag that can be claimed once, from any thread.
-private final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
-    func claim() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if claimed { return false }
-        claimed = true
-        return true
+        await StopSignal.wait(timeout: duration.map { .milliseconds(Int64($0 * 1000)) })
     }
 }

@@ -3,6 +3,8 @@ import CurlHTTP
 import ESXi
 import Foundation
 import Inventory
+import Redfish
+import Primitives
 
 /// The hosts file of a lab of simulated BMCs, in the old tool's format (`hosts: - ipmi: {…} esxi: {…}`) with
 /// `simulated: true`, written by `vmedia simulate --hosts-file` and `vmedia demo` and read back through the normal
@@ -27,7 +29,7 @@ struct SimulatedLabHostsFile {
     let rootPassword: String
 
     /// The hosts-file vendor a flavour answers as (both iDRAC generations are `dell`).
-    static func vendor(of flavour: VendorFlavor) -> BMCVendor {
+    static func vendor(of flavour: VendorFlavor) -> Vendor {
         switch flavour {
         case .dellIDRAC9, .dellIDRAC9v7, .dellIDRAC10: .dell
         case .lenovoXCC, .lenovoXCCLegacy, .lenovoAMI: .lenovo

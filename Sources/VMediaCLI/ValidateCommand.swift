@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
             hosts:     a list of {ipmi: …, esxi: …}
             defaults:  {ipmi: …, esxi: …}, merged key by key into every host
             ipmi:      vendor (dell, lenovo, hpe, supermicro, generic),
-                       address (HOST, HOST:PORT, https://HOST[:PORT]),
+                       address (HOST, HOST:PORT, https://HOST[:PORT], [IPv6]:PORT),
                        username, password,
                        tls_ca (PEM file of the CA that signed the BMC's
                        certificate) or tls_pin (true: pin the key on first

@@ -6,6 +6,7 @@ import LayeredMedia
 import Logging
 import MediaServer
 import NIOCore
+import Primitives
 
 /// A stand-alone media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and for tests
 /// that need the server in its own process (file descriptor and memory accounting).
@@ -70,16 +71,7 @@ struct MediaBench: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(line.utf8))  // unbuffered: the script waits for the URL line
 
         // Serve until SIGINT/SIGTERM, then drain for up to 5 s.
-        let (stop, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        for await _ in stop { break }
-        sources.forEach { $0.cancel() }
+        await StopSignal.wait()
         await server.shutdown(grace: .seconds(5))
     }
 

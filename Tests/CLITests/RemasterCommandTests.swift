@@ -6,16 +6,7 @@ import TestSupport
 @Suite("vmedia remaster")
 struct RemasterCommandTests {
     static func source(in directory: TemporaryDirectory) throws -> String {
-        let tree = directory.file("tree")
-        try FileManager.default.createDirectory(atPath: tree + "/EFI/BOOT", withIntermediateDirectories: true)
-        let bootcfg = Peer.packageRoot.appendingPathComponent("Fixtures/bootcfg/esxi-8.0").path
-        try FileManager.default.copyItem(atPath: bootcfg + "/BOOT.CFG", toPath: tree + "/BOOT.CFG")
-        try FileManager.default.copyItem(atPath: bootcfg + "/EFI/BOOT/BOOT.CFG", toPath: tree + "/EFI/BOOT/BOOT.CFG")
-        try Data(repeating: 7, count: 300_000).write(to: URL(fileURLWithPath: tree + "/S.V00"))
-        let iso = directory.file("VMware-VMvisor-Installer-8.0U3.iso")
-        let built = try Peer.run([try Peer.tool("genisoimage"), "-quiet", "-J", "-R", "-o", iso, tree])
-        try #require(built.status == 0, "\(built.stderr)")
-        return iso
+        try GenisoimageESXiSource.make(in: directory, module: Data(repeating: 7, count: 300_000))
     }
 
     @Test("writes OUTPUT/<bmc>/<name>.iso per host with a JSON report whose checksums are the files'")

@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import Testing
 import TestSupport
+import Primitives
 
 private func json(_ response: HTTPResponse) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: response.body) as? [String: Any])
@@ -17,7 +18,7 @@ struct CurlHTTPClientTests {
         defer { client.shutdown() }
         let get = try await client.send(HTTPRequest(url: server.baseURL + "/echo?x=1",
                                                     headers: [("X-Probe", "one")],
-                                                    basicAuth: BasicCredentials(username: "admin", password: "s3cret")))
+                                                    basicAuth: Credentials(username: "admin", password: "s3cret")))
         #expect(get.status == 200)
         #expect(get.header("etag") == "\"abc\"")
         let g = try json(get)

@@ -2,6 +2,7 @@ import Foundation
 import ISO9660
 import Testing
 import TestSupport
+import Primitives
 
 @Suite("ISOBuilder output and ISOImage lookups")
 struct BuilderBehaviourTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ISO9660
 import TestSupport
+import Primitives
 
 /// Images the tests build with our ISOBuilder, with what every file must contain.
 struct BuiltImage {

@@ -16,36 +16,16 @@ import TestSupport
 struct SerialDiskInstallTests {
     @Test("serial of the second of two identical disks: KS.CFG says --disk=\"naa.…\" and ESXi goes on exactly that disk; an unknown serial fails before any insert")
     func installBySerial() async throws {
-        let directory = try TemporaryDirectory()
-        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.generic, .dellIDRAC9], subnet: 181,
-                                          esxiPort: 9443, installMilliseconds: 100)
-        defer { Task { await lab.stop() } }
         // Host 1: the serial of its second SEAGATE disk (same model as the first). Host 2: a serial it doesn't have.
-        let wanted = lab.hosts[0].simulator.configuration.inventory.disks[2]
+        func wantedDisk(_ lab: DemoLab) -> HostInventory.Disk { lab.hosts[0].simulator.configuration.inventory.disks[2] }
+        let run = try await InstallerFlowTests.install(
+            count: 2, flavours: [.generic, .dellIDRAC9], subnet: 181, configure: { $0.timeouts.mediaRead = .seconds(10) },
+            targets: { lab in Self.targets(of: lab, serials: [wantedDisk(lab).serialNumber, "5PJAMUHD"]) })
+        let (lab, results, events) = (run.lab, run.results, run.events)
+        defer { Task { await lab.stop() } }
+        let wanted = wantedDisk(lab)
         let twin = lab.hosts[0].simulator.configuration.inventory.disks[1]
         try #require(wanted.model == twin.model && wanted.serialNumber != twin.serialNumber)
-        let serials = [wanted.serialNumber, "5PJAMUHD"]
-        let targets = Self.targets(of: lab, serials: serials)
-
-        let remaster = try ESXiRemaster(sourcePath: lab.isoPath)
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let server = MediaServer(registry: ImageRegistry(), logger: quiet)
-        _ = try await server.start(host: "127.0.0.1", port: 0)
-        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: quiet)
-        var options = InstallOptions()
-        options.parallel = 2
-        options.esxiPort = 9443
-        options.pollInterval = .milliseconds(100)
-        options.timeouts.mediaRead = .seconds(10)
-        options.timeouts.esxi = .seconds(60)
-        let installer = Installer(remaster: remaster, server: server, advertise: "127.0.0.1", options: options, clock: .continuous,
-                                  http: http, logger: quiet)
-        let collected = Task { var all: [InstallEvent] = []; for await event in installer.events { all.append(event) }; return all }
-        let results = await installer.run(targets)
-        let events = await collected.value
-        http.shutdown()
-        await server.shutdown(grace: .seconds(1))
 
         let good = lab.hosts[0].simulator
         #expect(results[0].succeeded, "\(results[0].failure ?? "") \(good.log)")

@@ -8,88 +8,7 @@ import TestSupport
 /// override and the power-on are seen in the emulator's own state.
 @Suite("vmedia install against sushy-emulator", .serialized)
 struct SushyInstallTests {
-    static let password = "sushy-install-pw"
-
-    final class Emulator: @unchecked Sendable {
-        let process = Process()
-        let address: String
-        let port = 8000
-        let directory: TemporaryDirectory
-        var base: String { "http://\(address):\(port)" }
-
-        init(address: String) throws {
-            self.address = address
-            let sushy = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
-            let venvPython = try Peer.python(module: "bcrypt")
-            directory = try TemporaryDirectory(prefix: "vmedia-sushy-install")
-            for sub in ["state", "tmp"] { try FileManager.default.createDirectory(atPath: directory.file(sub), withIntermediateDirectories: true) }
-            let hash = try Peer.run([venvPython, "-c", "import bcrypt,sys; print('admin:' + bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=4)).decode())", SushyInstallTests.password])
-            try Data(hash.stdout.utf8).write(to: URL(fileURLWithPath: directory.file("htpasswd")))
-            let config = """
-                SUSHY_EMULATOR_LISTEN_IP = '\(address)'
-                SUSHY_EMULATOR_LISTEN_PORT = \(port)
-                SUSHY_EMULATOR_FAKE_DRIVER = True
-                SUSHY_EMULATOR_AUTH_FILE = '\(directory.file("htpasswd"))'
-                SUSHY_EMULATOR_STATE_DIR = '\(directory.file("state"))'
-                SUSHY_EMULATOR_FAKE_SYSTEMS = [{'uuid': '27946b59-9e44-4fa7-8e91-f3527a1ef094', 'name': 'fake', 'power_state': 'Off', 'nics': [{'mac': '00:5c:52:31:3a:9c', 'ip': '127.0.0.2'}]}]
-
-                """
-            try Data(config.utf8).write(to: URL(fileURLWithPath: directory.file("emulator.conf")))
-            process.executableURL = URL(fileURLWithPath: sushy)
-            process.arguments = ["--config", directory.file("emulator.conf")]
-            process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": directory.file("tmp")]) { $1 }
-            _ = FileManager.default.createFile(atPath: directory.file("log"), contents: nil)
-            let logHandle = FileHandle(forWritingAtPath: directory.file("log"))
-            process.standardOutput = logHandle
-            process.standardError = logHandle
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let curl = try Peer.tool("curl")
-            for _ in 0..<60 {
-                if try Peer.run([curl, "-sf", "-o", "/dev/null", base + "/redfish/v1/"], timeout: 5).status == 0 { return }
-                Thread.sleep(forTimeInterval: 0.5)
-            }
-            stop()
-            throw SushyNotStarted(description: "sushy-emulator did not start on \(base): \(log)")
-        }
-
-        func read(_ uri: String) throws -> [String: Any] {
-            let result = try Peer.run([try Peer.tool("curl"), "-sf", "-u", "admin:\(SushyInstallTests.password)", base + uri], timeout: 10)
-            return (try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]) ?? [:]
-        }
-
-        var log: String { (try? String(contentsOfFile: directory.file("log"), encoding: .utf8)) ?? "" }
-
-        /// sushy-emulator downloads an inserted image into a temporary file under its TMPDIR and unlinks it on eject,
-        /// which vmedia does before it exits. A hard link made while the file exists keeps the inode, so every byte
-        /// the emulator wrote can be hashed afterwards. Called in a loop while the install runs.
-        func keepDownloads() {
-            let tmp = directory.file("tmp"), keep = directory.file("keep")
-            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-            guard let walker = FileManager.default.enumerator(atPath: tmp) else { return }
-            for case let relative as String in walker {
-                var info = stat()
-                let path = tmp + "/" + relative
-                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-                _ = link(path, keep + "/inode-\(info.st_ino)")  // EEXIST once kept: fine
-            }
-        }
-
-        /// SHA-256 of every file the emulator downloaded.
-        func downloadedDigests() throws -> [String] {
-            let keep = directory.file("keep")
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: keep)) ?? []
-            return try names.map { name in
-                let result = try Peer.run([try Peer.tool("sha256sum"), keep + "/" + name], timeout: 30)
-                return String(result.stdout.prefix(64))
-            }
-        }
-
-        func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-    }
+    static let password = SushyEmulator.password
 
     @Test("three emulators each download their host's image (sha256 equal to vmedia remaster's file), are powered on, and have the boot override cleared afterwards")
     func threeEmulators() async throws {
@@ -99,7 +18,7 @@ struct SushyInstallTests {
         let iso = directory.file("esxi.iso")
         let fixture = try VMediaBinary.run(["fixture", "--esxi", "8.0", "--output", iso, "--size", "8MiB"])
         try #require(fixture.status == 0, "\(fixture.stderr)")
-        let emulators = try (0..<3).map { try Emulator(address: "127.0.\(151 + $0).1") }
+        let emulators = try (0..<3).map { try SushyEmulator(address: "127.0.\(151 + $0).1", port: 8000) }
         defer { emulators.forEach { $0.stop() } }
         var yaml = "hosts:\n"
         for (index, emulator) in emulators.enumerated() {
@@ -153,7 +72,7 @@ struct SushyInstallTests {
             #expect(expected.count == 64)
             let downloaded = try emulator.downloadedDigests()
             #expect(downloaded == [expected], "\(emulator.base): downloaded \(downloaded), remaster \(expected)")
-            let system = try emulator.read("/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094")
+            let system = try await emulator.read("/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094")
             #expect(system["PowerState"] as? String == "On")
             #expect((system["Boot"] as? [String: Any])?["BootSourceOverrideTarget"] as? String == "None", "\(system["Boot"] ?? "")")
             #expect(emulator.log.contains("InsertMedia") || emulator.log.contains("VirtualMedia"), "\(emulator.log)")
@@ -167,8 +86,4 @@ final class Watcher: @unchecked Sendable {
     private var done = false
     var stopped: Bool { lock.withLock { done } }
     func stop() { lock.withLock { done = true } }
-}
-
-struct SushyNotStarted: Error, CustomStringConvertible {
-    let description: String
 }

@@ -9,20 +9,19 @@ import TestSupport
 struct SushyPreflightTests {
     @Test("sushy-tools reads the probe during the insert: reachable, whole-file read, first byte; power, boot and media as before")
     func preflight() async throws {
-        _ = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
-        _ = try Peer.python(module: "bcrypt")
+        try SushyEmulator.checkPeers()
         let directory = try TemporaryDirectory()
-        let emulator = try SushyInstallTests.Emulator(address: "127.0.155.1")
+        let emulator = try SushyEmulator(address: "127.0.155.1")
         defer { emulator.stop() }
         let hosts = directory.file("hosts.yaml")
         try """
             hosts:
-              - ipmi: {vendor: generic, address: "\(emulator.base)", username: admin, password: \(SushyInstallTests.password)}
+              - ipmi: {vendor: generic, address: "\(emulator.base)", username: admin, password: \(SushyEmulator.password)}
                 esxi: {esxi_disk: "local", password: "Sushy-Root-2026", address: 192.0.2.30, gateway: 192.0.2.1, netmask: 255.255.255.0, hostname: esx-sushy-pre, mgtnic: vmnic0}
 
             """.write(toFile: hosts, atomically: true, encoding: .utf8)
-        let systemURI = "/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094"
-        let before = try emulator.read(systemURI)
+        let systemURI = SushyEmulator.system
+        let before = try await emulator.read(systemURI)
 
         // sushy downloads from 127.0.0.1 whatever address it listens on (as a BMC behind NAT): --any-peer.
         let check = try VMediaBinary.run(["check", "--config", hosts, "--media", "--listen", "127.0.0.1:0", "--any-peer",
@@ -38,13 +37,13 @@ struct SushyPreflightTests {
         #expect(lines.contains { $0["summary"] as? Bool == true && $0["action"] as? String == "preflight" && $0["failed"] as? Int == 0 }, "\(check.stdout)")
 
         // Nothing changed: power, boot override, media.
-        let after = try emulator.read(systemURI)
+        let after = try await emulator.read(systemURI)
         #expect(after["PowerState"] as? String == before["PowerState"] as? String, "\(after)")
         let boot = after["Boot"] as? [String: Any]
         #expect(boot?["BootSourceOverrideEnabled"] as? String == (before["Boot"] as? [String: Any])?["BootSourceOverrideEnabled"] as? String, "\(boot ?? [:])")
         #expect(!emulator.log.contains("ComputerSystem.Reset"), "no power action: \(emulator.log)")
         // The probe went into the system's Cd slot, which must be empty again.
-        let cd = try emulator.read(systemURI + "/VirtualMedia/Cd")
+        let cd = try await emulator.read(systemURI + "/VirtualMedia/Cd")
         #expect(cd["Image"] as? String == nil || cd["Image"] as? String == "", "the probe is still inserted: \(cd)")
         #expect((cd["Inserted"] as? Bool) != true, "the probe is still inserted: \(cd)")
     }

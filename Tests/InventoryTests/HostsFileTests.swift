@@ -88,7 +88,7 @@ struct OldConfigTests {
         #expect(try plans[3].renderKickstart().contains("rootpw --iscrypted $6$Fe7QqZ0d1Lk2mN3p$"))
         guard case .crypted(let given) = plans[3].kickstart.rootPassword else { Issue.record("not crypted"); return }
         #expect(SHA512Crypt.verify(password: Array("Vault-managed-9".utf8), hash: given))
-        #expect(plans[1].bmc.effectivePort == 8443 && plans[2].bmc.host == "bmc-c.lab.example")
+        #expect(plans[1].bmc.port == 8443 && plans[2].bmc.host == "bmc-c.lab.example")
         #expect(plans[0].kickstart.wipe == .installDisk && plans[1].kickstart.wipe == .all)
         #expect(plans[1].kickstart.scripts.map(\.section) == [.post, .firstboot])
         #expect(plans[1].kickstart.scripts[0].interpreter == .python && plans[1].kickstart.scripts[0].timeout == 120)

@@ -2,6 +2,7 @@ import ESXi
 import Foundation
 import Testing
 import TestSupport
+import Primitives
 
 /// A fixed salt key, so golden files do not depend on the machine's key file.
 let testSaltKey = RootPasswordSaltKey(bytes: Array(0..<32))

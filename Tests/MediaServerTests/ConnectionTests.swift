@@ -7,6 +7,7 @@ import NIOCore
 import NIOEmbedded
 import TestSupport
 import Testing
+import Primitives
 
 /// What one connection keeps between its requests (open source files, queued pipelined requests) and how it ends.
 @Suite("Media server connections")

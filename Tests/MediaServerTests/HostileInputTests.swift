@@ -2,6 +2,7 @@ import Foundation
 import ISO9660
 import TestSupport
 import Testing
+import Primitives
 
 /// The server in its own process (`media-bench`) under hostile input, so its file descriptors and memory are its
 /// own and can be compared before and after.
@@ -58,56 +59,5 @@ struct HostileInputTests {
         let curl = try Peer.tool("curl")
         let final = try Peer.run([curl, "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-r", "0-99", url])
         #expect(final.stdout == "206")
-    }
-}
-
-/// A long-running child (a server) whose output goes to a file; stopped with SIGTERM, then SIGKILL.
-final class BackgroundProcess: @unchecked Sendable {
-    private let process = Process()
-    private let output: String
-
-    init(_ argv: [String], output: String, environment: [String: String] = [:]) throws {
-        self.output = output
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        guard FileManager.default.createFile(atPath: output, contents: nil) else { throw ExchangeError("cannot create \(output)") }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    var pid: Int32 { process.processIdentifier }
-    var text: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
-
-    /// The rest of the first output line starting with `prefix`.
-    func waitForLine(prefix: String, timeout: Duration) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            // Split on any newline: "\r\n" (serial consoles) is one Character, not "\n".
-            if let line = text.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix(prefix) }) {
-                return String(line.dropFirst(prefix.count))
-            }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        throw ExchangeError("no line starting with \(prefix) within \(timeout); output: \(text)")
-    }
-
-    /// Stops the child and returns its exit status (SIGTERM first: servers shut down gracefully on it).
-    @discardableResult
-    func stop() -> Int32 {
-        guard process.isRunning || kill(pid, 0) == 0 else {
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-        kill(pid, SIGTERM)
-        for _ in 0..<100 where kill(pid, 0) == 0 && process.isRunning { usleep(50_000) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

@@ -5,6 +5,7 @@ import MediaServer
 import NIOCore
 import NIOPosix
 import TestSupport
+import Primitives
 
 /// A media server on 127.0.0.1 (port 0) in this process, serving one `TestImage`.
 final class LiveServer: @unchecked Sendable {

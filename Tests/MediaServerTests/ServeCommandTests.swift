@@ -2,6 +2,7 @@ import Foundation
 import ISO9660
 import TestSupport
 import Testing
+import Primitives
 
 /// `vmedia serve` end to end: the old tool's config.yaml, an ESXi-shaped ISO, URLs checked against the files
 /// `vmedia remaster` writes for the same hosts.
@@ -12,17 +13,8 @@ struct ServeCommandTests {
 
     /// An ESXi-shaped installer ISO (the BOOT.CFG fixtures and a module) built with genisoimage.
     static func source(in directory: TemporaryDirectory) throws -> String {
-        let tree = directory.file("tree")
-        try FileManager.default.createDirectory(atPath: tree + "/EFI/BOOT", withIntermediateDirectories: true)
-        let bootcfg = Peer.packageRoot.appendingPathComponent("Fixtures/bootcfg/esxi-8.0").path
-        try FileManager.default.copyItem(atPath: bootcfg + "/BOOT.CFG", toPath: tree + "/BOOT.CFG")
-        try FileManager.default.copyItem(atPath: bootcfg + "/EFI/BOOT/BOOT.CFG", toPath: tree + "/EFI/BOOT/BOOT.CFG")
         var rng = SplitMix64(seed: 5)
-        try Data(rng.bytes(3 << 20)).write(to: URL(fileURLWithPath: tree + "/S.V00"))
-        let iso = directory.file("VMware-VMvisor-Installer-8.0U3.iso")
-        let built = try Peer.run([try Peer.tool("genisoimage"), "-quiet", "-J", "-R", "-o", iso, tree])
-        try #require(built.status == 0, "\(built.stderr)")
-        return iso
+        return try GenisoimageESXiSource.make(in: directory, module: Data(rng.bytes(3 << 20)))
     }
 
     static func serve(_ arguments: [String], directory: TemporaryDirectory, log: String,
@@ -74,10 +66,10 @@ struct ServeCommandTests {
         }
         let status = try Peer.run([curl, "-sS", (json["status"] as? String ?? "") + ".json"]).stdout
         #expect(status.contains("\"host\":\"esxi-69-86\"") && status.contains("\"requests\":1002"), "\(status.prefix(400))")
-        #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.text.suffix(500))")
-        #expect(server.text.contains("media server shutting down"))
+        #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.output.suffix(500))")
+        #expect(server.output.contains("media server shutting down"))
         // stdout (the JSON with the URLs) and stderr share the file; only the log lines must be token-free.
-        let logLines = server.text.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("{") }
+        let logLines = server.output.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("{") }
         #expect(logLines.count > 2000, "one access log line per request")
         for url in urls.values {
             let token = url.split(separator: "/")[3]

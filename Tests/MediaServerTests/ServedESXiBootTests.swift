@@ -52,14 +52,14 @@ struct ServedESXiBootTests {
         let parsed = try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any]
         let images = parsed?["images"] as? [[String: Any]] ?? []
         let image = try #require(images.first { $0["host"] as? String == host }, "\(host) not on /status.json: \(status.stdout)")
-        let accessLog = server.text.split(whereSeparator: \.isNewline).map(String.init).filter { $0.contains(" /\(host)/") }
+        let accessLog = server.output.split(whereSeparator: \.isNewline).map(String.init).filter { $0.contains(" /\(host)/") }
 
         // An independent reader of the very bytes QEMU was served.
         let served = directory.file("served.iso")
         let trust = https ? ["--cacert", state + "/vmedia/media-cert.pem"] : []
         let download = try Peer.run([curl, "-sS", "--fail"] + trust + ["-o", served, url], timeout: 120)
         try #require(download.status == 0, "curl \(url): \(download.stderr)")
-        #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.text.suffix(500))")
+        #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.output.suffix(500))")
         var files: [String: String] = [:]
         for path in paths {
             let out = directory.file("extracted" + path.replacingOccurrences(of: "/", with: "_"))

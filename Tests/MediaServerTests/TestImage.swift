@@ -3,6 +3,7 @@ import ISO9660
 import MediaServer
 import NIOCore
 import TestSupport
+import Primitives
 
 /// A layered image for the tests: a real base file, some of its 2048-byte sectors replaced in memory, bytes
 /// appended after it and zero padding — the shape of the ISO9660 target's `LayeredImage`, built independently of it.

@@ -2,136 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A background process started by a test and killed (SIGKILL: children of the test process inherit a
-/// blocked SIGTERM) when the test ends.
-final class BackgroundProcess: @unchecked Sendable {
-    let process = Process()
-    let log: String
-
-    init(_ argv: [String], environment: [String: String] = [:], log: String) throws {
-        self.log = log
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    deinit { stop() }
-}
-
-/// Runs blocking test code (process launches and waits) on its own thread, so it never occupies the
-/// cooperative pool (2 threads here) that other suites' async tests need.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
-/// A free TCP port on 127.0.0.1 (asked from the kernel through Python).
-func freePort() throws -> Int {
-    let python = try Peer.tool("python3")
-    let result = try Peer.run([python, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"])
-    guard let port = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw FakeError(message: "no free port") }
-    return port
-}
-
-/// sushy-tools' sushy-emulator (fake driver, Basic auth, 127.0.0.1), set up per redfish-testbed.md §1/§4,
-/// with a fresh state folder and its own port; plus a python http.server for the ISO it downloads.
-final class SushyEmulator: @unchecked Sendable {
-    static let password = "sushy-pw-7f3e"
-    static let system = "/redfish/v1/Systems/27946b59-9e44-4fa7-8e91-f3527a1ef094"
-    let dir: TemporaryDirectory
-    let port: Int
-    let isoPort: Int
-    let scheme: String
-    var emulator: BackgroundProcess?
-    var isoServer: BackgroundProcess?
-    var base: String { "\(scheme)://127.0.0.1:\(port)" }
-    var isoURL: String { "http://127.0.0.1:\(isoPort)/esx-01/esxi.iso" }
-
-    /// Looks the peers up in the test's own context (a missing peer cancels the test, or fails it under CI).
-    static func checkPeers() throws {
-        _ = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
-        _ = try Peer.python(module: "bcrypt")
-        _ = try Peer.tool("python3")
-        _ = try Peer.tool("curl")
-    }
-
-    /// `extraConfig`: more emulator.conf lines (Python), e.g. SUSHY_EMULATOR_STORAGE / _DRIVES.
-    init(certificate: (cert: String, key: String)? = nil, extraConfig: String = "") throws {
-        let sushy = try Peer.tool("sushy-emulator", package: "sushy-tools (pip, Tests/Peers/setup.sh)")
-        let venvPython = try Peer.python(module: "bcrypt")
-        let python = try Peer.tool("python3")
-        dir = try TemporaryDirectory(prefix: "vmedia-sushy")
-        port = try freePort()
-        isoPort = try freePort()
-        scheme = certificate == nil ? "http" : "https"
-        for sub in ["state", "tmp", "iso/esx-01"] { try FileManager.default.createDirectory(atPath: dir.file(sub), withIntermediateDirectories: true) }
-        // bcrypt cost 4: the default 12 adds ~0.2 s to every request (bcrypt runs per request).
-        let hash = try Peer.run([venvPython, "-c", "import bcrypt,sys; print('admin:' + bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=4)).decode())", Self.password])
-        try Data(hash.stdout.utf8).write(to: URL(fileURLWithPath: dir.file("htpasswd")))
-        var config = """
-            SUSHY_EMULATOR_LISTEN_IP = '127.0.0.1'
-            SUSHY_EMULATOR_LISTEN_PORT = \(port)
-            SUSHY_EMULATOR_FAKE_DRIVER = True
-            SUSHY_EMULATOR_AUTH_FILE = '\(dir.file("htpasswd"))'
-            SUSHY_EMULATOR_STATE_DIR = '\(dir.file("state"))'
-            SUSHY_EMULATOR_FAKE_SYSTEMS = [{'uuid': '27946b59-9e44-4fa7-8e91-f3527a1ef094', 'name': 'fake', 'power_state': 'Off', 'nics': [{'mac': '00:5c:52:31:3a:9c', 'ip': '127.0.0.2'}]}]
-
-            """
-        config += extraConfig
-        if let certificate { config += "SUSHY_EMULATOR_SSL_CERT = '\(certificate.cert)'\nSUSHY_EMULATOR_SSL_KEY = '\(certificate.key)'\n" }
-        try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("emulator.conf")))
-        try Data(repeating: 0x45, count: 1 << 20).write(to: URL(fileURLWithPath: dir.file("iso/esx-01/esxi.iso")))
-        isoServer = try BackgroundProcess([python, "-m", "http.server", String(isoPort), "--bind", "127.0.0.1", "--directory", dir.file("iso")],
-                                          log: dir.file("iso.log"))
-        // TMPDIR: InsertMedia stores a full copy of every image there.
-        emulator = try BackgroundProcess([sushy, "--config", dir.file("emulator.conf")], environment: ["TMPDIR": dir.file("tmp")],
-                                         log: dir.file("emulator.log"))
-        let curl = try Peer.tool("curl")
-        for _ in 0..<60 {
-            let probe = try Peer.run([curl, "-ksf", "-o", "/dev/null", base + "/redfish/v1/"], timeout: 5)
-            if probe.status == 0 { return }
-            Thread.sleep(forTimeInterval: 0.5)
-        }
-        stop()
-        throw FakeError(message: "sushy-emulator did not start on \(base): \(emulator?.output ?? "")")
-    }
-
-    func stop() {
-        emulator?.stop()
-        isoServer?.stop()
-    }
-
-    deinit { stop() }
-
-    /// `vmedia bmc --bmc BASE --username admin --password-env SUSHY_PW ARGS…`
-    func vmedia(_ arguments: [String], command: String = "bmc", timeout: TimeInterval = 120) async throws -> Peer.Result {
-        let base = self.base
-        return try await offPool { try VMediaBinary.run([command, "--bmc", base, "--username", "admin", "--password-env", "SUSHY_PW"] + arguments,
-                             environment: ["SUSHY_PW": Self.password], timeout: timeout) }
-    }
-
-    /// The emulator's own view of a resource, read with curl (an independent client).
-    func read(_ uri: String) async throws -> [String: Any] {
-        let url = base + uri
-        let result = try await offPool { try Peer.run([try Peer.tool("curl"), "-ksf", "-u", "admin:\(Self.password)", url], timeout: 10) }
-        return (try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]) ?? [:]
-    }
-}
-
 @Suite("vmedia bmc and discover against sushy-emulator, an independent Redfish service", .serialized)
 struct SushyEmulatorTests {
     @Test("discover, eject, insert (the emulator downloads the image), boot once, power on and restart")
@@ -290,8 +160,8 @@ struct SushyEmulatorTests {
             held = []
             while True:
                 c, _ = s.accept(); held.append(c)
-            """], log: dir.file("hang.log"))
-        defer { server.stop() }
+            """], output: dir.file("hang.log"))
+        defer { server.kill() }
         for _ in 0..<50 where !server.output.contains("ready") { try await Task.sleep(for: .milliseconds(100)) }
         let start = Date()
         let result = try await runVMedia(["bmc", "--bmc", "http://127.0.0.1:\(port)", "--username", "admin", "--password-env", "PW",

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Writes a new ISO 9660 image from a file tree: ECMA-119 with ESXi-style names by default (upper-case
 /// 8.3, `;1`), optional Joliet and Rock Ridge, El Torito with a BIOS no-emulation image (boot information
 /// table patched into the written copy) and EFI images, L and M path tables.

@@ -1,3 +1,6 @@
+import ESXi
+import Primitives
+
 /// A FAT12 or FAT16 file system image (Microsoft "FAT: General Overview of On-Disk Format" 1.03), as El
 /// Torito EFI boot images are: firmware finds `\EFI\BOOT\BOOTX64.EFI` in it (UEFI 2.x §13.3.1.3). ESXi's
 /// `EFIBOOT.IMG` is such an image.
@@ -298,16 +301,9 @@ public struct FATImage: Sendable {
         let clamped = max(seconds, 315_532_800)  // 1980-01-01, FAT's epoch
         let days = clamped / 86_400
         let secondOfDay = Int(clamped % 86_400)
-        // Civil date from days since 1970 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = min(yoe + era * 400 + (month <= 2 ? 1 : 0), 2107)
+        let civil = CivilDate(daysSince1970: days)
+        let (month, day) = (civil.month, civil.day)
+        let year = min(civil.year, 2107)
         let date = UInt16((year - 1980) << 9 | month << 5 | day)
         let time = UInt16(secondOfDay / 3600 << 11 | secondOfDay / 60 % 60 << 5 | secondOfDay % 60 / 2)
         return (date, time)
