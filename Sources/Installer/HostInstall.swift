@@ -138,6 +138,21 @@ struct HostInstall: Sendable {
         }
     }
 
+    /// Whether this host's BMC gets an https:// URL: `--https`/`--http` for the run, else the host's `media_https:`,
+    /// else the vendor rule (iLO 7 and Lenovo's AMI BMC mount only HTTPS). Serving HTTPS for the first time loads or
+    /// generates the certificate and says which one, with its fingerprint.
+    private func mediaScheme(driver: BMCDriver, elapsed: @escaping @Sendable () -> Double) throws -> Bool {
+        let byVendor = driver.profile.requiresHTTPSMedia
+        let https = context.options.mediaHTTPS ?? plan.mediaHTTPS ?? byVendor
+        guard https else { return false }
+        let (identity, enabledNow) = try context.server.ensureTLS(context.options.mediaTLS, addresses: [context.advertise])
+        let why = context.options.mediaHTTPS != nil ? "--https" : plan.mediaHTTPS != nil ? "media_https: true"
+            : "\(driver.profile.vendor.rawValue) \(driver.profile.generation) mounts only HTTPS images"
+        emit(InstallEvent(host: name, kind: .note, phase: .publish,
+                          message: "https:// image URL (\(why))" + (enabledNow ? "; \(identity.summary)" : ""), elapsed: elapsed()))
+        return true
+    }
+
     private func image(for plan: HostPlan) throws -> ESXiHostImage {
         let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
         return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
@@ -183,7 +198,8 @@ struct HostInstall: Sendable {
         let image = LayeredServableImage(hostImage.image)
         let published = try context.server.registry.publish(image, host: name, name: context.imageName,
                                                             allowedPeers: peer.map { [$0] })
-        let url = try context.server.url(for: published, advertising: context.advertise)
+        let url = try context.server.url(for: published, advertising: context.advertise,
+                                         https: try mediaScheme(driver: driver, elapsed: elapsed))
         progress.url = url
 
         enter(.eject, "ejecting all virtual media")

@@ -32,7 +32,7 @@ public enum HostsFile {
     /// Keys of each mapping, for the unknown-key check and its "did you mean".
     static let topLevelKeys = ["hosts", "defaults", "simulated"]
     static let sectionKeys = ["ipmi", "esxi"]
-    static let ipmiKeys = ["vendor", "address", "username", "password", "tls_ca", "tls_pin"]
+    static let ipmiKeys = ["vendor", "address", "username", "password", "tls_ca", "tls_pin", "media_https"]
     /// How the BMC's certificate is verified: one choice, so a host's own key replaces both of `defaults:`.
     static let trustKeys: Set<String> = ["tls_ca", "tls_pin"]
     static let esxiKeys = [
@@ -291,7 +291,7 @@ struct Reader {
         return HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
                         kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
                         rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust,
-                        kernelOptions: kickstart.kernelOptions)
+                        kernelOptions: kickstart.kernelOptions, mediaHTTPS: bmc.mediaHTTPS)
     }
 
     // MARK: - ipmi
@@ -302,6 +302,7 @@ struct Reader {
         var username: String?
         var password: Secret?
         var trust: BMCTrust = .unverified
+        var mediaHTTPS: Bool?
     }
 
     mutating func readBMC(_ section: Section, item: Node, label: String) -> BMCFields {
@@ -330,6 +331,10 @@ struct Reader {
         }
         fields.password = requiredSecret(section, "password", item: item, label: "\(label) ipmi")
         fields.trust = readTrust(section, endpoint: fields.endpoint?.0, label: label)
+        // Absent: the vendor rule decides (iLO 7 and AMI-based BMCs mount only HTTPS; HostPlan.mediaHTTPS).
+        if let entry = section["media_https"], !isNull(entry.value) {
+            fields.mediaHTTPS = boolean(section, "media_https", default: false, label: "\(label) ipmi")
+        }
         return fields
     }
 

@@ -23,6 +23,9 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
     case cannotListen(address: String, reason: String)
     /// `start` was called twice, or the server was used after `shutdown`.
     case invalidState(String)
+    /// HTTPS media: the certificate or key cannot be read, made or used, or an https URL was asked of a server
+    /// without TLS.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -44,6 +47,8 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
             return "cannot listen on \(address): \(reason); pass --listen IP:PORT with an address of this machine and a free port"
         case .invalidState(let what):
             return "media server: \(what)"
+        case .tls(let what):
+            return "media server HTTPS: \(what)"
         }
     }
 
@@ -53,7 +58,7 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
         // The image exists but its bytes cannot be trusted right now: a temporary condition for the client, which
         // BMCs retry; the log line says why.
         case .sourceUnreadable, .sourceChanged: return .serviceUnavailable
-        case .invalidPathComponent, .urlTooLong, .alreadyPublished, .cannotListen, .invalidState:
+        case .invalidPathComponent, .urlTooLong, .alreadyPublished, .cannotListen, .invalidState, .tls:
             return .internalServerError
         }
     }

@@ -29,7 +29,7 @@ struct StatusPage: Sendable {
             return "{\"host\":\(JSON.string(row.image.host)),\"name\":\(JSON.string(row.image.name)),"
                 + "\"tokenPrefix\":\(JSON.string(row.image.tokenPrefix)),\"byteCount\":\(row.image.image.byteCount),"
                 + "\"allowedPeers\":\(row.image.allowedPeers.map { "[" + $0.sorted().map(JSON.string).joined(separator: ",") + "]" } ?? "null"),"
-                + "\"requests\":\(s.requests),\"bytesServed\":\(s.bytesServed),\"distinctBytesRead\":\(s.distinctBytesRead),"
+                + "\"requests\":\(s.requests),\"requestsOverTLS\":\(s.requestsOverTLS),\"bytesServed\":\(s.bytesServed),\"distinctBytesRead\":\(s.distinctBytesRead),"
                 + "\"peers\":[\(s.peers.sorted().map(JSON.string).joined(separator: ","))],"
                 + "\"firstAccess\":\(JSON.time(s.firstAccess)),\"lastAccess\":\(JSON.time(s.lastAccess)),"
                 + "\"statuses\":{\(statuses)},\"rangesRead\":[\(ranges)],"

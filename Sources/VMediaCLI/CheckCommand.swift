@@ -22,10 +22,20 @@ struct CheckCommand: AsyncParsableCommand {
             summary object shaped like install's ({"summary":true,"action":"check","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}). \
             --quiet prints only the hosts that failed; --log-file FILE keeps every outcome with its time.
 
+            --media adds the media pre-flight for the hosts whose BMC check passed: a tiny probe ISO is published on \
+            the media server (--listen, --advertise, HTTPS as install would choose it) for the BMC's address only, \
+            inserted as virtual media, and the BMC's own reads are watched for --media-wait seconds; then it is \
+            ejected and the slots are read back empty. Per host: reachable, ranges honoured, TLS accepted, time to \
+            first byte, or the failure with its fix (the URL is not reachable from the BMC → --advertise; TLS \
+            refused; the BMC needs HTTPS). No reboot, no boot override, no power action. A slot that already \
+            holds an image is reported and left inserted: that host is not probed (exit status 1). With --json the pre-flight adds \
+            one {"kind":"preflight",…} line per host and a {"summary":true,"action":"preflight",…} line.
+
             Examples:
               vmedia check --config hosts.yaml
               vmedia check --config hosts.yaml --hosts esx01,esx02 --json
               vmedia check --config hosts.yaml --tls-pin
+              vmedia check --config hosts.yaml --media --listen 0.0.0.0:8080 --advertise 10.0.0.5
             """)
 
     @OptionGroup var selection: HostSelection
@@ -33,8 +43,15 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "NDJSON: one object per host, then a summary object.")
     var json = false
 
+    @OptionGroup(title: "Media pre-flight") var media: MediaPreflightOptions
+
     func run() async throws {
-        try await MaintenanceRun.run(.check, selection: selection, json: json)
+        guard media.media else { return try await MaintenanceRun.run(.check, selection: selection, json: json) }
+        // The BMC check first, then the pre-flight (a host whose BMC check failed fails it too, with the same cause).
+        var checked = true
+        do { try await MaintenanceRun.run(.check, selection: selection, json: json) } catch { checked = false }
+        let passed = try await MediaPreflightRun.check(selection: selection, media: media, json: json)
+        if !checked || !passed { throw ExitCode.failure }
     }
 }
 

@@ -79,6 +79,17 @@ struct InstallCommand: AsyncParsableCommand {
             BMC), ESXi skips %firstboot: SSH is then enabled through the vSphere API after the install, and a \
             firstboot: script fails the host before anything is inserted.
 
+            HTTPS media: HP iLO 7 (Gen12) and Lenovo's AMD servers (SR635/SR655, AMI BMC) mount only https:// \
+            images, so once the BMC is identified those hosts get an https:// URL on the same port by themselves; \
+            media_https: true|false in a host's ipmi: section, or --https / --http for the run, decide otherwise. \
+            The certificate is --tls-cert/--tls-key, or a self-signed pair generated on first need in \
+            $XDG_STATE_HOME/vmedia (default ~/.local/state/vmedia) and reused by later runs; its SHA-256 \
+            fingerprint is printed. BMCs do not verify the image server's certificate.
+
+            --preflight runs the media pre-flight of `vmedia check --media` first, on this run's server: each BMC \
+            gets a tiny probe ISO inserted and must be seen reading it from its own address (then it is ejected). \
+            If any host fails, nothing is installed and the report says why and how to fix it.
+
             Examples:
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
@@ -117,6 +128,12 @@ struct InstallCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report (one testcase per host).", valueName: "FILE"))
     var junit: String?
 
+    @OptionGroup(title: "HTTPS media") var media: MediaTLSOptions
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "First prove every BMC can read from the media server (the media pre-flight of check --media); any failure stops the run before anything restarts."))
+    var preflight = false
+
     func validate() throws {
         guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
@@ -135,7 +152,7 @@ struct InstallCommand: AsyncParsableCommand {
         guard let listenAddress = ListenAddress(listen) else { throw ValidationError("--listen \(listen): expected ADDR:PORT") }
         let advertised = advertise ?? listenAddress.host
         if dryRun {
-            DryRun.print(targets, iso: iso, advertise: advertised, port: listenAddress.port, anyPeer: anyPeer)
+            DryRun.print(targets, iso: iso, advertise: advertised, port: listenAddress.port, anyPeer: anyPeer, https: media.forcedScheme)
             return
         }
         let output: InstallSession.Output = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines)
@@ -160,9 +177,20 @@ struct InstallCommand: AsyncParsableCommand {
         options.esxiPort = esxiPort
         options.knownBMCsPath = selection.tls.knownBMCs
         options.timeouts.esxi = .seconds(esxiTimeout * 60)
-        let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
+        options.mediaHTTPS = media.forcedScheme
+        options.mediaTLS = media.source
+        var session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
                                      output: output, junitPath: junit, sink: sink)
+        if preflight {
+            var check = MediaPreflight.Options()
+            check.anyPeer = anyPeer
+            check.mediaHTTPS = options.mediaHTTPS
+            check.mediaTLS = options.mediaTLS
+            check.knownBMCsPath = options.knownBMCsPath
+            check.ejectOthers = true  // the install ejects every slot anyway
+            session.preflight = check
+        }
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
     }
@@ -171,14 +199,14 @@ struct InstallCommand: AsyncParsableCommand {
 
 /// `--dry-run`: what would happen, with every secret masked.
 enum DryRun {
-    static func print(_ targets: [InstallTarget], iso: String, advertise: String, port: Int, anyPeer: Bool) {
+    static func print(_ targets: [InstallTarget], iso: String, advertise: String, port: Int, anyPeer: Bool, https: Bool? = nil) {
         let name = (iso as NSString).lastPathComponent
         Swift.print("Dry run: nothing is contacted or changed. Source: \(iso)\n")
         for target in targets {
             let plan = target.plan
             Swift.print("""
                 == \(target.name): BMC \(plan.bmc.url) (vendor \(plan.vendor.rawValue), user \(plan.username), password \(plan.password)), ESXi \(plan.esxiAddress)
-                image URL: http://\(advertise):\(port)/\(target.name)/<random token>/\(name)\(anyPeer ? "" : " (readable only from \(plan.bmc.host))")
+                image URL: \(https ?? plan.mediaHTTPS ?? false ? "https" : "http")://\(advertise):\(port)/\(target.name)/<random token>/\(name)\(anyPeer ? "" : " (readable only from \(plan.bmc.host))")
                 flow: \(flow(plan.vendor))
                 BOOT.CFG kernelopt gets: \((plan.kernelOptions + ["ks=cdrom:/KS.CFG"] + (plan.systemMediaSize.kernelOptionValue.map { ["systemMediaSize=" + $0] } ?? [])).joined(separator: " "))
                 KS.CFG:

@@ -29,6 +29,8 @@ struct InstallSession {
     /// reports are written anyway (hosts still cleaning up are reported as such). With the media server's
     /// 1 s drain this stays inside `docker stop`'s default 10 s before SIGKILL.
     var terminationBound: Duration = .seconds(8)
+    /// `--preflight`: the media pre-flight on this run's server before any host is touched; any failure stops the run.
+    var preflight: MediaPreflight.Options?
 
     func run(_ targets: [InstallTarget]) async throws -> Int32 {
         let started = ContinuousClock.now
@@ -37,6 +39,23 @@ struct InstallSession {
         let server = MediaServer(registry: ImageRegistry(), logger: logger)
         let bound = try await server.start(host: listenHost, port: listenPort)
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
+        if let preflight {
+            // Every BMC must prove it can read from this server before any of them restarts a server.
+            let reports = await MediaPreflightRun.run(targets, server: server, advertise: advertise, options: preflight, http: http,
+                                                      parallel: options.parallel, json: output == .json)
+            let failed = reports.filter { !$0.succeeded }.map(\.host)
+            if !failed.isEmpty {
+                http.shutdown()
+                await server.shutdown(grace: .seconds(1))
+                let results = targets.map {
+                    HostResult.unfinished($0, reason: "not started: the media pre-flight failed for \(failed.joined(separator: ", ")) "
+                        + "(see its report); nothing was inserted for the install and no server was restarted")
+                }
+                try Self.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name), sink: sink),
+                                junitPath: junitPath, interrupted: false, seconds: (ContinuousClock.now - started).seconds)
+                return 1
+            }
+        }
         let installer = Installer(remaster: remaster, server: server, advertise: advertise, options: options, http: http,
                                   logger: logger)
         server.showDashboard(installer.dashboard)

@@ -27,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
 
             --advertise defaults to this machine's address on the route towards the first BMC (no packet is sent).
 
+            HTTPS: --https (or --tls-cert/--tls-key) gives every host an https:// URL, media_https: true in a host's \
+            ipmi: section that host only. HTTP and HTTPS share the port; the certificate is the given pair or a \
+            self-signed one generated once in $XDG_STATE_HOME/vmedia (default ~/.local/state/vmedia), whose SHA-256 \
+            fingerprint is printed. Ranges, HEAD, /status and --allow-bmc-only work the same over both; plain HTTP \
+            keeps sendfile.
+
             serve does not contact BMCs, so a host whose esxi_disk is a drive serial number \
             (esxi_disk: "serial:5PJAMUHD") is an error here: write the naa./eui. id that \
             `vmedia discover --config hosts.yaml --host NAME` prints instead, or use `vmedia install`.
@@ -62,6 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print the URLs as one JSON object (then serve; the access log stays on stderr).")
     var json = false
+
+    @OptionGroup(title: "HTTPS media") var media: MediaTLSOptions
 
     func validate() throws {
         guard FileManager.default.isReadableFile(atPath: iso) else {
@@ -108,6 +116,17 @@ struct ServeCommand: AsyncParsableCommand {
 
         let name = Self.urlFileName(for: iso)
         var entries: [Entry] = []
+        // serve talks to no BMC, so no vendor rule applies here: the run's flags, else the host's media_https.
+        let runScheme = media.forcedScheme ?? (media.tlsCert != nil ? true : nil)
+        var tls: MediaTLSIdentity?
+        if plans.contains(where: { runScheme ?? $0.mediaHTTPS ?? false }) {
+            do {
+                tls = try server.ensureTLS(media.source, addresses: [advertised]).identity
+            } catch {
+                await server.shutdown(graceSeconds: 0)
+                throw CommandFailure("\(error)")
+            }
+        }
         for plan in plans {
             do {
                 let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
@@ -115,7 +134,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                           kernelOptions: plan.kernelOptions)
                 let published = try registry.publish(LayeredServableImage(host.image), host: plan.hostname, name: name,
                                                      allowedPeers: allowBMCOnly ? [plan.bmc.host] : nil)
-                let url = try server.url(for: published, advertising: advertised, port: bound)
+                let url = try server.url(for: published, advertising: advertised, port: bound,
+                                         https: runScheme ?? plan.mediaHTTPS ?? false)
                 entries.append(Entry(host: plan.hostname, bmc: plan.bmc.host, url: url, byteCount: host.image.byteCount,
                                      overlayBytes: host.edit.overlayByteCount, error: nil))
             } catch {
@@ -128,9 +148,11 @@ struct ServeCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let summary = Summary(listen: listen, port: bound, advertised: advertised,
-                                  status: "http://\(Self.hostPart(advertised)):\(bound)/status", hosts: entries, failed: failed.count)
+                                  status: "http://\(Self.hostPart(advertised)):\(bound)/status", hosts: entries, failed: failed.count,
+                                  tlsFingerprint: tls?.fingerprint)
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
+            if let tls { print(tls.summary) }
             if advertise == nil {
                 print("advertising \(advertised): this machine's address on the route to \(plans[0].bmc.host) (override with --advertise)")
             }
@@ -171,6 +193,8 @@ struct ServeCommand: AsyncParsableCommand {
         let status: String
         let hosts: [Entry]
         let failed: Int
+        /// SHA-256 of the HTTPS certificate (`AB:CD:…`), when some host got an https:// URL.
+        let tlsFingerprint: String?
     }
 
     /// The last path component of the URL: the source ISO's name, with characters BMCs or URLs choke on replaced.

@@ -22,7 +22,10 @@ struct ValidateCommand: ParsableCommand {
                        tls_ca (PEM file of the CA that signed the BMC's
                        certificate) or tls_pin (true: pin the key on first
                        use; or "sha256//…"); neither: not verified, with a
-                       warning (a host's own key replaces the default's)
+                       warning (a host's own key replaces the default's),
+                       media_https (true: the BMC gets an https:// image URL;
+                       false: http://; absent: https:// where the BMC mounts
+                       only HTTPS — iLO 7, Lenovo SR635/SR655 AMI)
             esxi:      esxi_disk (model, naa./t10./eui. id, or
                        "serial:SERIAL": vmedia install maps a drive serial
                        number to its naa./eui. id through the BMC), password,
