@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Primitives", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
-        .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
+        .testTarget(name: "VSphereTests", dependencies: ["VSphere", "TestSupport"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "Primitives", "TestSupport"],
                     exclude: ["pycdlib_check.py", "peer_listing.py"]),

@@ -31,7 +31,20 @@ import Primitives
 public enum HostsFile {
     /// Keys of each mapping, for the unknown-key check and its "did you mean".
     static let topLevelKeys = ["hosts", "defaults", "simulated"]
-    static let sectionKeys = ["ipmi", "esxi"]
+    static let sectionKeys = ["ipmi", "esxi", "vcenter"]
+    /// Sections a host may leave out (and `defaults:` too): without `vcenter:` the host joins no vCenter.
+    static let optionalSections: Set<String> = ["vcenter"]
+    static let vcenterKeys = ["address", "username", "password", "datacenter", "cluster", "folder"]
+    /// Where the host goes: one choice, so a host's own cluster or folder replaces both of `defaults:`.
+    static let placementKeys: Set<String> = ["cluster", "folder"]
+
+    static func keys(ofSection name: String) -> [String] {
+        switch name {
+        case "ipmi": ipmiKeys
+        case "vcenter": vcenterKeys
+        default: esxiKeys
+        }
+    }
     static let ipmiKeys = ["vendor", "address", "username", "password", "tls_ca", "tls_pin"]
     /// How the BMC's certificate is verified: one choice, so a host's own key replaces both of `defaults:`.
     static let trustKeys: Set<String> = ["tls_ca", "tls_pin"]
@@ -43,6 +56,8 @@ public enum HostsFile {
         "template", "system_media_size", "password_policy",
         // Installer options (issue 13).
         "kernel_options", "ignore_prereq_warnings", "ignore_prereq_errors", "force_unsupported_install", "license_key",
+        // Set through the host's vSphere API by the configure phase (issue 15).
+        "ntp", "syslog",
     ]
     static let scriptKeys = ["script", "interpreter", "timeout", "ignorefailure"]
     /// Keys that name one host and so make no sense in `defaults:` (every host would get the same value).
@@ -159,7 +174,7 @@ struct Reader {
                 checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "defaults")
                 for name in HostsFile.sectionKeys {
                     if let section = mapping[name], !isNull(section) {
-                        defaults[name] = entries(of: section, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
+                        defaults[name] = entries(of: section, allowed: HostsFile.keys(ofSection: name),
                                                  in: "defaults.\(name)")
                         for key in HostsFile.perHostOnly[name] ?? [] {
                             if let entry = defaults[name]?[key] {
@@ -172,7 +187,7 @@ struct Reader {
                     }
                 }
             } else {
-                report(node, "'defaults' must be a mapping with 'ipmi:' and/or 'esxi:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' blocks")
+                report(node, "'defaults' must be a mapping with 'ipmi:', 'esxi:' and/or 'vcenter:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' / 'vcenter:' blocks")
             }
         }
 
@@ -199,14 +214,19 @@ struct Reader {
             for name in HostsFile.sectionKeys {
                 var merged = defaults[name] ?? [:]
                 if let node = mapping[name], !isNull(node) {
-                    let own = entries(of: node, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
+                    let own = entries(of: node, allowed: HostsFile.keys(ofSection: name),
                                       in: "host \(index + 1) \(name)")
                     // The certificate keys are one choice: a host's own tls_ca or tls_pin replaces both defaults.
                     if name == "ipmi", !HostsFile.trustKeys.isDisjoint(with: own.keys) {
                         for key in HostsFile.trustKeys { merged[key] = nil }
                     }
+                    // So are the placement keys: a host's own cluster or folder replaces both defaults.
+                    if name == "vcenter", !HostsFile.placementKeys.isDisjoint(with: own.keys) {
+                        for key in HostsFile.placementKeys { merged[key] = nil }
+                    }
                     merged.merge(own) { _, host in host }
                 } else if defaults[name] == nil {
+                    if HostsFile.optionalSections.contains(name) { continue }
                     report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
                     continue
                 }
@@ -218,6 +238,7 @@ struct Reader {
             func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
             let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
             let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
+            let settings = readSettings(esxi: esxi, vcenter: sections["vcenter"], item: anchor("vcenter"), label: label)
             if simulated, let (endpoint, node) = bmc.endpoint, !Self.isLoopback(endpoint.host) {
                 report(node, "\(label): BMC address \(endpoint.host) is not a loopback address, but the file says 'simulated: true'",
                        fix: "remove 'simulated: true' for real servers (it only serves simulated BMCs on 127.0.0.0/8, from vmedia simulate or vmedia demo)")
@@ -243,11 +264,11 @@ struct Reader {
                 } else { seenHostname[name] = hostnameNode }
             }
             if let vendor = bmc.vendor, let (endpoint, _) = bmc.endpoint, let username = bmc.username, let password = bmc.password,
-               let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize {
+               let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize, let settings {
                 plans.append(HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
                                       kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
                                       rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust,
-                                      kernelOptions: kickstart.kernelOptions))
+                                      kernelOptions: kickstart.kernelOptions, settings: settings))
             }
         }
         return plans

@@ -73,6 +73,13 @@ struct InstallCommand: AsyncParsableCommand {
             BMC), ESXi skips %firstboot: SSH is then enabled through the vSphere API after the install, and a \
             firstboot: script fails the host before anything is inserted.
 
+            After the install: --until configured sets the SSH service as ssh: asks through the host's vSphere API \
+            (policy and running state read back); --until joined then adds the host to the vcenter: section's \
+            cluster (AddHost_Task) or folder (AddStandaloneHost_Task), naming the SHA-1 thumbprint of the \
+            certificate the host presented during readiness, and reports its managed object id (a host vCenter \
+            already has is reported, not added twice). These failures read "installed; …", exit 1, and eject \
+            nothing: the install stands. vmedia configure runs only these phases for installed hosts.
+
             Examples:
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
@@ -90,7 +97,7 @@ struct InstallCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The address BMCs reach the media server on (default: the --listen address unless it is 0.0.0.0).", valueName: "IP"))
     var advertise: String?
 
-    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read or installed.", valueName: "goal"))
+    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read, installed, configured or joined.", valueName: "goal"))
     var until: String = InstallGoal.installed.rawValue
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan (URLs, kickstarts with secrets masked, vendor flows) and touch nothing.")
@@ -112,7 +119,7 @@ struct InstallCommand: AsyncParsableCommand {
     var junit: String?
 
     func validate() throws {
-        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
+        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read, installed, configured or joined") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
         if advertise == nil, ListenAddress(listen)?.host == "0.0.0.0", !dryRun {
             throw ValidationError("--listen \(listen) listens on every interface: give --advertise IP, the address your BMCs reach this machine on")
