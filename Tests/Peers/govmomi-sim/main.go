@@ -118,7 +118,7 @@ func main() {
 		if err != nil {
 			fail("listen on %s: %v", *listen, err)
 		}
-		backend := sdk
+		backend := url.URL{Scheme: sdk.Scheme, Host: sdk.Host}
 		proxy := httputil.NewSingleHostReverseProxy(&backend)
 		go func() { _ = http.Serve(listener, &vCenterFront{proxy: proxy}) }()
 		sdk.Host = listener.Addr().String()
