@@ -59,7 +59,7 @@ let package = Package(
         // Simulated Redfish BMCs (vendor flavours) that read inserted media over HTTP ranges and then bring up a
         // simulated ESXi SOAP endpoint. Not Redfish: it serves its own vendor documents so the client can't mirror it.
         .target(name: "BMCSimulator", dependencies: nio + [
-            "Primitives", "ISO9660", "ESXi",
+            "Primitives", "Digest", "ISO9660", "ESXi",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),

@@ -28,6 +28,7 @@ public final class SimulatedESXiHost: Sendable {
     private let servicesBox: NIOLockedValueBox<[SimulatedService]>
     private let rulesetsBox: NIOLockedValueBox<[String: Bool]>
     private let settingsBox: NIOLockedValueBox<SimulatedHostSettings>
+    private let rootPassword: KickstartFacts.RootPassword
 
     public struct Counters: Sendable, Equatable {
         public var requests = 0
@@ -55,8 +56,10 @@ public final class SimulatedESXiHost: Sendable {
 
     private init(address: String, port: Int, hostname: String?, release: SimulatedRelease, bootTime: Date, firstbootSectionsRun: Int,
                  server: SimulatorHTTPServer, counters: NIOLockedValueBox<Counters>, services: NIOLockedValueBox<[SimulatedService]>,
-                 rulesets: NIOLockedValueBox<[String: Bool]>, settings: NIOLockedValueBox<SimulatedHostSettings>) {
+                 rulesets: NIOLockedValueBox<[String: Bool]>, settings: NIOLockedValueBox<SimulatedHostSettings>,
+                 rootPassword: KickstartFacts.RootPassword) {
         self.settingsBox = settings
+        self.rootPassword = rootPassword
         self.address = address
         self.port = port
         self.hostname = hostname
@@ -110,7 +113,12 @@ public final class SimulatedESXiHost: Sendable {
         }
         return SimulatedESXiHost(address: address, port: server.port, hostname: hostname, release: release, bootTime: bootTime,
                                  firstbootSectionsRun: firstbootSectionsRun, server: server, counters: counters, services: services,
-                                 rulesets: rulesets, settings: settings)
+                                 rulesets: rulesets, settings: settings, rootPassword: rootPassword)
+    }
+
+    /// Whether a root `Login` with `password` would succeed (what a simulated vCenter checks when it adds the host).
+    public func acceptsRootPassword(_ password: String) -> Bool {
+        RootPasswordCheck.matches(password, rootPassword)
     }
 
     public func stop() async {

@@ -216,7 +216,7 @@ final class EventPrinter: @unchecked Sendable {
                 row.phase = event.phase.rawValue
                 row.result = event.succeeded == true ? "ok" : "FAILED"
             case .note where event.phase == .checkBMC && row.vendor.isEmpty: row.vendor = String(event.message.split(separator: ",").first ?? "")
-            case .note where event.phase == .waitESXi || event.phase == .configure: row.detail = event.message
+            case .note where event.phase == .waitESXi || event.phase == .configure || event.phase == .join: row.detail = event.message
             case .warning: warnings.append("\(event.host): \(event.message)")
             default: break
             }
