@@ -110,10 +110,12 @@ extension Reader {
     }
 
     func serverProblem(_ text: String) -> String? {
+        if IPv4Address(text) == nil {
+            if text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) { return "is not an IPv4 address" }
+            if let problem = HostName.problem(text) { return "is not a host name: \(problem)" }
+        }
         if simulated, !Self.isLoopback(text) { return "is not a loopback address, but the file says 'simulated: true'" }
-        if IPv4Address(text) != nil { return nil }
-        if text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) { return "is not an IPv4 address" }
-        return HostName.problem(text).map { "is not a host name: \($0)" }
+        return nil
     }
 
     /// `udp://host:514`, `tcp://host`, `ssl://host:1514` (what `esxcli system syslog config set --loghost` takes).

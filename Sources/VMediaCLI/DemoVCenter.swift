@@ -22,7 +22,7 @@ struct DemoVCenter {
         let services = "127.0.\(subnet + 2)"
         let section = """
             defaults:
-              esxi: {ntp: [\(services).123], syslog: "udp://\(services).514:514"}
+              esxi: {ntp: [\(services).123], syslog: "udp://\(services).5:514"}
               vcenter: {address: "http://\(vCenter.address):\(vCenter.port)", username: \(username), password: "\(password)",
                         datacenter: \(SimulatedVCenter.datacenter), cluster: \(SimulatedVCenter.cluster)}
 
