@@ -77,4 +77,19 @@ struct ConfigureCommandTests {
         #expect(result.stdout.contains("FAILED esxi-127-0-176-2: installed, but configuring on 127.0.176.2 failed: https://127.0.176.2:\(host.port) refused Login: InvalidLogin"), "\(result.stdout)")
         #expect(!result.stdout.contains(Self.rootPassword))
     }
+
+    @Test("vmedia demo ends with its hosts configured and in the simulated vCenter's cluster; --no-vcenter stops at installed")
+    func demoJoins() throws {
+        let demo = try VMediaBinary.run(["demo", "--hosts", "2", "--subnet", "181", "--json"], timeout: 120)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stderr.contains("the simulated vCenter has 2 hosts in cluster Cluster: host-10 (127.0.182.10), host-11 (127.0.182.11)")
+                || demo.stderr.contains("the simulated vCenter has 2 hosts in cluster Cluster: host-10 (127.0.182.11), host-11 (127.0.182.10)"),
+                "\(demo.stderr)")
+        #expect(demo.stdout.contains("\"phase\":\"join\""), "\(demo.stdout)")
+        #expect(demo.stdout.contains("joined http:"), "\(demo.stdout)")
+        #expect(!demo.stdout.contains("Demo-VC-2026") && !demo.stderr.contains("Demo-VC-2026"))
+        let plain = try VMediaBinary.run(["demo", "--hosts", "1", "--subnet", "183", "--no-vcenter", "--json"], timeout: 120)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(!plain.stdout.contains("\"phase\":\"join\"") && !plain.stderr.contains("simulated vCenter"))
+    }
 }
