@@ -31,12 +31,15 @@ let package = Package(
         // Stdlib-only values every module shares: IPv4 addresses, RFC 1123 host names, civil dates, SplitMix64,
         // and `Locked` (the lock of the modules that do not link NIO).
         .target(name: "Primitives"),
-        // SHA-256 (image reports, TLS pins, URL tokens) and friends; stdlib only.
+        // SHA-256 (image reports, TLS pins, URL tokens), SHA-512 (SHA-crypt root passwords) and their HMACs; stdlib only.
         .target(name: "Digest"),
         // ECMA-119 + Joliet + Rock Ridge + El Torito. Knows nothing of ESXi.
         .target(name: "ISO9660", dependencies: ["Primitives"]),
-        // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, fixtures.
-        .target(name: "ESXi", dependencies: ["Primitives", "ISO9660", "CZlib"]),
+        // The ESXi installer's rules: BOOT.CFG, kickstart, module integrity, per-host remastering.
+        .target(name: "ESXi", dependencies: ["Primitives", "ISO9660", "CZlib", "Digest"]),
+        // ESXi-shaped test images (ISO, FAT EFI image, ISOLINUX stub, per-release module lists) for `vmedia fixture`,
+        // `vmedia demo` and the tests; never linked into the install path.
+        .target(name: "ESXiFixture", dependencies: ["Primitives", "ESXi", "ISO9660", "CZlib"]),
         // Async HTTP client over libcurl (Redfish transport, ESXi probe).
         .target(name: "CurlHTTP", dependencies: ["CCurl", "Primitives", "Digest", logging]),
         // Redfish resources, client and BMC drivers; the transport is injected (no curl, no NIO).
@@ -74,7 +77,7 @@ let package = Package(
 
         // ArgumentParser commands; wiring only.
         .target(name: "VMediaCLI", dependencies: [
-            "Primitives", "Digest", "ISO9660", "ESXi", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
+            "Primitives", "Digest", "ISO9660", "ESXi", "ESXiFixture", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
@@ -102,19 +105,19 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Primitives", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
         .testTarget(name: "VSphereTests", dependencies: ["VSphere", "TestSupport"]),
-        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "TestSupport"]),
+        .testTarget(name: "ESXiTests", dependencies: ["ESXi", "ESXiFixture", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "Primitives", "TestSupport"],
                     exclude: ["pycdlib_check.py", "peer_listing.py"]),
-        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi", "Primitives"], exclude: ["Snapshots"]),
+        .testTarget(name: "KickstartTests", dependencies: ["TestSupport", "ESXi", "ESXiFixture", "Digest", "Primitives"], exclude: ["Snapshots"]),
         .testTarget(name: "InventoryTests", dependencies: ["TestSupport", "Inventory", "ESXi", "Redfish"]),
         .testTarget(name: "MediaServerTests", dependencies: [
             "MediaServer", "LayeredMedia", "ISO9660", "Primitives", "TestSupport", logging,
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         ], exclude: ["Scripts"]),
-        .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "TestSupport"]),
+        .testTarget(name: "BMCSimulatorTests", dependencies: nio + ["BMCSimulator", "ESXi", "ESXiFixture", "TestSupport"]),
         .testTarget(name: "InstallerTests", dependencies: [
-            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "MediaServer", "CurlHTTP", "VSphere", "TestSupport", logging,
+            "Installer", "Inventory", "VMediaCLI", "BMCSimulator", "ESXi", "ESXiFixture", "MediaServer", "CurlHTTP", "VSphere", "TestSupport", logging,
         ]),
     ]
 )

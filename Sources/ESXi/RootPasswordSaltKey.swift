@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// The secret the crypted root password's salt is derived from, kept outside every image.
@@ -72,11 +73,7 @@ public struct RootPasswordSaltKey: Sendable, Equatable, CustomStringConvertible 
     }
 
     static func hmacSHA512(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        let blockSize = 128
-        var block = key.count > blockSize ? SHA512.hash(key) : key
-        block += [UInt8](repeating: 0, count: blockSize - block.count)
-        let inner = SHA512.hash(block.map { $0 ^ 0x36 } + message)
-        return SHA512.hash(block.map { $0 ^ 0x5c } + inner)
+        SHA512.hmac(key: key, message: message)
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.bytes == rhs.bytes }

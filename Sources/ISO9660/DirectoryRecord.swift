@@ -140,8 +140,7 @@ public struct DirectoryRecord: Hashable, Sendable {
         var b = [UInt8](repeating: 0, count: length)
         b[0] = UInt8(truncatingIfNeeded: length)
         b[1] = extendedAttributeRecordLength
-        ByteFields.putBoth32(&b, 2, extent.rawValue)
-        ByteFields.putBoth32(&b, 10, dataLength)
+        Self.putExtent(&b, at: 0, extent: extent, dataLength: dataLength)
         b.replaceSubrange(18..<25, with: recordingDate.bytes)
         b[25] = flags.rawValue
         b[26] = fileUnitSize
@@ -151,6 +150,13 @@ public struct DirectoryRecord: Hashable, Sendable {
         b.replaceSubrange(33..<(33 + fileIdentifier.count), with: fileIdentifier)
         b.replaceSubrange(systemUseOffset..<(systemUseOffset + systemUse.count), with: systemUse)
         return b
+    }
+
+    /// Writes the extent (both-endian at +2) and data length (both-endian at +10) of the record at `offset`
+    /// of `bytes`, leaving its other fields: the two an in-place edit changes.
+    static func putExtent(_ bytes: inout [UInt8], at offset: Int, extent: LogicalBlockAddress, dataLength: UInt32) {
+        ByteFields.putBoth32(&bytes, offset + 2, extent.rawValue)
+        ByteFields.putBoth32(&bytes, offset + 10, dataLength)
     }
 
     /// A copy with a different extent and data length (what an in-place editor patches).

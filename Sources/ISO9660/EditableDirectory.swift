@@ -6,7 +6,7 @@ final class EditableDirectory {
     /// The path in the tree's own names, for messages.
     let path: String
     /// The extent the directory had in the source (nil for a directory this edit adds).
-    let originalExtent: UInt32?
+    let originalExtent: LogicalBlockAddress?
     /// The bytes the directory owned in the source (its data length rounded up to whole blocks).
     let allocatedBytes: Int
     let originalDataLength: UInt32
@@ -21,13 +21,13 @@ final class EditableDirectory {
     /// Indices of records whose fields changed without changing their length (patched where they lie).
     var modifiedRecords: Set<Int> = []
     /// Where the directory ends up, decided by the planner's layout step.
-    var extent: UInt32
+    var extent: LogicalBlockAddress
     var dataLength: UInt32
     var isRelocated = false
     /// Child directories this edit loaded or created, by file identifier.
     var children: [[UInt8]: EditableDirectory] = [:]
 
-    init(tree: ISONamespace, path: String, extent: UInt32, dataLength: UInt32, records: [DirectoryRecord],
+    init(tree: ISONamespace, path: String, extent: LogicalBlockAddress, dataLength: UInt32, records: [DirectoryRecord],
          offsets: [Int?], parent: EditableDirectory?) {
         self.tree = tree
         self.path = path

@@ -10,8 +10,8 @@ struct ImageEditPlanner {
     private let recordingDate: RecordingDateTime
     private let block = LogicalBlockAddress.blockSize
 
-    /// Sector number → its new 2048 bytes. Sectors at or past `appendBase` are appended ones.
-    private var sectors: [UInt32: [UInt8]] = [:]
+    /// The replaced and appended sectors. Sectors at or past `appendBase` are appended ones.
+    private var overlay: SectorOverlay
     private let sourceSectorCount: UInt32
     private let originalVolumeSpaceSize: UInt32
     /// The first sector after everything the source holds: new extents go from here on.
@@ -20,7 +20,7 @@ struct ImageEditPlanner {
 
     private var roots: [ISONamespace: EditableDirectory] = [:]
     /// Loaded directories by tree and source extent.
-    private var loaded: [ISONamespace: [UInt32: EditableDirectory]] = [:]
+    private var loaded: [ISONamespace: [LogicalBlockAddress: EditableDirectory]] = [:]
     private var directoriesAdded: Set<ISONamespace> = []
     /// Extents of El Torito boot images and the boot catalog: never written.
     private let protectedRanges: [(range: Range<UInt32>, what: String)]
@@ -61,6 +61,7 @@ struct ImageEditPlanner {
         self.sourceSectorCount = UInt32(fileBlocks)
         self.appendBase = max(pvd.volumeSpaceSize, sourceSectorCount)
         self.appendCursor = appendBase
+        self.overlay = SectorOverlay(source: image.source, sourceSectorCount: UInt32(fileBlocks))
         var protected: [(Range<UInt32>, String)] = []
         if let catalog = image.bootRecord?.bootCatalog {
             protected.append((catalog.rawValue..<(catalog.rawValue + 1), "the El Torito boot catalog"))
@@ -90,19 +91,19 @@ struct ImageEditPlanner {
             return
         }
         let primaryParent = try directory(parentPath, in: .iso9660)
-        let extent = contents.isEmpty ? 0 : try append(contents)
+        let extent: LogicalBlockAddress = contents.isEmpty ? 0 : try append(contents)
         let identifier = try ISOIdentifier.file(name)
         guard primaryParent.records.firstIndex(where: { Self.sameISOName($0.fileIdentifier, identifier) }) == nil else {
             throw ISO9660Error.invalidBuildInput(detail: "\(path) maps to the ISO 9660 name \(String(decoding: identifier, as: UTF8.self)), which \(parentPath) already holds for a directory",
                                                  fix: "choose another name")
         }
-        let record = DirectoryRecord(extent: LogicalBlockAddress(extent), dataLength: UInt32(contents.count),
+        let record = DirectoryRecord(extent: extent, dataLength: UInt32(contents.count),
                                      recordingDate: recordingDate, flags: [], fileIdentifier: identifier,
                                      systemUse: rockRidgeEntries(name: name, directory: false, siblingsOf: primaryParent))
         insertSorted(record, into: primaryParent)
         if image.jolietTree != nil {
             let jolietParent = try directory(parentPath, in: .joliet)
-            let jolietRecord = DirectoryRecord(extent: LogicalBlockAddress(extent), dataLength: UInt32(contents.count),
+            let jolietRecord = DirectoryRecord(extent: extent, dataLength: UInt32(contents.count),
                                                recordingDate: recordingDate, flags: [],
                                                fileIdentifier: try jolietIdentifier(name, file: true, in: jolietParent))
             insertSorted(jolietRecord, into: jolietParent)
@@ -114,7 +115,7 @@ struct ImageEditPlanner {
             throw ISO9660Error.notFound(path: path, namespace: ISONamespace.iso9660.description)
         }
         for (tree, location) in recordLocations(sharing: entry) {
-            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent.rawValue)
+            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent)
             guard let index = directory.recordIndex(atOriginalOffset: location.byteOffset) else { continue }
             directory.remove(at: index)
         }
@@ -193,22 +194,22 @@ struct ImageEditPlanner {
                                                   byteCount: entry.size, imageBytes: image.source.byteCount)
         }
         let newBlocks = LogicalBlockAddress.blocks(for: Int64(contents.count))
-        let newExtent: UInt32
+        let newExtent: LogicalBlockAddress
         if contents.isEmpty {
-            newExtent = start
+            newExtent = oldExtent.location
         } else if entry.size > 0, newBlocks <= oldBlocks, !isExtentShared(entry) {
-            write(contents, at: start)
-            newExtent = start
+            write(contents, at: oldExtent.location)
+            newExtent = oldExtent.location
         } else {
             newExtent = try append(contents)
         }
         for (tree, location) in recordLocations(sharing: entry) {
-            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent.rawValue)
+            let directory = try loadDirectory(tree: tree, extent: location.directoryExtent)
             guard let index = directory.recordIndex(atOriginalOffset: location.byteOffset) else {
                 throw ISO9660Error.invalidBuildInput(detail: "the record of \(path) at \(location) was not found again",
                                                      fix: "report this image as a bug")
             }
-            let updated = directory.records[index].with(extent: LogicalBlockAddress(newExtent),
+            let updated = directory.records[index].with(extent: newExtent,
                                                         dataLength: UInt32(contents.count))
             directory.update(index, updated)
         }
@@ -238,7 +239,7 @@ struct ImageEditPlanner {
                 if let child = current.children[record.fileIdentifier] {
                     current = child
                 } else {
-                    let child = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+                    let child = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                                   path: walked, parent: current)
                     current.children[record.fileIdentifier] = child
                     current = child
@@ -289,7 +290,7 @@ struct ImageEditPlanner {
         case .iso9660, .rockRidge:
             record = image.primaryVolumeDescriptor.rootDirectoryRecord
         }
-        let root = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+        let root = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                      path: "/", parent: nil)
         roots[tree] = root
         return root
@@ -297,24 +298,24 @@ struct ImageEditPlanner {
 
     /// Loads (once) the directory whose extent is `extent`, finding its place in the tree through the
     /// parsed image when it was not reached by walking a path.
-    private mutating func loadDirectory(tree: ISONamespace, extent: UInt32) throws -> EditableDirectory {
+    private mutating func loadDirectory(tree: ISONamespace, extent: LogicalBlockAddress) throws -> EditableDirectory {
         let key: ISONamespace = tree == .rockRidge ? .iso9660 : tree
         if let directory = loaded[key]?[extent] { return directory }
         guard let parsedTree = key == .joliet ? image.jolietTree : image.primaryTree,
-              let entry = parsedTree.entries.first(where: { $0.isDirectory && $0.firstExtent?.location.rawValue == extent })
+              let entry = parsedTree.entries.first(where: { $0.isDirectory && $0.firstExtent?.location == extent })
         else {
             throw ISO9660Error.notFound(path: "directory at block \(extent)", namespace: key.description)
         }
         return try directory(parsedTree.path(of: entry, namespace: key), in: key)
     }
 
-    private mutating func loadDirectory(tree: ISONamespace, extent: UInt32, dataLength: UInt32, path: String,
+    private mutating func loadDirectory(tree: ISONamespace, extent: LogicalBlockAddress, dataLength: UInt32, path: String,
                                         parent: EditableDirectory?) throws -> EditableDirectory {
         let key: ISONamespace = tree == .rockRidge ? .iso9660 : tree
         if let directory = loaded[key]?[extent] { return directory }
         let structure = key == .joliet ? "Joliet directory \(path)" : "directory \(path)"
-        guard Int64(extent) + LogicalBlockAddress.blocks(for: Int64(dataLength)) <= Int64(sourceSectorCount) else {
-            throw ISO9660Error.extentOutsideImage(structure: structure, sector: Int64(extent), extent: extent,
+        guard Int64(extent.rawValue) + LogicalBlockAddress.blocks(for: Int64(dataLength)) <= Int64(sourceSectorCount) else {
+            throw ISO9660Error.extentOutsideImage(structure: structure, sector: Int64(extent.rawValue), extent: extent.rawValue,
                                                   byteCount: Int64(dataLength), imageBytes: image.source.byteCount)
         }
         let bytes = try readSectors(extent, count: Int(LogicalBlockAddress.blocks(for: Int64(dataLength))))
@@ -326,7 +327,7 @@ struct ImageEditPlanner {
                 offset = (offset / block + 1) * block
                 continue
             }
-            let sector = Int64(extent) + Int64(offset / block)
+            let sector = Int64(extent.rawValue) + Int64(offset / block)
             let record = try DirectoryRecord(bytes: Array(bytes[offset..<min(bytes.count, (offset / block + 1) * block)]),
                                              offset: 0, sector: sector)
             records.append(record)
@@ -334,7 +335,7 @@ struct ImageEditPlanner {
             offset += record.length
         }
         guard records.count >= 2, records[0].isSelf, records[1].isParent else {
-            throw ISO9660Error.invalidField(structure: "DirectoryRecord", sector: Int64(extent), field: "first records of \(structure)",
+            throw ISO9660Error.invalidField(structure: "DirectoryRecord", sector: Int64(extent.rawValue), field: "first records of \(structure)",
                                             value: "\(records.count) records", expected: "`.` and `..` first")
         }
         let directory = EditableDirectory(tree: key, path: path, extent: extent, dataLength: dataLength,
@@ -351,7 +352,7 @@ struct ImageEditPlanner {
         let susp = tree == .joliet ? [] : rockRidgeEntries(name: nil, directory: true, siblingsOf: parent, isSelf: true)
         let dot = DirectoryRecord(extent: 0, dataLength: UInt32(block), recordingDate: recordingDate, flags: .directory,
                                   fileIdentifier: [0], systemUse: susp)
-        let dotDot = DirectoryRecord(extent: LogicalBlockAddress(parent.extent), dataLength: parent.dataLength,
+        let dotDot = DirectoryRecord(extent: parent.extent, dataLength: parent.dataLength,
                                      recordingDate: recordingDate, flags: .directory, fileIdentifier: [1],
                                      systemUse: tree == .joliet ? [] : rockRidgeEntries(name: nil, directory: true, siblingsOf: parent))
         let child = EditableDirectory(tree: tree, path: path, records: [dot, dotDot], parent: parent)
@@ -420,7 +421,7 @@ struct ImageEditPlanner {
         if parent.isRoot {
             if let dotDot = bumped(parent.records[1]) { parent.update(1, dotDot) }
         } else if let grandparent = parent.parent,
-                  let index = grandparent.records.indices.dropFirst(2).first(where: { grandparent.records[$0].isDirectory && grandparent.records[$0].extent.rawValue == parent.extent && !parent.isNew }),
+                  let index = grandparent.records.indices.dropFirst(2).first(where: { grandparent.records[$0].isDirectory && grandparent.records[$0].extent == parent.extent && !parent.isNew }),
                   let record = bumped(grandparent.records[index]) {
             grandparent.update(index, record)
         }
@@ -463,61 +464,21 @@ struct ImageEditPlanner {
 
     // MARK: - Sectors
 
-    private func readSectors(_ start: UInt32, count: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count * block)
-        var runStart = start
-        var index = start
-        func flush(upTo end: UInt32) throws {
-            guard runStart < end else { return }
-            let sourceEnd = min(end, sourceSectorCount)
-            if runStart < sourceEnd {
-                let offset = Int64(runStart) * Int64(block)
-                let wanted = Int(sourceEnd - runStart) * block
-                let available = Int(min(Int64(wanted), image.source.byteCount - offset))
-                out += try image.source.read(at: offset, count: available)
-                out += [UInt8](repeating: 0, count: wanted - available)
-            }
-            if end > max(runStart, sourceEnd) {
-                out += [UInt8](repeating: 0, count: Int(end - max(runStart, sourceEnd)) * block)
-            }
-        }
-        while index < start + UInt32(count) {
-            if let sector = sectors[index] {
-                try flush(upTo: index)
-                out += sector
-                runStart = index + 1
-            }
-            index += 1
-        }
-        try flush(upTo: index)
-        return out
+    private func readSectors(_ start: LogicalBlockAddress, count: Int) throws -> [UInt8] {
+        try overlay.read(start, count: count)
     }
 
-    /// Writes `bytes` from the start of sector `start` on, zero-filling the last sector.
-    private mutating func write(_ bytes: [UInt8], at start: UInt32) {
-        var offset = 0
-        var sector = start
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + block)
-            var data = Array(bytes[offset..<end])
-            if data.count < block { data += [UInt8](repeating: 0, count: block - data.count) }
-            sectors[sector] = data
-            offset = end
-            sector += 1
-        }
+    private mutating func write(_ bytes: [UInt8], at start: LogicalBlockAddress) {
+        overlay.write(bytes, at: start)
     }
 
-    /// Overwrites `bytes` at byte `offset` of sector `sector` (read-modify-write).
-    private mutating func patch(sector: UInt32, offset: Int, _ bytes: [UInt8]) throws {
-        var data = try sectors[sector] ?? readSectors(sector, count: 1)
-        data.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
-        sectors[sector] = data
+    private mutating func patch(sector: LogicalBlockAddress, offset: Int, _ bytes: [UInt8]) throws {
+        try overlay.patch(sector: sector, offset: offset, bytes)
     }
 
     /// The next `blocks` blocks after everything laid out so far. The volume cannot pass 2³² − 1 blocks
     /// (ECMA-119 block numbers are 32 bits).
-    private mutating func allocate(blocks: Int64) throws -> UInt32 {
+    private mutating func allocate(blocks: Int64) throws -> LogicalBlockAddress {
         let start = appendCursor
         let end = Int64(start) + max(1, blocks)
         guard end <= Int64(UInt32.max) else {
@@ -526,10 +487,10 @@ struct ImageEditPlanner {
                                              limit: Int64(UInt32.max))
         }
         appendCursor = UInt32(end)
-        return start
+        return LogicalBlockAddress(start)
     }
 
-    private mutating func append(_ bytes: [UInt8]) throws -> UInt32 {
+    private mutating func append(_ bytes: [UInt8]) throws -> LogicalBlockAddress {
         let start = try allocate(blocks: LogicalBlockAddress.blocks(for: Int64(bytes.count)))
         write(bytes, at: start)
         return start
@@ -537,12 +498,30 @@ struct ImageEditPlanner {
 
     // MARK: - Layout
 
+    /// Lays the edit out and returns the layered image, in phases: place the directories whose records no
+    /// longer fit, point every record that names a moved directory at its new place, write the directories,
+    /// edit the path tables, write the volume descriptors, and reduce the overlay to the sectors that differ.
     mutating func finish() throws -> ImageEditResult {
-        var relocated: [String] = []
-        var moved: [ISONamespace: [UInt32: (extent: UInt32, length: UInt32)]] = [:]
         let trees = [ISONamespace.iso9660, .joliet].filter { roots[$0] != nil }
-        // 1. Decide where each laid-out directory goes. Sizes depend only on record lengths, so every
-        //    placement is known before any record is rewritten.
+        let placement = try placeChangedDirectories(trees)
+        try repointMovedDirectories(trees)
+        try writeDirectories(trees)
+        let rebuilt = try editPathTables(trees, moves: placement.moves)
+        let volumeSpaceSize = max(originalVolumeSpaceSize, appendCursor)
+        try updateVolumeDescriptors(volumeSpaceSize: volumeSpaceSize)
+        try checkProtectedRangesUntouched()
+        overlay = try overlay.withoutUnchangedSectors()
+        return try result(volumeSpaceSize: volumeSpaceSize, relocated: placement.relocated, rebuiltPathTables: rebuilt)
+    }
+
+    /// Where each relocated directory went, by tree and original extent.
+    typealias DirectoryMoves = [ISONamespace: [LogicalBlockAddress: LogicalBlockAddress]]
+
+    /// Phase 1: where each laid-out directory goes. Sizes depend only on record lengths, so every placement
+    /// is known before any record is rewritten. A directory stays when it still fits its blocks.
+    private mutating func placeChangedDirectories(_ trees: [ISONamespace]) throws -> (relocated: [String], moves: DirectoryMoves) {
+        var relocated: [String] = []
+        var moves: DirectoryMoves = [:]
         for tree in trees {
             for directory in allDirectories(tree) where directory.isStructurallyChanged {
                 let packed = directory.packedByteCount()
@@ -554,14 +533,19 @@ struct ImageEditPlanner {
                 directory.isRelocated = true
                 if let original = directory.originalExtent {
                     relocated.append(directory.qualifiedPath)
-                    moved[tree, default: [:]][original] = (directory.extent, directory.dataLength)
+                    moves[tree, default: [:]][original] = directory.extent
                 }
             }
         }
-        // 2. Point everything that names a moved directory at its new place.
+        return (relocated, moves)
+    }
+
+    /// Phase 2: point everything that names a moved directory at its new place: its `.`, the root's `..`,
+    /// its record in the parent, and its children's `..`.
+    private mutating func repointMovedDirectories(_ trees: [ISONamespace]) throws {
         for tree in trees {
             for directory in allDirectories(tree) where directory.isRelocated {
-                let extent = LogicalBlockAddress(directory.extent)
+                let extent = directory.extent
                 directory.update(0, directory.records[0].with(extent: extent, dataLength: directory.dataLength))
                 if directory.isRoot {
                     directory.update(1, directory.records[1].with(extent: extent, dataLength: directory.dataLength))
@@ -577,7 +561,7 @@ struct ImageEditPlanner {
                     if let known = directory.children[record.fileIdentifier] {
                         child = known
                     } else {
-                        child = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+                        child = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                                   path: directory.path == "/" ? "/" + Self.displayName(record, tree: tree)
                                                       : directory.path + "/" + Self.displayName(record, tree: tree),
                                                   parent: directory)
@@ -587,7 +571,10 @@ struct ImageEditPlanner {
                 }
             }
         }
-        // 3. Write directories: whole when laid out again, record by record when only fields changed.
+    }
+
+    /// Phase 3: write directories: whole when laid out again, record by record when only fields changed.
+    private mutating func writeDirectories(_ trees: [ISONamespace]) throws {
         for tree in trees {
             for directory in allDirectories(tree) {
                 if directory.isStructurallyChanged {
@@ -599,49 +586,43 @@ struct ImageEditPlanner {
                 } else {
                     for index in directory.modifiedRecords.sorted() {
                         guard let offset = directory.originalOffsets[index] else { continue }
-                        try patch(sector: directory.extent + UInt32(offset / block), offset: offset % block,
+                        try patch(sector: directory.extent.advanced(by: UInt32(offset / block)), offset: offset % block,
                                   directory.records[index].bytes)
                     }
                 }
             }
         }
-        // 4. Path tables and volume descriptors.
+    }
+
+    /// Phase 4: the path tables of each tree: rebuilt when a directory was added, else the extents of moved
+    /// directories patched in place. True when a table was rebuilt.
+    private mutating func editPathTables(_ trees: [ISONamespace], moves: DirectoryMoves) throws -> Bool {
         var rebuilt = false
         for tree in trees {
             if directoriesAdded.contains(tree) {
                 try rebuildPathTables(tree)
                 rebuilt = true
-            } else if let moves = moved[tree], !moves.isEmpty {
-                try patchPathTables(tree, moves: moves)
+            } else if let treeMoves = moves[tree], !treeMoves.isEmpty {
+                try patchPathTables(tree, moves: treeMoves)
             }
         }
-        let volumeSpaceSize = max(originalVolumeSpaceSize, appendCursor)
-        try updateVolumeDescriptors(volumeSpaceSize: volumeSpaceSize)
-        try checkProtectedRangesUntouched()
+        return rebuilt
+    }
 
-        // Sectors rewritten with the bytes they already had (the part of a directory before an inserted
-        // record, say) are not changes: drop them so the overlay is exactly the set of differing sectors.
-        for sector in sectors.keys where sector < sourceSectorCount {
-            let offset = Int64(sector) * Int64(block)
-            let count = Int(min(Int64(block), image.source.byteCount - offset))
-            var original = try image.source.read(at: offset, count: count)
-            original += [UInt8](repeating: 0, count: block - count)
-            if original == sectors[sector] { sectors[sector] = nil }
-        }
-        let patches = sectors.keys.sorted().map { sector in
-            LayeredImage.Patch(offset: Int64(sector) * Int64(block), bytes: sectors[sector]!)
-        }
+    /// Phase 5: the overlay as a layered image over the source, with the account of what changed.
+    private func result(volumeSpaceSize: UInt32, relocated: [String], rebuiltPathTables: Bool) throws -> ImageEditResult {
         let byteCount = max(Int64(volumeSpaceSize) * Int64(block), image.source.byteCount)
         let layered = try LayeredImage(sourcePath: sourcePath, sourceIdentity: sourceIdentity,
-                                       sourceByteCount: image.source.byteCount, patches: patches, byteCount: byteCount)
+                                       sourceByteCount: image.source.byteCount, patches: overlay.patches, byteCount: byteCount)
+        let sectors = overlay.sectorNumbers
         return ImageEditResult(
             image: layered,
-            changedSectors: sectors.keys.filter { $0 < appendBase }.sorted().map { LogicalBlockAddress(rawValue: $0) },
-            appendedSectorCount: sectors.keys.filter { $0 >= appendBase }.count,
+            changedSectors: sectors.filter { $0.rawValue < appendBase },
+            appendedSectorCount: sectors.filter { $0.rawValue >= appendBase }.count,
             originalVolumeSpaceSize: originalVolumeSpaceSize,
             volumeSpaceSize: volumeSpaceSize,
             relocatedDirectories: relocated,
-            rebuiltPathTables: rebuilt)
+            rebuiltPathTables: rebuiltPathTables)
     }
 
     private static func displayName(_ record: DirectoryRecord, tree: ISONamespace) -> String {
@@ -677,34 +658,42 @@ struct ImageEditPlanner {
 
     /// Only extents changed: patch the 4-byte extent of each moved directory's path table record in place,
     /// in the L table (little-endian) and the M table (big-endian).
-    private mutating func patchPathTables(_ tree: ISONamespace, moves: [UInt32: (extent: UInt32, length: UInt32)]) throws {
+    private mutating func patchPathTables(_ tree: ISONamespace, moves: [LogicalBlockAddress: LogicalBlockAddress]) throws {
         for table in pathTables(tree) {
-            for (index, record) in table.records.enumerated() {
-                guard let move = moves[record.extent.rawValue] else { continue }
-                let absolute = Int(table.recordOffsets[index]) + 2
-                let sector = table.location.rawValue + UInt32(absolute / block)
-                var field = [UInt8](repeating: 0, count: 4)
-                if table.byteOrder == .typeL { ByteFields.putLE32(&field, 0, move.extent) }
-                else { ByteFields.putBE32(&field, 0, move.extent) }
-                // A record may straddle a block boundary inside a path table; patch byte by byte.
-                for (i, byte) in field.enumerated() {
-                    let position = absolute + i
-                    try patch(sector: table.location.rawValue + UInt32(position / block), offset: position % block, [byte])
-                }
-                _ = sector
+            for edit in Self.pathTableExtentEdits(table, newExtents: moves) {
+                try overlay.patch(sector: edit.sector, offset: edit.offset, [edit.byte])
             }
         }
+    }
+
+    /// The bytes to change in one path table so that each moved directory's record names its new extent
+    /// (the 4-byte field at record offset 2, little-endian in an L table, big-endian in an M table), byte
+    /// by byte because a record may straddle a block boundary inside a table.
+    static func pathTableExtentEdits(_ table: ISOImage.PathTable, newExtents: [LogicalBlockAddress: LogicalBlockAddress])
+        -> [(sector: LogicalBlockAddress, offset: Int, byte: UInt8)] {
+        let block = LogicalBlockAddress.blockSize
+        var edits: [(sector: LogicalBlockAddress, offset: Int, byte: UInt8)] = []
+        for (index, record) in table.records.enumerated() {
+            guard let extent = newExtents[record.extent] else { continue }
+            let field = PathTableRecord(extent: extent, parentDirectoryNumber: 0, directoryIdentifier: [0])
+                .bytes(table.byteOrder)[PathTableRecord.extentRange]
+            let start = Int(table.recordOffsets[index]) + PathTableRecord.extentRange.lowerBound
+            for (i, byte) in field.enumerated() {
+                let position = start + i
+                edits.append((table.location.advanced(by: UInt32(position / block)), position % block, byte))
+            }
+        }
+        return edits
     }
 
     /// The directory set changed: number every directory again (ECMA-119 §9.4: by level, then parent
     /// number, then identifier) and write both tables, in place when they still fit their blocks.
     private mutating func rebuildPathTables(_ tree: ISONamespace) throws {
         guard let root = roots[tree] else { return }
-        // Make sure every directory of the tree is in the model so the table lists them all.
-        let parsed = tree == .joliet ? image.jolietTree : image.primaryTree
+        // Every directory of the tree is loaded into the model on the way, so the table lists them all.
         var records: [PathTableRecord] = []
         var level: [(directory: EditableDirectory, number: UInt16)] = [(root, 1)]
-        records.append(PathTableRecord(extent: LogicalBlockAddress(root.extent), parentDirectoryNumber: 1, directoryIdentifier: [0]))
+        records.append(PathTableRecord(extent: root.extent, parentDirectoryNumber: 1, directoryIdentifier: [0]))
         while !level.isEmpty {
             var next: [(EditableDirectory, UInt16)] = []
             var rows: [(parent: UInt16, identifier: [UInt8], directory: EditableDirectory)] = []
@@ -714,7 +703,7 @@ struct ImageEditPlanner {
                     if let known = directory.children[record.fileIdentifier] {
                         child = known
                     } else {
-                        child = try loadDirectory(tree: tree, extent: record.extent.rawValue, dataLength: record.dataLength,
+                        child = try loadDirectory(tree: tree, extent: record.extent, dataLength: record.dataLength,
                                                   path: (directory.path == "/" ? "" : directory.path) + "/" + Self.displayName(record, tree: tree),
                                                   parent: directory)
                         directory.children[record.fileIdentifier] = child
@@ -724,7 +713,7 @@ struct ImageEditPlanner {
             }
             rows.sort { $0.parent != $1.parent ? $0.parent < $1.parent : DirectoryRecordOrder.pathTablePrecedes($0.identifier, $1.identifier) }
             for row in rows {
-                records.append(PathTableRecord(extent: LogicalBlockAddress(row.directory.extent),
+                records.append(PathTableRecord(extent: row.directory.extent,
                                                parentDirectoryNumber: row.parent, directoryIdentifier: row.identifier))
                 guard records.count < Int(UInt16.max) else {
                     throw ISO9660Error.limitExceeded(structure: "PathTableRecord", sector: 0, what: "directories", limit: Int64(UInt16.max))
@@ -733,16 +722,15 @@ struct ImageEditPlanner {
             }
             level = next
         }
-        _ = parsed
-        let little = records.flatMap { $0.bytes(.typeL) }
-        let big = records.flatMap { $0.bytes(.typeM) }
+        let littleBytes = records.flatMap { $0.bytes(.typeL) }
+        let bigBytes = records.flatMap { $0.bytes(.typeM) }
         let tables = pathTables(tree)
         let oldSize = tables.first?.size ?? 0
-        let fits = LogicalBlockAddress.blocks(for: Int64(little.count)) <= LogicalBlockAddress.blocks(for: Int64(oldSize))
-        var locations: [PathTableRecord.ByteOrder: [UInt32]] = [:]
+        let fits = LogicalBlockAddress.blocks(for: Int64(littleBytes.count)) <= LogicalBlockAddress.blocks(for: Int64(oldSize))
+        var locations: [PathTableRecord.ByteOrder: [LogicalBlockAddress]] = [:]
         for table in tables {
-            let bytes = table.byteOrder == .typeL ? little : big
-            let start = fits ? table.location.rawValue : try append(bytes)
+            let bytes = table.byteOrder == .typeL ? littleBytes : bigBytes
+            let start = fits ? table.location : try append(bytes)
             if fits {
                 // Zero the old table's blocks first so no stale record survives past the new end.
                 write([UInt8](repeating: 0, count: Int(LogicalBlockAddress.blocks(for: Int64(oldSize))) * block), at: start)
@@ -750,10 +738,15 @@ struct ImageEditPlanner {
             }
             locations[table.byteOrder, default: []].append(start)
         }
-        pathTableUpdates[tree] = (UInt32(little.count), locations[.typeL] ?? [], locations[.typeM] ?? [])
+        // The first table of each byte order is the required one, a second the optional copy (ECMA-119 §8.4.15).
+        let little = locations[.typeL] ?? [], big = locations[.typeM] ?? []
+        pathTableUpdates[tree] = PathTableLocations(size: UInt32(littleBytes.count),
+                                                    typeL: little.first ?? 0, typeM: big.first ?? 0,
+                                                    optionalTypeL: little.dropFirst().first ?? 0,
+                                                    optionalTypeM: big.dropFirst().first ?? 0)
     }
 
-    private var pathTableUpdates: [ISONamespace: (size: UInt32, little: [UInt32], big: [UInt32])] = [:]
+    private var pathTableUpdates: [ISONamespace: PathTableLocations] = [:]
 
     // MARK: - Volume descriptors
 
@@ -761,33 +754,27 @@ struct ImageEditPlanner {
     /// in which one they trust), and the root record and path table fields into the PVD and Joliet SVD.
     private mutating func updateVolumeDescriptors(volumeSpaceSize: UInt32) throws {
         for descriptor in image.descriptors where descriptor.type == .primary || descriptor.type == .supplementary {
-            let sector = descriptor.sector.rawValue
+            let sector = descriptor.sector
             var bytes = try readSectors(sector, count: 1)
             let before = bytes
-            ByteFields.putBoth32(&bytes, 80, volumeSpaceSize)
+            VolumeDescriptorBody.putVolumeSpaceSize(&bytes, volumeSpaceSize)
             let tree: ISONamespace?
             if descriptor.sector == image.primaryVolumeDescriptorSector { tree = .iso9660 }
             else if descriptor.sector == image.jolietVolumeDescriptorSector { tree = .joliet }
             else { tree = nil }
             if let tree, let root = roots[tree] {
-                // Root directory record at 156: extent at +2, data length at +10.
-                ByteFields.putBoth32(&bytes, 156 + 2, root.extent)
-                ByteFields.putBoth32(&bytes, 156 + 10, root.dataLength)
-                if let update = pathTableUpdates[tree] {
-                    ByteFields.putBoth32(&bytes, 132, update.size)
-                    ByteFields.putLE32(&bytes, 140, update.little.first ?? 0)
-                    ByteFields.putLE32(&bytes, 144, update.little.dropFirst().first ?? 0)
-                    ByteFields.putBE32(&bytes, 148, update.big.first ?? 0)
-                    ByteFields.putBE32(&bytes, 152, update.big.dropFirst().first ?? 0)
+                VolumeDescriptorBody.putRootDirectory(&bytes, extent: root.extent, dataLength: root.dataLength)
+                if let tables = pathTableUpdates[tree] {
+                    VolumeDescriptorBody.putPathTables(&bytes, tables)
                 }
             }
-            if bytes != before { sectors[sector] = bytes }
+            if bytes != before { overlay.set(sector, bytes) }
         }
     }
 
     private func checkProtectedRangesUntouched() throws {
-        for sector in sectors.keys {
-            if let protected = protectedRanges.first(where: { $0.range.contains(sector) }) {
+        for sector in overlay.sectorNumbers {
+            if let protected = protectedRanges.first(where: { $0.range.contains(sector.rawValue) }) {
                 throw ISO9660Error.invalidBuildInput(detail: "the edit would overwrite block \(sector) of \(protected.what)",
                                                      fix: "report this image as a bug; boot images must stay byte-identical")
             }

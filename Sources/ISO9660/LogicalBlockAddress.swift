@@ -19,6 +19,9 @@ public struct LogicalBlockAddress: RawRepresentable, Hashable, Comparable, Senda
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { String(rawValue) }
 
+    /// The block `count` blocks after this one (the caller keeps the sum inside 32 bits).
+    func advanced(by count: UInt32) -> LogicalBlockAddress { LogicalBlockAddress(rawValue + count) }
+
     /// The number of logical blocks that `byteCount` bytes occupy (at least 0, rounded up).
     public static func blocks(for byteCount: Int64) -> Int64 {
         (byteCount + Int64(blockSize) - 1) / Int64(blockSize)

@@ -65,6 +65,9 @@ public struct PathTableRecord: Hashable, Sendable {
         self.directoryIdentifier = Array(bytes[(offset + 8)..<(offset + 8 + identifierLength)])
     }
 
+    /// Where the extent field lies in a record (little-endian in an L table, big-endian in an M table).
+    static let extentRange = 2..<6
+
     public func bytes(_ byteOrder: ByteOrder) -> [UInt8] {
         var b = [UInt8](repeating: 0, count: length)
         b[0] = UInt8(truncatingIfNeeded: directoryIdentifier.count)

@@ -33,7 +33,7 @@
 /// | 882 | 1 | reserved (0) |
 /// | 883 | 512 | application use |
 /// | 1395 | 653 | reserved (0) |
-public struct PrimaryVolumeDescriptor: Hashable, Sendable {
+public struct PrimaryVolumeDescriptor: VolumeDescriptorBodyFields, Hashable, Sendable {
     public var identifiers: VolumeDescriptorIdentifiers
     public var dates: VolumeDescriptorDates
     /// Every used block of the volume lies below this block count; EDK2 sizes El Torito EFI images with it.
@@ -89,14 +89,6 @@ public struct PrimaryVolumeDescriptor: Hashable, Sendable {
         self.rootDirectoryRecord = f.rootDirectoryRecord
         self.fileStructureVersion = f.fileStructureVersion
         self.applicationUse = f.applicationUse
-    }
-
-    var fields: VolumeDescriptorBody.Fields {
-        VolumeDescriptorBody.Fields(identifiers: identifiers, dates: dates, volumeSpaceSize: volumeSpaceSize,
-                                    volumeSetSize: volumeSetSize, volumeSequenceNumber: volumeSequenceNumber,
-                                    logicalBlockSize: logicalBlockSize, pathTables: pathTables,
-                                    rootDirectoryRecord: rootDirectoryRecord,
-                                    fileStructureVersion: fileStructureVersion, applicationUse: applicationUse)
     }
 
     /// The 2048-byte block.

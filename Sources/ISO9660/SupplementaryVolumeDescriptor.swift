@@ -11,7 +11,7 @@
 /// | 88 | 32 | escape sequences (ISO 2022) naming the coded character set |
 ///
 /// Text fields are decoded as UCS-2 when the descriptor is Joliet, else one byte per character.
-public struct SupplementaryVolumeDescriptor: Hashable, Sendable {
+public struct SupplementaryVolumeDescriptor: VolumeDescriptorBodyFields, Hashable, Sendable {
     /// Joliet's three UCS-2 levels, by escape sequence (Joliet specification §3.1).
     public enum JolietLevel: Int, Sendable, Codable {
         case level1 = 1, level2 = 2, level3 = 3
@@ -57,19 +57,9 @@ public struct SupplementaryVolumeDescriptor: Hashable, Sendable {
     /// A Joliet descriptor.
     public init(jolietLevel: JolietLevel, identifiers: VolumeDescriptorIdentifiers, dates: VolumeDescriptorDates,
                 volumeSpaceSize: UInt32, pathTables: PathTableLocations, rootDirectoryRecord: DirectoryRecord) {
-        self.version = 1
-        self.volumeFlags = 0
-        self.escapeSequences = jolietLevel.escapeSequence + [UInt8](repeating: 0, count: 29)
-        self.identifiers = identifiers
-        self.dates = dates
-        self.volumeSpaceSize = volumeSpaceSize
-        self.volumeSetSize = 1
-        self.volumeSequenceNumber = 1
-        self.logicalBlockSize = 2048
-        self.pathTables = pathTables
-        self.rootDirectoryRecord = rootDirectoryRecord
-        self.fileStructureVersion = 1
-        self.applicationUse = [UInt8](repeating: 0, count: 512)
+        self.init(version: 1, volumeFlags: 0, escapeSequences: jolietLevel.escapeSequence + [UInt8](repeating: 0, count: 29),
+                  fields: VolumeDescriptorBody.Fields(identifiers: identifiers, dates: dates, volumeSpaceSize: volumeSpaceSize,
+                                                      pathTables: pathTables, rootDirectoryRecord: rootDirectoryRecord))
     }
 
     public init(bytes: [UInt8], sector: Int64) throws {
@@ -83,13 +73,18 @@ public struct SupplementaryVolumeDescriptor: Hashable, Sendable {
                                             field: "volume descriptor version", value: "\(header.version)",
                                             expected: "1 (supplementary) or 2 (enhanced)")
         }
-        self.version = header.version
-        self.volumeFlags = bytes[7]
-        self.escapeSequences = Array(bytes[88..<120])
+        let escapeSequences = Array(bytes[VolumeDescriptorBody.Offset.escapeSequences..<VolumeDescriptorBody.Offset.escapeSequences + 32])
         let isJoliet = header.version == 1 && bytes[7] & 1 == 0
-            && [JolietLevel.level1, .level2, .level3].contains { Array(bytes[88..<91]) == $0.escapeSequence }
+            && [JolietLevel.level1, .level2, .level3].contains { Array(escapeSequences.prefix(3)) == $0.escapeSequence }
         let f = try VolumeDescriptorBody.parse(bytes, sector: sector, structure: "SupplementaryVolumeDescriptor",
                                                encoding: isJoliet ? .ucs2 : .latin1)
+        self.init(version: header.version, volumeFlags: bytes[7], escapeSequences: escapeSequences, fields: f)
+    }
+
+    private init(version: UInt8, volumeFlags: UInt8, escapeSequences: [UInt8], fields f: VolumeDescriptorBody.Fields) {
+        self.version = version
+        self.volumeFlags = volumeFlags
+        self.escapeSequences = escapeSequences
         self.identifiers = f.identifiers
         self.dates = f.dates
         self.volumeSpaceSize = f.volumeSpaceSize
@@ -103,12 +98,7 @@ public struct SupplementaryVolumeDescriptor: Hashable, Sendable {
     }
 
     public var bytes: [UInt8] {
-        let f = VolumeDescriptorBody.Fields(
-            identifiers: identifiers, dates: dates, volumeSpaceSize: volumeSpaceSize, volumeSetSize: volumeSetSize,
-            volumeSequenceNumber: volumeSequenceNumber, logicalBlockSize: logicalBlockSize, pathTables: pathTables,
-            rootDirectoryRecord: rootDirectoryRecord, fileStructureVersion: fileStructureVersion,
-            applicationUse: applicationUse)
-        return VolumeDescriptorBody.serialise(f, header: VolumeDescriptorHeader(type: .supplementary, version: version),
+        VolumeDescriptorBody.serialise(fields, header: VolumeDescriptorHeader(type: .supplementary, version: version),
                                               flags: volumeFlags, escapeSequences: escapeSequences,
                                               encoding: jolietLevel == nil ? .latin1 : .ucs2)
     }

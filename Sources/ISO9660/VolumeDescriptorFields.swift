@@ -62,6 +62,24 @@ enum VolumeDescriptorBody {
         var applicationUse: [UInt8] = [UInt8](repeating: 0, count: 512)
     }
 
+    /// Byte offsets of the numeric fields (ECMA-119 §8.4, the table on `PrimaryVolumeDescriptor`); parse,
+    /// serialise and the in-place edit of `ImageEdit` all use these.
+    enum Offset {
+        static let volumeSpaceSize = 80
+        static let escapeSequences = 88
+        static let volumeSetSize = 120
+        static let volumeSequenceNumber = 124
+        static let logicalBlockSize = 128
+        static let pathTableSize = 132
+        static let typeLPathTable = 140
+        static let optionalTypeLPathTable = 144
+        static let typeMPathTable = 148
+        static let optionalTypeMPathTable = 152
+        static let rootDirectoryRecord = 156
+        static let fileStructureVersion = 881
+        static let applicationUse = 883
+    }
+
     static var identifierLayout: [(WritableKeyPath<VolumeDescriptorIdentifiers, String>, Int, Int)] { [
         (\.systemIdentifier, 8, 32), (\.volumeIdentifier, 40, 32), (\.volumeSetIdentifier, 190, 128),
         (\.publisherIdentifier, 318, 128), (\.dataPreparerIdentifier, 446, 128),
@@ -81,7 +99,7 @@ enum VolumeDescriptorBody {
         func invalid(_ field: String, _ value: String, _ expected: String) -> ISO9660Error {
             .invalidField(structure: structure, sector: sector, field: field, value: value, expected: expected)
         }
-        let blockSize = ByteFields.le16(b, 128)
+        let blockSize = ByteFields.le16(b, Offset.logicalBlockSize)
         guard blockSize == 2048 else {
             // ECMA-119 allows 512, 1024 and 2048 (§6.1.2, never more than the 2048-byte sector); every CD, DVD
             // and installer ISO uses 2048, and this reader addresses extents in 2048-byte blocks throughout.
@@ -92,16 +110,17 @@ enum VolumeDescriptorBody {
                                                + "or rebuild it with 2048-byte blocks, e.g. xorriso -osirrox on -indev IMAGE -extract / DIR, "
                                                + "then xorriso -as mkisofs -o NEW.iso DIR")
         }
-        let space = ByteFields.both32(b, 80)
+        let space = ByteFields.both32(b, Offset.volumeSpaceSize)
         guard space.le == space.be else {
             throw invalid("volume space size", "\(space.le) (LE) / \(space.be) (BE)", "equal halves")
         }
-        let pathTableSize = ByteFields.both32(b, 132)
+        let pathTableSize = ByteFields.both32(b, Offset.pathTableSize)
         guard pathTableSize.le == pathTableSize.be else {
             throw invalid("path table size", "\(pathTableSize.le) (LE) / \(pathTableSize.be) (BE)", "equal halves")
         }
-        guard b[156] == 34 else { throw invalid("root directory record length", "\(b[156])", "34") }
-        let root = try DirectoryRecord(bytes: Array(b[156..<190]), sector: sector)
+        let rootOffset = Offset.rootDirectoryRecord
+        guard b[rootOffset] == 34 else { throw invalid("root directory record length", "\(b[rootOffset])", "34") }
+        let root = try DirectoryRecord(bytes: Array(b[rootOffset..<rootOffset + 34]), sector: sector)
         // The identifier should be 0x00 (ECMA-119 §8.4.18), but pycdlib and isoinfo read an image whose root
         // record says otherwise; so does vmedia, with a note (`ISOImage.notes`). Not being a directory is fatal.
         guard root.isDirectory, root.fileIdentifier.count == 1 else {
@@ -120,16 +139,16 @@ enum VolumeDescriptorBody {
             fields.dates[keyPath: path] = date
         }
         fields.volumeSpaceSize = space.le
-        fields.volumeSetSize = ByteFields.le16(b, 120)
-        fields.volumeSequenceNumber = ByteFields.le16(b, 124)
+        fields.volumeSetSize = ByteFields.le16(b, Offset.volumeSetSize)
+        fields.volumeSequenceNumber = ByteFields.le16(b, Offset.volumeSequenceNumber)
         fields.logicalBlockSize = blockSize
         fields.pathTables = PathTableLocations(
-            size: pathTableSize.le, typeL: LogicalBlockAddress(ByteFields.le32(b, 140)),
-            typeM: LogicalBlockAddress(ByteFields.be32(b, 148)),
-            optionalTypeL: LogicalBlockAddress(ByteFields.le32(b, 144)),
-            optionalTypeM: LogicalBlockAddress(ByteFields.be32(b, 152)))
-        fields.fileStructureVersion = b[881]
-        fields.applicationUse = Array(b[883..<1395])
+            size: pathTableSize.le, typeL: LogicalBlockAddress(ByteFields.le32(b, Offset.typeLPathTable)),
+            typeM: LogicalBlockAddress(ByteFields.be32(b, Offset.typeMPathTable)),
+            optionalTypeL: LogicalBlockAddress(ByteFields.le32(b, Offset.optionalTypeLPathTable)),
+            optionalTypeM: LogicalBlockAddress(ByteFields.be32(b, Offset.optionalTypeMPathTable)))
+        fields.fileStructureVersion = b[Offset.fileStructureVersion]
+        fields.applicationUse = Array(b[Offset.applicationUse..<Offset.applicationUse + 512])
         return fields
     }
 
@@ -145,22 +164,62 @@ enum VolumeDescriptorBody {
                 ByteFields.putText(&b, offset, length, f.identifiers[keyPath: path])
             }
         }
-        ByteFields.putBoth32(&b, 80, f.volumeSpaceSize)
-        for (i, byte) in escapeSequences.prefix(32).enumerated() { b[88 + i] = byte }
-        ByteFields.putBoth16(&b, 120, f.volumeSetSize)
-        ByteFields.putBoth16(&b, 124, f.volumeSequenceNumber)
-        ByteFields.putBoth16(&b, 128, f.logicalBlockSize)
-        ByteFields.putBoth32(&b, 132, f.pathTables.size)
-        ByteFields.putLE32(&b, 140, f.pathTables.typeL.rawValue)
-        ByteFields.putLE32(&b, 144, f.pathTables.optionalTypeL.rawValue)
-        ByteFields.putBE32(&b, 148, f.pathTables.typeM.rawValue)
-        ByteFields.putBE32(&b, 152, f.pathTables.optionalTypeM.rawValue)
-        b.replaceSubrange(156..<190, with: f.rootDirectoryRecord.bytes)
+        putVolumeSpaceSize(&b, f.volumeSpaceSize)
+        for (i, byte) in escapeSequences.prefix(32).enumerated() { b[Offset.escapeSequences + i] = byte }
+        ByteFields.putBoth16(&b, Offset.volumeSetSize, f.volumeSetSize)
+        ByteFields.putBoth16(&b, Offset.volumeSequenceNumber, f.volumeSequenceNumber)
+        ByteFields.putBoth16(&b, Offset.logicalBlockSize, f.logicalBlockSize)
+        putPathTables(&b, f.pathTables)
+        b.replaceSubrange(Offset.rootDirectoryRecord..<Offset.rootDirectoryRecord + 34, with: f.rootDirectoryRecord.bytes)
         for (path, offset, _) in dateLayout {
             b.replaceSubrange(offset..<offset + 17, with: f.dates[keyPath: path].bytes)
         }
-        b[881] = f.fileStructureVersion
-        b.replaceSubrange(883..<1395, with: f.applicationUse.prefix(512) + [UInt8](repeating: 0, count: max(0, 512 - f.applicationUse.count)))
+        b[Offset.fileStructureVersion] = f.fileStructureVersion
+        b.replaceSubrange(Offset.applicationUse..<Offset.applicationUse + 512, with: f.applicationUse.prefix(512) + [UInt8](repeating: 0, count: max(0, 512 - f.applicationUse.count)))
         return b
+    }
+
+    // MARK: - Fields an edit rewrites in place
+
+    static func putVolumeSpaceSize(_ b: inout [UInt8], _ volumeSpaceSize: UInt32) {
+        ByteFields.putBoth32(&b, Offset.volumeSpaceSize, volumeSpaceSize)
+    }
+
+    static func putPathTables(_ b: inout [UInt8], _ tables: PathTableLocations) {
+        ByteFields.putBoth32(&b, Offset.pathTableSize, tables.size)
+        ByteFields.putLE32(&b, Offset.typeLPathTable, tables.typeL.rawValue)
+        ByteFields.putLE32(&b, Offset.optionalTypeLPathTable, tables.optionalTypeL.rawValue)
+        ByteFields.putBE32(&b, Offset.typeMPathTable, tables.typeM.rawValue)
+        ByteFields.putBE32(&b, Offset.optionalTypeMPathTable, tables.optionalTypeM.rawValue)
+    }
+
+    /// Points the root directory record at a new extent and length, keeping its other bytes.
+    static func putRootDirectory(_ b: inout [UInt8], extent: LogicalBlockAddress, dataLength: UInt32) {
+        DirectoryRecord.putExtent(&b, at: Offset.rootDirectoryRecord, extent: extent, dataLength: dataLength)
+    }
+}
+
+/// The primary and supplementary descriptors hold the same body fields; this builds `VolumeDescriptorBody.Fields`
+/// from either, for serialising.
+protocol VolumeDescriptorBodyFields {
+    var identifiers: VolumeDescriptorIdentifiers { get }
+    var dates: VolumeDescriptorDates { get }
+    var volumeSpaceSize: UInt32 { get }
+    var volumeSetSize: UInt16 { get }
+    var volumeSequenceNumber: UInt16 { get }
+    var logicalBlockSize: UInt16 { get }
+    var pathTables: PathTableLocations { get }
+    var rootDirectoryRecord: DirectoryRecord { get }
+    var fileStructureVersion: UInt8 { get }
+    var applicationUse: [UInt8] { get }
+}
+
+extension VolumeDescriptorBodyFields {
+    var fields: VolumeDescriptorBody.Fields {
+        VolumeDescriptorBody.Fields(identifiers: identifiers, dates: dates, volumeSpaceSize: volumeSpaceSize,
+                                    volumeSetSize: volumeSetSize, volumeSequenceNumber: volumeSequenceNumber,
+                                    logicalBlockSize: logicalBlockSize, pathTables: pathTables,
+                                    rootDirectoryRecord: rootDirectoryRecord,
+                                    fileStructureVersion: fileStructureVersion, applicationUse: applicationUse)
     }
 }

@@ -146,132 +146,172 @@ struct Reader {
         diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix))
     }
 
+    /// The file in phases: the YAML document, `simulated:`, `defaults:`, the host list, then per host its
+    /// merged sections, its BMC and kickstart fields, the checks across hosts, and its plan.
     mutating func read(_ yaml: String) -> [HostPlan] {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            reportSyntax(error)
-            return []
-        } catch {
-            diagnostics.append(Diagnostic(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", fix: "fix the YAML syntax"))
-            return []
-        }
-        guard let root, let top = root.mapping else {
-            report(root, "the file has no 'hosts:' list at the top",
-                   fix: "start the file with 'hosts:' followed by '- ipmi: …' / '  esxi: …' items, as in the old tool's config.yaml")
-            return []
-        }
-        checkKeys(of: top, allowed: HostsFile.topLevelKeys, in: "the top level")
-        if let node = top["simulated"], !isNull(node) {
-            let entry = Entry(key: top.first { scalar($0.key) == "simulated" }?.key ?? node, value: node)
-            simulated = boolean(["simulated": entry], "simulated", default: false, label: "the top level") ?? false
-        }
-
-        var defaults: [String: Section] = [:]
-        if let node = top["defaults"], !isNull(node) {
-            if let mapping = node.mapping {
-                checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "defaults")
-                for name in HostsFile.sectionKeys {
-                    if let section = mapping[name], !isNull(section) {
-                        defaults[name] = entries(of: section, allowed: HostsFile.keys(ofSection: name),
-                                                 in: "defaults.\(name)")
-                        for key in HostsFile.perHostOnly[name] ?? [] {
-                            if let entry = defaults[name]?[key] {
-                                report(entry.key, key == "password_policy"
-                                           ? "defaults.esxi.password_policy would waive ESXi's password policy for every host"
-                                           : "defaults.\(name).\(key) would give every host the same \(key)",
-                                       fix: "move '\(key)' into each host's '\(name):' section")
-                            }
-                        }
-                    }
-                }
-            } else {
-                report(node, "'defaults' must be a mapping with 'ipmi:', 'esxi:' and/or 'vcenter:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' / 'vcenter:' blocks")
-            }
-        }
-
-        guard let hostsNode = top["hosts"] else {
-            report(root, "the file has no 'hosts:' list", fix: "add 'hosts:' with one '- ipmi: … esxi: …' item per server")
-            return []
-        }
-        guard let hosts = hostsNode.sequence, !hosts.isEmpty else {
-            report(hostsNode, "'hosts' must be a non-empty list", fix: "write one '- ipmi: … esxi: …' item per server under 'hosts:'")
-            return []
-        }
-
+        guard let (root, top) = readTopLevel(yaml) else { return [] }
+        simulated = readSimulated(top)
+        let defaults = readDefaults(top)
+        guard let hosts = readHostList(top, root: root) else { return [] }
+        var seen = SeenIdentities()
         var plans: [HostPlan] = []
-        var seenBMC: [String: Node] = [:]
-        var seenAddress: [String: Node] = [:]
-        var seenHostname: [String: Node] = [:]
         for (index, item) in hosts.enumerated() {
-            guard let mapping = item.mapping else {
-                report(item, "host \(index + 1) is not a mapping", fix: "write each host as '- ipmi: {…}' with 'esxi: {…}' under it")
-                continue
-            }
-            checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "host \(index + 1)")
-            var sections: [String: Section] = [:]
-            for name in HostsFile.sectionKeys {
-                var merged = defaults[name] ?? [:]
-                if let node = mapping[name], !isNull(node) {
-                    let own = entries(of: node, allowed: HostsFile.keys(ofSection: name),
-                                      in: "host \(index + 1) \(name)")
-                    // The certificate keys are one choice: a host's own tls_ca or tls_pin replaces both defaults.
-                    if name == "ipmi", !HostsFile.trustKeys.isDisjoint(with: own.keys) {
-                        for key in HostsFile.trustKeys { merged[key] = nil }
-                    }
-                    // So are the placement keys: a host's own cluster or folder replaces both defaults.
-                    if name == "vcenter", !HostsFile.placementKeys.isDisjoint(with: own.keys) {
-                        for key in HostsFile.placementKeys { merged[key] = nil }
-                    }
-                    merged.merge(own) { _, host in host }
-                } else if defaults[name] == nil {
-                    if HostsFile.optionalSections.contains(name) { continue }
-                    report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
-                    continue
-                }
-                sections[name] = merged
-            }
-            guard let ipmi = sections["ipmi"], let esxi = sections["esxi"] else { continue }
+            guard let (mapping, ipmi, esxi, vcenter) = readHostSections(item, index: index, defaults: defaults) else { continue }
             let label = "host \(index + 1)"
             // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
             func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
             let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
             let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
-            let settings = readSettings(esxi: esxi, vcenter: sections["vcenter"], item: anchor("vcenter"), label: label)
-            if simulated, let (endpoint, node) = bmc.endpoint, !Self.isLoopback(endpoint.host) {
-                report(node, "\(label): BMC address \(endpoint.host) is not a loopback address, but the file says 'simulated: true'",
-                       fix: "remove 'simulated: true' for real servers (it only serves simulated BMCs on 127.0.0.0/8, from vmedia simulate or vmedia demo)")
-            }
-            if let (endpoint, node) = bmc.endpoint {
-                if let first = seenBMC[endpoint.identity] {
-                    report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
-                           fix: "each server has its own BMC; correct one of the two addresses")
-                } else { seenBMC[endpoint.identity] = node }
-            }
-            if let (esxiAddress, hostname, addressNode, hostnameNode) = kickstart.identity {
-                let address = esxiAddress.description
-                if let first = seenAddress[address] {
-                    report(addressNode, "\(label): ESXi address \(address) is also used by the host at line \(first.mark?.line ?? 0)",
-                           fix: "give every host its own management address")
-                } else { seenAddress[address] = addressNode }
-                let name = hostname.lowercased()
-                // A derived esxi-a-b-c-d name repeats only when the address does, which is reported above.
-                if hostnameNode == addressNode {
-                } else if let first = seenHostname[name] {
-                    report(hostnameNode, "\(label): hostname \(hostname) is also used by the host at line \(first.mark?.line ?? 0)",
-                           fix: "give every host its own hostname (or leave it out to get esxi-a-b-c-d from the address)")
-                } else { seenHostname[name] = hostnameNode }
-            }
-            if let vendor = bmc.vendor, let (endpoint, _) = bmc.endpoint, let username = bmc.username, let password = bmc.password,
-               let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize, let settings {
-                plans.append(HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
-                                      kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
-                                      rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust,
-                                      kernelOptions: kickstart.kernelOptions, settings: settings))
-            }
+            let settings = readSettings(esxi: esxi, vcenter: vcenter, item: anchor("vcenter"), label: label)
+            checkAcrossHosts(bmc: bmc, kickstart: kickstart, label: label, seen: &seen)
+            if let settings, let plan = Self.plan(index: index, bmc: bmc, kickstart: kickstart, settings: settings) { plans.append(plan) }
         }
         return plans
+    }
+
+    /// The YAML document and its top-level mapping, with its keys checked.
+    mutating func readTopLevel(_ yaml: String) -> (root: Node, top: Node.Mapping)? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            reportSyntax(error)
+            return nil
+        } catch {
+            diagnostics.append(Diagnostic(file: file, line: nil, column: nil, message: "not valid YAML: \(error)", fix: "fix the YAML syntax"))
+            return nil
+        }
+        guard let root, let top = root.mapping else {
+            report(root, "the file has no 'hosts:' list at the top",
+                   fix: "start the file with 'hosts:' followed by '- ipmi: …' / '  esxi: …' items, as in the old tool's config.yaml")
+            return nil
+        }
+        checkKeys(of: top, allowed: HostsFile.topLevelKeys, in: "the top level")
+        return (root, top)
+    }
+
+    /// `simulated: true` (see `HostsFile`).
+    mutating func readSimulated(_ top: Node.Mapping) -> Bool {
+        guard let node = top["simulated"], !isNull(node) else { return false }
+        let entry = Entry(key: top.first { scalar($0.key) == "simulated" }?.key ?? node, value: node)
+        return boolean(["simulated": entry], "simulated", default: false, label: "the top level") ?? false
+    }
+
+    /// `defaults:` by section, refusing keys that name one host.
+    mutating func readDefaults(_ top: Node.Mapping) -> [String: Section] {
+        var defaults: [String: Section] = [:]
+        guard let node = top["defaults"], !isNull(node) else { return defaults }
+        guard let mapping = node.mapping else {
+            report(node, "'defaults' must be a mapping with 'ipmi:', 'esxi:' and/or 'vcenter:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' / 'vcenter:' blocks")
+            return defaults
+        }
+        checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "defaults")
+        for name in HostsFile.sectionKeys {
+            if let section = mapping[name], !isNull(section) {
+                defaults[name] = entries(of: section, allowed: HostsFile.keys(ofSection: name), in: "defaults.\(name)")
+                for key in HostsFile.perHostOnly[name] ?? [] {
+                    if let entry = defaults[name]?[key] {
+                        report(entry.key, key == "password_policy"
+                                   ? "defaults.esxi.password_policy would waive ESXi's password policy for every host"
+                                   : "defaults.\(name).\(key) would give every host the same \(key)",
+                               fix: "move '\(key)' into each host's '\(name):' section")
+                    }
+                }
+            }
+        }
+        return defaults
+    }
+
+    /// `hosts:`, a non-empty list.
+    mutating func readHostList(_ top: Node.Mapping, root: Node) -> Node.Sequence? {
+        guard let hostsNode = top["hosts"] else {
+            report(root, "the file has no 'hosts:' list", fix: "add 'hosts:' with one '- ipmi: … esxi: …' item per server")
+            return nil
+        }
+        guard let hosts = hostsNode.sequence, !hosts.isEmpty else {
+            report(hostsNode, "'hosts' must be a non-empty list", fix: "write one '- ipmi: … esxi: …' item per server under 'hosts:'")
+            return nil
+        }
+        return hosts
+    }
+
+    /// One host's `ipmi:`, `esxi:` and (optional) `vcenter:` sections with `defaults:` merged in key by key (the
+    /// host's own value wins).
+    mutating func readHostSections(_ item: Node, index: Int, defaults: [String: Section])
+        -> (mapping: Node.Mapping, ipmi: Section, esxi: Section, vcenter: Section?)? {
+        guard let mapping = item.mapping else {
+            report(item, "host \(index + 1) is not a mapping", fix: "write each host as '- ipmi: {…}' with 'esxi: {…}' under it")
+            return nil
+        }
+        checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "host \(index + 1)")
+        var sections: [String: Section] = [:]
+        for name in HostsFile.sectionKeys {
+            var merged = defaults[name] ?? [:]
+            if let node = mapping[name], !isNull(node) {
+                let own = entries(of: node, allowed: HostsFile.keys(ofSection: name), in: "host \(index + 1) \(name)")
+                // The certificate keys are one choice: a host's own tls_ca or tls_pin replaces both defaults.
+                if name == "ipmi", !HostsFile.trustKeys.isDisjoint(with: own.keys) {
+                    for key in HostsFile.trustKeys { merged[key] = nil }
+                }
+                // So are the placement keys: a host's own cluster or folder replaces both defaults.
+                if name == "vcenter", !HostsFile.placementKeys.isDisjoint(with: own.keys) {
+                    for key in HostsFile.placementKeys { merged[key] = nil }
+                }
+                merged.merge(own) { _, host in host }
+            } else if defaults[name] == nil {
+                if HostsFile.optionalSections.contains(name) { continue }
+                report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
+                continue
+            }
+            sections[name] = merged
+        }
+        guard let ipmi = sections["ipmi"], let esxi = sections["esxi"] else { return nil }
+        return (mapping, ipmi, esxi, sections["vcenter"])
+    }
+
+    /// BMC addresses, ESXi addresses and hostnames seen so far, with the node of their first use.
+    struct SeenIdentities {
+        var bmc: [String: Node] = [:]
+        var address: [String: Node] = [:]
+        var hostname: [String: Node] = [:]
+    }
+
+    /// The checks that span hosts: `simulated:` hosts on loopback, and no BMC, ESXi address or hostname twice.
+    mutating func checkAcrossHosts(bmc: BMCFields, kickstart: KickstartFields, label: String, seen: inout SeenIdentities) {
+        if simulated, let (endpoint, node) = bmc.endpoint, !Self.isLoopback(endpoint.host) {
+            report(node, "\(label): BMC address \(endpoint.host) is not a loopback address, but the file says 'simulated: true'",
+                   fix: "remove 'simulated: true' for real servers (it only serves simulated BMCs on 127.0.0.0/8, from vmedia simulate or vmedia demo)")
+        }
+        if let (endpoint, node) = bmc.endpoint {
+            if let first = seen.bmc[endpoint.identity] {
+                report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
+                       fix: "each server has its own BMC; correct one of the two addresses")
+            } else { seen.bmc[endpoint.identity] = node }
+        }
+        if let (esxiAddress, hostname, addressNode, hostnameNode) = kickstart.identity {
+            let address = esxiAddress.description
+            if let first = seen.address[address] {
+                report(addressNode, "\(label): ESXi address \(address) is also used by the host at line \(first.mark?.line ?? 0)",
+                       fix: "give every host its own management address")
+            } else { seen.address[address] = addressNode }
+            let name = hostname.lowercased()
+            // A derived esxi-a-b-c-d name repeats only when the address does, which is reported above.
+            if hostnameNode == addressNode {
+            } else if let first = seen.hostname[name] {
+                report(hostnameNode, "\(label): hostname \(hostname) is also used by the host at line \(first.mark?.line ?? 0)",
+                       fix: "give every host its own hostname (or leave it out to get esxi-a-b-c-d from the address)")
+            } else { seen.hostname[name] = hostnameNode }
+        }
+    }
+
+    /// The host's plan, when every field it needs parsed.
+    static func plan(index: Int, bmc: BMCFields, kickstart: KickstartFields, settings: HostSettings) -> HostPlan? {
+        guard let vendor = bmc.vendor, let (endpoint, _) = bmc.endpoint, let username = bmc.username, let password = bmc.password,
+              let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize else { return nil }
+        return HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
+                        kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
+                        rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust,
+                        kernelOptions: kickstart.kernelOptions, settings: settings)
     }
 
     // MARK: - ipmi
@@ -375,14 +415,84 @@ struct Reader {
         var rootPassword: Secret?
     }
 
+    /// The network keys as written, each with its node; nil where missing or malformed (already reported).
+    struct NetworkFields {
+        var address: (IPv4Address, Node)?
+        var gateway: (IPv4Address, Node)?
+        var netmask: IPv4Netmask?
+        var device: NetworkDevice?
+        var hostname: (String, Node)?
+        var nameservers: [IPv4Address]?
+        var nameserverEntry: Entry?
+        var vlanID: Int?
+        /// False when a name server or the VLAN id was malformed.
+        var ok = true
+    }
+
+    /// The installer keys other than the network and the root password.
+    struct InstallChoices {
+        var wipe: Kickstart.Wipe?
+        var keyboard: String
+        var ssh: Bool?
+        var form: RootpwForm?
+        var systemMediaSize: SystemMediaSize?
+        var kernelOptions: [String]?
+        var precheck: PrecheckOverrides?
+        var licenseKey: LicenseKey??
+        var scripts: [KickstartScript]
+        var template: KickstartTemplate??
+    }
+
+    /// An `esxi:` section in phases: the install disk, the network keys, the other installer keys, the root
+    /// password, the checks that combine network fields, then the kickstart model and its template.
     mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
         var fields = KickstartFields()
         let context = "\(label) esxi"
-        var ok = true
-        func node(_ key: String) -> Node? { section[key]?.value }
-
         let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
             .map { (InstallDisk($0.0), $0.1) }
+        var network = readNetworkFields(section, item: item, label: label)
+        let choices = readInstallChoices(section, item: item, label: label)
+        fields.systemMediaSize = choices.systemMediaSize
+        fields.kernelOptions = choices.kernelOptions ?? []
+        let password = readRootPassword(section, item: item, label: label, form: choices.form, network: network, fields: &fields)
+        if simulated, let address = network.address, address.0.octets[0] != 127 {
+            report(address.1, "\(label): ESXi address \(address.0) is not a loopback address, but the file says 'simulated: true'",
+                   fix: "remove 'simulated: true' for real servers (simulated ESXi hosts only come up on 127.0.0.0/8)")
+            network.ok = false
+        }
+        if let address = network.address {
+            let name = network.hostname?.0 ?? KickstartNetwork.defaultHostname(for: address.0)
+            fields.identity = (address.0, name, address.1, network.hostname?.1 ?? address.1)
+        }
+        var clean = checkNetwork(network, section: section, item: item, label: label)
+        guard let disk, let address = network.address, let gateway = network.gateway, let netmask = network.netmask,
+              let device = network.device, let wipe = choices.wipe, let ssh = choices.ssh, let password,
+              choices.systemMediaSize != nil, choices.kernelOptions != nil, let precheck = choices.precheck,
+              choices.licenseKey != .some(nil) else { return fields }
+        let model = Kickstart(rootPassword: password, keyboard: choices.keyboard, wipe: wipe, installDisk: disk.0,
+                              network: KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0,
+                                                        nameservers: network.nameservers, hostname: network.hostname?.0,
+                                                        device: device, vlanID: network.vlanID),
+                              enableSSH: ssh, scripts: choices.scripts, precheck: precheck,
+                              licenseKey: choices.licenseKey ?? nil)
+        // Network problems were reported above; scripts and the password were checked where they were read.
+        for problem in model.problems where [.installDisk, .keyboard].contains(problem.field) {
+            clean = false
+            report(problem.field == .installDisk ? disk.1 : section["keyboard"]?.value, "\(label): \(problem.message)", fix: problem.fix)
+        }
+        guard clean else { return fields }
+        if let template = choices.template {
+            guard let template, checkTemplate(template, model: model, section: section, label: label) else { return fields }
+            fields.template = template
+        }
+        fields.model = model
+        return fields
+    }
+
+    /// address, gateway, netmask, mgtnic, hostname, nameservers and vlanid.
+    mutating func readNetworkFields(_ section: Section, item: Node, label: String) -> NetworkFields {
+        let context = "\(label) esxi"
+        var ok = true
         let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
         let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
         var netmask: IPv4Netmask?
@@ -424,14 +534,20 @@ struct Reader {
                 report(vlanNode, "\(label): vlanid '\(text)' is not a number", fix: "write the VLAN id (1-4094), or leave vlanid out for untagged"); ok = false
             }
         }
+        return NetworkFields(address: address, gateway: gateway, netmask: netmask, device: device, hostname: hostname,
+                             nameservers: nameservers, nameserverEntry: nameserverEntry, vlanID: vlanID, ok: ok)
+    }
+
+    /// wipe, keyboard, ssh, rootpw, system_media_size, kernel_options, the precheck overrides, license_key,
+    /// the %pre/%post/%firstboot scripts and template.
+    mutating func readInstallChoices(_ section: Section, item: Node, label: String) -> InstallChoices {
+        let context = "\(label) esxi"
         let wipe: Kickstart.Wipe? = choice(section, "wipe", default: .all, label: label)
         let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
         let ssh = boolean(section, "ssh", default: true, label: label)
         let form: RootpwForm? = choice(section, "rootpw", default: RootpwForm.crypted, label: label)
         let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
-        fields.systemMediaSize = systemMediaSize
         let kernelOptions = readKernelOptions(section, label: label)
-        fields.kernelOptions = kernelOptions ?? []
         var precheck: PrecheckOverrides? = []
         for (key, flag) in [("ignore_prereq_warnings", PrecheckOverrides.ignoreWarnings), ("ignore_prereq_errors", .ignoreErrors),
                             ("force_unsupported_install", .forceUnsupported)] {
@@ -466,9 +582,19 @@ struct Reader {
         if let (path, templateNode) = optionalString(section, "template") {
             template = loadTemplate(path, node: templateNode, label: label)
         }
+        return InstallChoices(wipe: wipe, keyboard: keyboard, ssh: ssh, form: form, systemMediaSize: systemMediaSize,
+                              kernelOptions: kernelOptions, precheck: precheck, licenseKey: licenseKey, scripts: scripts,
+                              template: template)
+    }
 
+    /// password (with rootpw and password_policy): the root password to install, checked against ESXi's
+    /// policy; `fields.rootPassword` keeps the plaintext for the installer's login check.
+    mutating func readRootPassword(_ section: Section, item: Node, label: String, form: RootpwForm?, network: NetworkFields,
+                                   fields: inout KickstartFields) -> RootPassword? {
+        let context = "\(label) esxi"
+        let (hostname, address) = (network.hostname, network.address)
         var password: RootPassword?
-        let passwordNode = node("password")
+        let passwordNode = section["password"]?.value
         let policy: PasswordPolicy? = choice(section, "password_policy", default: PasswordPolicy.esxi, label: label)
         if let secret = requiredSecret(section, "password", item: item, label: context), let form, let policy {
             let text = secret.reveal()
@@ -501,22 +627,19 @@ struct Reader {
                 password = plain ? .plain(text) : .crypted(password: text, saltContext: context)
             }
         }
+        return password
+    }
 
-        if simulated, let address, address.0.octets[0] != 127 {
-            report(address.1, "\(label): ESXi address \(address.0) is not a loopback address, but the file says 'simulated: true'",
-                   fix: "remove 'simulated: true' for real servers (simulated ESXi hosts only come up on 127.0.0.0/8)")
-            ok = false
-        }
-        if let address {
-            let name = hostname?.0 ?? KickstartNetwork.defaultHostname(for: address.0)
-            fields.identity = (address.0, name, address.1, hostname?.1 ?? address.1)
-        }
+    /// The problems of the network as a whole (an address that is the subnet's broadcast address, a gateway
+    /// outside the subnet …), at the key to fix; false when there was one, or a field was malformed.
+    mutating func checkNetwork(_ fields: NetworkFields, section: Section, item: Node, label: String) -> Bool {
         // The checks that combine fields run as soon as their own fields parsed, so that one bad value (say the
         // NIC) does not hide another (say an address that is the subnet's broadcast address).
-        var clean = ok
-        if let address, let gateway, let netmask {
-            let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
-                                           hostname: hostname?.0, device: device ?? .vmnic(0), vlanID: vlanID)
+        var clean = fields.ok
+        let (address, gateway, hostname, nameserverEntry) = (fields.address, fields.gateway, fields.hostname, fields.nameserverEntry)
+        if let address, let gateway, let netmask = fields.netmask {
+            let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: fields.nameservers,
+                                           hostname: hostname?.0, device: fields.device ?? .vmnic(0), vlanID: fields.vlanID)
             for problem in network.problems {
                 let isLoopbackProblem = problem.kind == .loopbackAddress
                 if isLoopbackProblem && simulated { continue }
@@ -528,11 +651,11 @@ struct Reader {
                 }
                 let at: Node? = switch problem.field {
                 case .address: address.1
-                case .netmask: node("netmask")
+                case .netmask: section["netmask"]?.value
                 case .gateway: gateway.1
                 case .nameservers: nameserverEntry?.value
                 case .hostname: hostname?.1 ?? address.1
-                case .vlanID: node("vlanid")
+                case .vlanID: section["vlanid"]?.value
                 default: item
                 }
                 report(at, "\(label): \(problem.message)", fix: problem.fix)
@@ -541,39 +664,26 @@ struct Reader {
             clean = false
             report(hostname.1, "\(label): \(problem)", fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
         }
-        guard let disk, let address, let gateway, let netmask, let device, let wipe, let ssh, let password,
-              systemMediaSize != nil, kernelOptions != nil, let precheck, licenseKey != .some(nil) else { return fields }
-        let network = KickstartNetwork(address: address.0, netmask: netmask, gateway: gateway.0, nameservers: nameservers,
-                                       hostname: hostname?.0, device: device, vlanID: vlanID)
-        let model = Kickstart(rootPassword: password, keyboard: keyboard, wipe: wipe, installDisk: disk.0,
-                              network: network, enableSSH: ssh, scripts: scripts, precheck: precheck,
-                              licenseKey: licenseKey ?? nil)
-        // Network problems were reported above; scripts and the password were checked where they were read.
-        for problem in model.problems where [.installDisk, .keyboard].contains(problem.field) {
-            clean = false
-            report(problem.field == .installDisk ? disk.1 : node("keyboard"), "\(label): \(problem.message)", fix: problem.fix)
-        }
-        guard clean else { return fields }
-        if let template {
-            guard let template else { return fields }  // the template itself is broken (already reported)
-            // The filled template must still be a kickstart the installer accepts (revealed only for this check:
-            // the messages below quote the installer's complaint, never the password).
-            // A serial is mapped to its device id only at install time; check the template with a stand-in id,
-            // which is never written anywhere.
-            let checked = model.installDisk.needsResolution ? model.with(installDisk: model.installDisk.resolved(to: "naa.0")) : model
-            do {
-                _ = try KickstartFile.parse(template.render(checked, secrets: .reveal)).interpret()
-            } catch {
-                for problem in error.problems {
-                    report(node("template"), "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
-                           fix: problem.fix)
-                }
-                return fields
+        return clean
+    }
+
+    /// The kickstart a template makes for this host must still be one the installer accepts.
+    mutating func checkTemplate(_ template: KickstartTemplate, model: Kickstart, section: Section, label: String) -> Bool {
+        // The filled template must still be a kickstart the installer accepts (revealed only for this check:
+        // the messages below quote the installer's complaint, never the password).
+        // A serial is mapped to its device id only at install time; check the template with a stand-in id,
+        // which is never written anywhere.
+        let checked = model.installDisk.needsResolution ? model.with(installDisk: model.installDisk.resolved(to: "naa.0")) : model
+        do {
+            _ = try KickstartFile.parse(template.render(checked, secrets: .reveal)).interpret()
+        } catch {
+            for problem in error.problems {
+                report(section["template"]?.value, "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
+                       fix: problem.fix)
             }
-            fields.template = template
+            return false
         }
-        fields.model = model
-        return fields
+        return true
     }
 
     /// `crypted`: vmedia hashes the password; `plain`: the image carries it; `hash`: the password value already is a

@@ -1,5 +1,6 @@
 import BMCSimulator
 import ESXi
+import ESXiFixture
 import Foundation
 import Inventory
 import Installer

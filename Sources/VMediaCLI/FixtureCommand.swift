@@ -1,5 +1,6 @@
 import ArgumentParser
 import ESXi
+import ESXiFixture
 import Foundation
 import ISO9660
 

@@ -1,5 +1,6 @@
 @testable import BMCSimulator
 import ESXi
+import ESXiFixture
 import Foundation
 import Testing
 import TestSupport

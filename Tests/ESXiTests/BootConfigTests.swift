@@ -1,4 +1,5 @@
 import ESXi
+import ESXiFixture
 import Foundation
 import Testing
 import TestSupport

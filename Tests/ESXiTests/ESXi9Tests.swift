@@ -3,6 +3,7 @@ import ISO9660
 import Testing
 import TestSupport
 @testable import ESXi
+@testable import ESXiFixture
 
 /// ESXi 9.x: the 9.0 fixture's BOOT.CFG, recognition of 9.x builds, `inspect` naming the release, and both
 /// shapes of the 9.0 image (with ISOLINUX, and UEFI only) remastered, checked by peers and booted.

@@ -1,4 +1,5 @@
 import ESXi
+import ESXiFixture
 import Foundation
 import ISO9660
 import Testing

@@ -3,6 +3,7 @@ import ISO9660
 import Testing
 import TestSupport
 @testable import ESXi
+@testable import ESXiFixture
 
 /// Remastered images boot: SeaBIOS runs the real isolinux, which reads the patched /BOOT.CFG through the
 /// PVD at the boot-info table's address; OVMF starts GRUB from EFIBOOT.IMG, which reads /EFI/BOOT/BOOT.CFG

@@ -1,4 +1,5 @@
 @testable import ESXi
+import Digest
 import Foundation
 import Testing
 import TestSupport

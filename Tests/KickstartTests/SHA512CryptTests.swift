@@ -1,3 +1,4 @@
+import Digest
 import ESXi
 import Foundation
 import Testing

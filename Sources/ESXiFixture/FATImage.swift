@@ -1,3 +1,4 @@
+import ESXi
 import Primitives
 
 /// A FAT12 or FAT16 file system image (Microsoft "FAT: General Overview of On-Disk Format" 1.03), as El

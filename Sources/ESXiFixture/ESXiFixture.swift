@@ -1,3 +1,4 @@
+import ESXi
 import Foundation
 import ISO9660
 

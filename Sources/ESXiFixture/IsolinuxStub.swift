@@ -1,3 +1,4 @@
+import ESXi
 /// The fixture's own `ISOLINUX.BIN` when no real isolinux is given: a deliberately tiny BIOS boot program,
 /// not a boot loader. It proves what an El Torito BIOS boot of the fixture reaches without shipping
 /// syslinux: the firmware loads it (no emulation, 4 × 512 bytes at 0000:7C00), it prints one line naming

@@ -1,3 +1,4 @@
+import ESXi
 import CZlib
 
 /// The content of one module in an ESXi-shaped fixture: a single, valid gzip member (RFC 1952) of an exact
