@@ -14,13 +14,15 @@ struct ConfigureCommand: AsyncParsableCommand {
 
             configure: logs in to the host's vSphere API as root (the hosts file's esxi.password) and sets the SSH \
             service as ssh: asks (true: policy on, running, firewall rule set sshServer enabled; false: policy off, \
-            stopped), reading each back. join (when the host has a vcenter: section): reads the SHA-1 thumbprint \
+            stopped), the NTP servers of ntp: (then ntpd policy on and running, rule set ntpClient enabled) and the \
+            syslog target of syslog: (Syslog.global.logHost, rule set syslog enabled), reading each back. join (when the host has a vcenter: section): reads the SHA-1 thumbprint \
             of the certificate the host presents now, logs in to vCenter, and adds the host to the cluster \
             (AddHost_Task) or folder (AddStandaloneHost_Task) with that thumbprint, user root and root's \
             password; reports the host's managed object id.
 
             Idempotent: every step reads the current state first and changes only what differs; a second run \
-            changes nothing and says so ("unchanged, nothing to do", "already in vCenter as host-42"). Secrets \
+            changes nothing and says so ("SSH on and running (unchanged); … : nothing changed", "already in \
+            https://vc1 as host-42 (10.0.0.5) in cluster C1: nothing to do"). Secrets \
             (root and vCenter passwords) never appear in the output, --json or the process arguments.
 
             Exit status: 0 when every host succeeded, 1 when any failed, 64 for usage errors.

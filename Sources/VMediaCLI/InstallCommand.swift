@@ -73,8 +73,8 @@ struct InstallCommand: AsyncParsableCommand {
             BMC), ESXi skips %firstboot: SSH is then enabled through the vSphere API after the install, and a \
             firstboot: script fails the host before anything is inserted.
 
-            After the install: --until configured sets the SSH service as ssh: asks through the host's vSphere API \
-            (policy and running state read back); --until joined then adds the host to the vcenter: section's \
+            After the install: --until configured sets the SSH service as ssh: asks, the NTP servers (ntp:) and the \
+            syslog target (syslog:) through the host's vSphere API, each read back; --until joined then adds the host to the vcenter: section's \
             cluster (AddHost_Task) or folder (AddStandaloneHost_Task), naming the SHA-1 thumbprint of the \
             certificate the host presented during readiness, and reports its managed object id (a host vCenter \
             already has is reported, not added twice). These failures read "installed; …", exit 1, and eject \

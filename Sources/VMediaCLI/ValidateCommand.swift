@@ -49,6 +49,10 @@ struct ValidateCommand: ParsableCommand {
                        --forceunsupportedinstall. WITHOUT THEM A PRE-CHECK
                        ERROR STOPS THE INSTALLER AT A DIALOG THAT WAITS FOR A
                        KEY PRESS FOREVER; warnings go on after 30 s),
+                       ntp (NTP servers) and syslog (udp://HOST:514, tcp://,
+                       ssl://; comma-separated): set through the host's
+                       vSphere API by install --until configured and
+                       vmedia configure (ssh: too), each read back,
                        license_key (vmserialnum --esx=XXXXX-XXXXX-XXXXX-
                        XXXXX-XXXXX; a secret, masked like the passwords;
                        the install applies it, so the API steps after it

@@ -92,4 +92,21 @@ struct ConfigureCommandTests {
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(!plain.stdout.contains("\"phase\":\"join\"") && !plain.stderr.contains("simulated vCenter"))
     }
+
+    @Test("--help teaches the keys and phases: validate (vcenter, ntp, syslog), install (--until configured|joined), configure")
+    func help() throws {
+        func flat(_ text: String) -> String {
+            text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+        }
+        let validate = flat(try VMediaBinary.run(["validate", "--help"]).stdout)
+        for key in ["vcenter: (optional", "datacenter", "cluster (PATH: AddHost_Task)", "folder (PATH", "ntp (NTP servers)", "syslog (udp://HOST:514",
+                    "vcenter.password may be ${ENV_VAR} or file:PATH"] {
+            #expect(validate.contains(key), "\(key) missing from validate --help")
+        }
+        let install = flat(try VMediaBinary.run(["install", "--help"]).stdout)
+        #expect(install.contains("rebooted, media-read, installed, configured or joined"))
+        #expect(install.contains("installed; …"), "\(install)")
+        let configure = flat(try VMediaBinary.run(["configure", "--help"]).stdout)
+        #expect(configure.contains("AddHost_Task") && configure.contains("AddStandaloneHost_Task") && configure.contains("Syslog.global.logHost"))
+    }
 }
