@@ -79,6 +79,7 @@ let package = Package(
         .target(name: "VMediaCLI", dependencies: [
             "Primitives", "Digest", "ISO9660", "ESXi", "ESXiFixture", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
         // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.

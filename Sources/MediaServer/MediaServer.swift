@@ -49,6 +49,10 @@ public final class MediaServer: Sendable {
 
     public let registry: ImageRegistry
     public let configuration: Configuration
+    private let dashboardSlot = DashboardSlot()
+
+    /// Serves `dashboard` at `/status` (and `/` leads to it) instead of the images' statistics; nil restores them.
+    public func showDashboard(_ dashboard: (any StatusDashboard)?) { dashboardSlot.dashboard = dashboard }
     private let logger: Logger
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
@@ -93,7 +97,8 @@ public final class MediaServer: Sendable {
             }
         }
         let responder = MediaResponder(registry: registry, statusPage: StatusPage(
-            registry: registry, startedAt: WallClock.now(), refreshSeconds: configuration.statusRefreshSeconds))
+            registry: registry, startedAt: WallClock.now(), refreshSeconds: configuration.statusRefreshSeconds,
+            dashboardSlot: dashboardSlot))
         let limits = MediaHTTPHandler.Limits(idleTimeout: configuration.idleTimeout,
                                              slowClientTimeout: configuration.slowClientTimeout,
                                              fileChunkBytes: configuration.fileChunkBytes)

@@ -10,6 +10,8 @@ struct StatusPage: Sendable {
     let startedAt: Double
     /// Seconds between refreshes of the HTML page.
     let refreshSeconds: Int
+    /// When set (by `MediaServer.showDashboard`), its page replaces the HTML below.
+    var dashboardSlot = DashboardSlot()
 
     struct Row {
         let image: PublishedImage
@@ -34,11 +36,14 @@ struct StatusPage: Sendable {
                 + "\"powerActionAt\":\(JSON.time(s.markTime)),\"bytesSincePowerAction\":\(s.bytesSinceMark),"
                 + "\"evidence\":\(s.evidence.map(JSON.string) ?? "null")}"
         }.joined(separator: ",")
-        out += "]}\n"
+        out += "]"
+        if let dashboard = dashboardSlot.dashboard { out += ",\"install\":" + dashboard.json() }
+        out += "}\n"
         return ByteBuffer(string: out)
     }
 
     func html(now: HTTPDate) -> ByteBuffer {
+        if let dashboard = dashboardSlot.dashboard { return ByteBuffer(string: dashboard.html(refreshSeconds: refreshSeconds)) }
         var out = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -105,8 +110,9 @@ enum JSON {
     }
 }
 
-enum HTML {
-    static func escape(_ value: String) -> String {
+/// HTML text escaping for the status pages (the media server's and the install dashboard).
+public enum HTML {
+    public static func escape(_ value: String) -> String {
         var out = ""
         for character in value {
             switch character {

@@ -18,8 +18,9 @@ struct CheckCommand: AsyncParsableCommand {
             every host of the run; a certificate the CA did not sign, or a pinned key that changed, fails that host.
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
-            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…}), then a \
-            summary object ({"summary":true,"action":"check","succeeded":N,"failed":N,"hosts":[…]}).
+            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…,"time":…}), then a \
+            summary object shaped like install's ({"summary":true,"action":"check","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}). \
+            --quiet prints only the hosts that failed; --log-file FILE keeps every outcome with its time.
 
             Examples:
               vmedia check --config hosts.yaml
@@ -48,7 +49,7 @@ struct EjectCommand: AsyncParsableCommand {
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
             ({"kind":"finished","action":"eject",…}), then a summary object \
-            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"hosts":[…]}).
+            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}).
 
             Examples:
               vmedia eject --config hosts.yaml
@@ -68,7 +69,10 @@ struct EjectCommand: AsyncParsableCommand {
 enum MaintenanceRun {
     static func run(_ action: BMCMaintenance.Action, selection: HostSelection, json: Bool) async throws {
         let targets = try selection.targets()
-        let http = CurlHTTPClient(maxConnectionsPerHost: 4)
+        let sink = try selection.log.makeOutput()
+        defer { sink.close() }
+        let logger = sink.logger(label: "vmedia.bmc")
+        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         defer { http.shutdown() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -77,14 +81,18 @@ enum MaintenanceRun {
             fflush(nil)
         }
         let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http,
-                                                knownBMCs: selection.tls.store) { outcome in
+                                                knownBMCs: selection.tls.store, logger: logger) { outcome in
+            sink.record("\(action.rawValue) \(outcome.host) (BMC \(outcome.bmc)): \(outcome.succeeded ? "ok" : "FAILED"): \(outcome.message)")
             if json { line(BMCMaintenance.OutcomeLine(outcome, action: action)) }
         }
         if json {
             line(BMCMaintenance.Summary(action: action, outcomes: outcomes))
         } else {
-            for outcome in outcomes {
-                print("\(outcome.succeeded ? "ok    " : "FAILED") \(outcome.host) (BMC \(outcome.bmc)): \(outcome.message)")
+            let colour = TerminalColour.enabled()
+            for outcome in outcomes where !(sink.quiet && outcome.succeeded) {
+                let word = outcome.succeeded ? "ok    " : "FAILED"
+                let shown = colour ? TerminalColour.paint(word, ok: outcome.succeeded) : word
+                print("\(shown) \(outcome.host) (BMC \(outcome.bmc)): \(outcome.message)")
             }
         }
         if !outcomes.allSatisfy(\.succeeded) { throw ExitCode.failure }

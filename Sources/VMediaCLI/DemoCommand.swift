@@ -57,6 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("never-read"), help: ArgumentHelp("Make the last N BMCs never read their media, to see how a failing host is reported.", valueName: "N"))
     var neverRead: Int = 0
 
+    @OptionGroup(title: "Output")
+    var log: LogOptions
+
     @Option(name: .customLong("media-read-timeout"), help: ArgumentHelp("Seconds to wait for a BMC's first read of its image.", valueName: "seconds"))
     var mediaReadTimeout: Int = 60
 
@@ -89,6 +92,8 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let sink = try log.makeOutput()
+        defer { sink.close() }
         let directory = workdir ?? NSTemporaryDirectory() + "vmedia-demo-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if !keep && workdir == nil { try? FileManager.default.removeItem(atPath: directory) } }
@@ -126,7 +131,9 @@ struct DemoCommand: AsyncParsableCommand {
             if !noVCenter { options.goal = .joined }
             let session = InstallSession(remaster: remaster, listenHost: "127.0.0.1", listenPort: 0, advertise: "127.0.0.1",
                                          options: options, output: json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines),
-                                         junitPath: junit, logLevel: .error)
+                                         junitPath: junit, sink: sink,
+                                         // The simulated BMCs' self-signed certificates would warn once per host.
+                                         logLevel: log.verbose ? nil : .error)
             status = try await session.run(targets)
         } catch {
             await demoVCenter?.vCenter.stop()

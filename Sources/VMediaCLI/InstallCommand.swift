@@ -19,6 +19,9 @@ struct HostSelection: ParsableArguments {
     @OptionGroup(title: "BMC certificate verification")
     var tls: BMCTrustOptions
 
+    @OptionGroup(title: "Output")
+    var log: LogOptions
+
     func validate() throws {
         guard (1...1024).contains(parallel) else { throw ValidationError("--parallel must be 1…1024") }
     }
@@ -48,9 +51,12 @@ struct InstallCommand: AsyncParsableCommand {
             clear the boot override and log out. The source ISO's modules are checked (gzip CRCs) once before any \
             host is touched. One host's failure never stops the others.
 
-            Output: a live table on a terminal, one line per event otherwise, NDJSON events and a final summary \
-            with --json; --junit FILE writes one testcase per host for Jenkins. The reads after the restart are \
-            mapped to the image's files and shown in each of them and on the media server's /status page, e.g. \
+            Output: a live table on a terminal (redrawn every second; warnings print above it; ok/FAILED in \
+            colour unless NO_COLOR is set), one line per event otherwise, NDJSON events (with an RFC 3339 "time") \
+            and a final summary with --json; --junit FILE writes one testcase per host for Jenkins; --quiet, \
+            --verbose and --log-file FILE choose how much is said and where it is kept. The media server's /status \
+            (and /) is the install's dashboard while it runs; install prints its URL. The reads after the restart are \
+            mapped to the image's files and shown in each of them and on the dashboard, e.g. \
             "booted our image: KS.CFG read 14:02:11, 71/80 modules". --until media-read stops once the boot \
             image, BOOT.CFG and KS.CFG were read after the restart (or, for a BMC that copied the whole image \
             when it was inserted, says that the full download is the only evidence).
@@ -140,15 +146,17 @@ struct InstallCommand: AsyncParsableCommand {
             return
         }
         let output: InstallSession.Output = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines)
+        let sink = try selection.log.makeOutput()
+        defer { sink.close() }
         let remaster: ESXiRemaster
         do {
             remaster = try ESXiRemaster(sourcePath: iso)
             try Installer.verifySource(remaster)
         } catch {
             // Refused before any BMC is contacted; CI still gets its summary and JUnit, every host failed with the reason.
-            FileHandle.standardError.write(Data("Error: cannot install from \(iso): \(error)\n".utf8))
-            let results = targets.map { HostResult.unfinished($0, reason: "not started: the source ISO was refused: \(error)") }
-            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name)),
+            sink.message("Error: cannot install from \(iso): \(error)", level: .error, always: true)
+            let results = targets.map { HostResult.unfinished($0, kind: .image, reason: "not started: the source ISO was refused: \(error)") }
+            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name), sink: sink),
                                       junitPath: junit, interrupted: false, seconds: 0)
             throw ExitCode.failure
         }
@@ -161,7 +169,7 @@ struct InstallCommand: AsyncParsableCommand {
         options.timeouts.esxi = .seconds(esxiTimeout * 60)
         let session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
-                                     output: output, junitPath: junit)
+                                     output: output, junitPath: junit, sink: sink)
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
     }
