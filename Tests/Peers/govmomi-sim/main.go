@@ -9,7 +9,8 @@
 // AddStandaloneHost_Task): like vCenter, it connects to the host being added and checks the
 // HostConnectSpec.sslThumbprint against the certificate that host presents (SSLVerifyFault with the host's real
 // thumbprint otherwise, as the vim25 API reference documents for both calls) and logs in to it with the spec's
-// user and password (InvalidLogin otherwise). -host-folder NAME creates DC0/host/NAME for AddStandaloneHost_Task.
+// user and password (InvalidLogin otherwise). vCenter reports these through the failed Task; this front answers
+// them as the call's own fault (vmedia reads both). -host-folder NAME creates DC0/host/NAME for AddStandaloneHost_Task.
 package main
 
 import (
