@@ -69,7 +69,7 @@ let package = Package(
         // Simulated Redfish BMCs (vendor flavours) that read inserted media over HTTP ranges and then bring up a
         // simulated ESXi SOAP endpoint. Not Redfish: it serves its own vendor documents so the client can't mirror it.
         .target(name: "BMCSimulator", dependencies: nio + [
-            "Primitives", "ISO9660", "ESXi",
+            "Primitives", "Digest", "ISO9660", "ESXi",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Primitives", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
-        .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
+        .testTarget(name: "VSphereTests", dependencies: ["VSphere", "TestSupport"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "ESXiFixture", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "Primitives", "TestSupport"],
                     exclude: ["pycdlib_check.py", "peer_listing.py"]),

@@ -28,6 +28,8 @@ public struct HostFailure: Sendable, Equatable, CustomStringConvertible {
         case secureBoot = "secure-boot"
         /// Installed, but a step through the vSphere API afterwards failed.
         case configure
+        /// Installed (and configured), but adding it to vCenter failed.
+        case join
         /// Anything else (the message says what).
         case other
     }
@@ -63,6 +65,7 @@ public struct HostFailure: Sendable, Equatable, CustomStringConvertible {
         case .esxiNotReady, .esxiLoginRefused, .esxiNotTheImage: .readiness
         case .secureBootSkipsFirstboot, .secureBootNeedsPassword: .secureBoot
         case .configureFailed: .configure
+        case .joinFailed: .join
         case .source: .image
         case .cancelled: .cancelled
         }

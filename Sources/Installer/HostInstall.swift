@@ -183,7 +183,7 @@ struct HostInstall: Sendable {
         // from the new one by this, its build and its boot time.
         let probe = ESXiProbe(http: context.http, address: plan.esxiAddress.description, port: options.esxiPort, useTLS: options.esxiTLS)
         var baseline: ESXiObservation?
-        if options.goal == .installed {
+        if options.goal >= .installed {
             let seen = await probe.observe(password: target.rootPassword)
             baseline = seen
             let text: String
@@ -278,21 +278,31 @@ struct HostInstall: Sendable {
         let wait = ESXiReadinessWait(probe: probe, expected: context.remaster.installer.build, baseline: baseline,
                                      password: target.rootPassword, clock: context.clock, timeout: limits.esxi,
                                      pollInterval: options.pollInterval)
-        let readiness = try await wait.run(restartedAt: restartedAt, beforeEachLook: {
+        let (readiness, sighting) = try await wait.wait(restartedAt: restartedAt, beforeEachLook: {
             report(&evidence, &lastSummary, .waitESXi)
         }, note: { note in
             emit(InstallEvent(host: name, .note(.waitESXi, note), elapsed: elapsed()))
         })
         progress.evidence = readiness
         emit(InstallEvent(host: name, .note(.waitESXi, readiness), elapsed: elapsed()))
-        if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
+        if options.goal >= .configured {
+            try await AfterInstall(context: context, target: target, emit: emit)
+                .configure(enter: enter, elapsed: elapsed, phase: { limit, body in try await phase(.configure, limit, body) })
+        } else if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
             enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")
             let configuration = HostConfiguration(http: context.http, address: plan.esxiAddress.description,
                                                   port: options.esxiPort, useTLS: options.esxiTLS)
             let done = try await phase(.configure, limits.bmcAction) { try await configuration.enableSSH(password: password) }
             emit(InstallEvent(host: name, .note(.configure, done), elapsed: elapsed()))
         }
-        return try await finish(driver: driver, enter: enter, elapsed: elapsed)
+        try await finish(driver: driver, enter: enter, elapsed: elapsed)
+        // The install is complete: a join failure below reports it and changes nothing on the BMC.
+        progress.inserted = false
+        if options.goal >= .joined {
+            try await AfterInstall(context: context, target: target, emit: emit)
+                .join(thumbprint: sighting?.thumbprint, enter: enter, elapsed: elapsed,
+                      phase: { limit, body in try await phase(.join, limit, body) })
+        }
     }
 
     /// Reads `SecureBoot.SecureBootEnable`. Under Secure Boot ESXi skips `%firstboot`: a user's `firstboot:` script

@@ -32,12 +32,15 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     /// Whether the BMC gets an `https://` image URL (`ipmi: {media_https: true}`), plain `http://` (`false`), or
     /// what the vendor rule says once the BMC is identified (nil: iLO 7 and Lenovo's AMI BMC mount only HTTPS).
     public let mediaHTTPS: Bool?
+    /// NTP, syslog and vCenter (`ntp:`, `syslog:`, `vcenter:`): what the configure and join phases do.
+    public let settings: HostSettings
 
-        public init(index: Int, vendor: Vendor, bmc: BMCAddress, username: String, password: Secret,
+    public init(index: Int, vendor: Vendor, bmc: BMCAddress, username: String, password: Secret,
                 kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize,
                 rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified, kernelOptions: [String] = [],
-                mediaHTTPS: Bool? = nil) {
+                mediaHTTPS: Bool? = nil, settings: HostSettings = .none) {
         self.mediaHTTPS = mediaHTTPS
+        self.settings = settings
         self.rootPassword = rootPassword
         self.bmcTrust = bmcTrust
         self.kernelOptions = kernelOptions
@@ -72,7 +75,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case index, vendor, bmc, username, password, hostname, esxiAddress, installDisk, device, systemMediaSize, kernelOptions,
-             precheck, licenseKey, template, mediaHTTPS
+             precheck, licenseKey, template, mediaHTTPS, ntp, syslog, vcenter
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,5 +96,8 @@ public struct HostPlan: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(kickstart.licenseKey.map { _ in SecretRendering.maskText }, forKey: .licenseKey)
         try container.encodeIfPresent(template?.origin, forKey: .template)
         try container.encodeIfPresent(mediaHTTPS, forKey: .mediaHTTPS)
+        if !settings.ntpServers.isEmpty { try container.encode(settings.ntpServers, forKey: .ntp) }
+        try container.encodeIfPresent(settings.syslog, forKey: .syslog)
+        try container.encodeIfPresent(settings.vcenter, forKey: .vcenter)
     }
 }

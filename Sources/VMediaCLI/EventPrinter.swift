@@ -72,7 +72,7 @@ final class EventPrinter: Sendable {
                 row.vendor = bmc.name
             case .progress(let progress):
                 row.media = progress.evidence
-            case .note(let phase, let text) where phase == .waitESXi || phase == .configure:
+            case .note(let phase, let text) where phase == .waitESXi || phase == .configure || phase == .join:
                 row.detail = text
             case .note, .warning:
                 break

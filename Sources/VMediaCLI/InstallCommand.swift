@@ -90,6 +90,13 @@ struct InstallCommand: AsyncParsableCommand {
             gets a tiny probe ISO inserted and must be seen reading it from its own address (then it is ejected). \
             If any host fails, nothing is installed and the report says why and how to fix it.
 
+            After the install: --until configured sets the SSH service as ssh: asks, the NTP servers (ntp:) and the \
+            syslog target (syslog:) through the host's vSphere API, each read back; --until joined then adds the host to the vcenter: section's \
+            cluster (AddHost_Task) or folder (AddStandaloneHost_Task), naming the SHA-1 thumbprint of the \
+            certificate the host presented during readiness, and reports its managed object id (a host vCenter \
+            already has is reported, not added twice). These failures read "installed; …", exit 1, and eject \
+            nothing: the install stands. vmedia configure runs only these phases for installed hosts.
+
             Examples:
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
@@ -107,7 +114,7 @@ struct InstallCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The address BMCs reach the media server on (default: the --listen address unless it is 0.0.0.0).", valueName: "IP"))
     var advertise: String?
 
-    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read or installed.", valueName: "goal"))
+    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read, installed, configured or joined.", valueName: "goal"))
     var until: String = InstallGoal.installed.rawValue
 
     @Flag(name: .customLong("dry-run"), help: "Print the plan (URLs, kickstarts with secrets masked, vendor flows) and touch nothing.")
@@ -135,7 +142,7 @@ struct InstallCommand: AsyncParsableCommand {
     var preflight = false
 
     func validate() throws {
-        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
+        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read, installed, configured or joined") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
         if advertise == nil, ListenAddress(listen)?.host == "0.0.0.0", !dryRun {
             throw ValidationError("--listen \(listen) listens on every interface: give --advertise IP, the address your BMCs reach this machine on")
