@@ -95,26 +95,26 @@ public enum HostsFile {
 /// One problem in `defaults:` shows up once per host; say it once, naming the hosts.
 func merged(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
     var order: [String] = []
-    var groups: [String: (first: Diagnostic, rest: String, hosts: [String])] = [:]
+    var groups: [String: (first: Diagnostic, rest: String, hosts: [Int])] = [:]
     for diagnostic in diagnostics {
+        // The host number is data the reader recorded; only the label it wrote itself ("host N: …", "host N ipmi: …")
+        // is cut off, up to its colon.
         var rest = diagnostic.message
-        var host: String?
-        if rest.hasPrefix("host "), let colon = rest.firstIndex(of: ":") {
-            let words = rest[..<colon].split(separator: " ")
-            if words.count >= 2, Int(words[1]) != nil {
-                host = String(words[1])
-                rest = String(rest[rest.index(after: colon)...])
-            }
+        var mergeable = false
+        if let host = diagnostic.host, rest.hasPrefix("host \(host)"), let colon = rest.firstIndex(of: ":"),
+           [":", " "].contains(rest.dropFirst("host \(host)".count).first) {
+            rest = String(rest[rest.index(after: colon)...])
+            mergeable = true
         }
-        let key = "\(diagnostic.location)|\(rest)|\(host == nil ? diagnostic.message : "")"
+        let key = "\(diagnostic.location)|\(rest)|\(mergeable ? "" : diagnostic.message)"
         if groups[key] == nil { order.append(key); groups[key] = (diagnostic, rest, []) }
-        if let host { groups[key]!.hosts.append(host) }
+        if mergeable, let host = diagnostic.host { groups[key]!.hosts.append(host) }
     }
     return order.map { key in
         let group = groups[key]!
         guard group.hosts.count > 1 else { return group.first }
         return Diagnostic(file: group.first.file, line: group.first.line, column: group.first.column,
-                          message: "hosts \(group.hosts.joined(separator: ", ")):\(group.rest)", fix: group.first.fix)
+                          message: "hosts \(group.hosts.map(String.init).joined(separator: ", ")):\(group.rest)", fix: group.first.fix)
     }
 }
 
@@ -127,6 +127,8 @@ struct Reader {
     var templates: [String: KickstartTemplate?] = [:]
     /// `simulated: true`: a lab of simulated BMCs on loopback (see `HostsFile`).
     var simulated = false
+    /// The 1-based host being read, recorded in its diagnostics.
+    var currentHost: Int?
 
     init(file: String, baseDirectory: String, environment: [String: String]) {
         self.file = file
@@ -143,7 +145,8 @@ struct Reader {
     typealias Section = [String: Entry]
 
     mutating func report(_ node: Node?, _ message: String, fix: String) {
-        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix))
+        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix,
+                                      host: currentHost))
     }
 
     /// The file in phases: the YAML document, `simulated:`, `defaults:`, the host list, then per host its
@@ -155,7 +158,9 @@ struct Reader {
         guard let hosts = readHostList(top, root: root) else { return [] }
         var seen = SeenIdentities()
         var plans: [HostPlan] = []
+        defer { currentHost = nil }
         for (index, item) in hosts.enumerated() {
+            currentHost = index + 1
             guard let (mapping, ipmi, esxi, vcenter) = readHostSections(item, index: index, defaults: defaults) else { continue }
             let label = "host \(index + 1)"
             // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
