@@ -2,6 +2,7 @@ import Foundation
 import CurlHTTP
 import Inventory
 import VSphere
+import NIOConcurrencyHelpers
 
 /// The phases after the install, on a host whose ESXi answers: `configure` (through the host's own vSphere API,
 /// each step read back: the SSH service as `ssh:` asks, which also covers Secure Boot hosts where ESXi skips
@@ -147,9 +148,8 @@ extension AfterInstall {
 }
 
 /// The last note a host's steps reported (its summary line).
-private final class LastMessage: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text = ""
-    var value: String { lock.withLock { text } }
-    func set(_ message: String) { lock.withLock { text = message } }
+private final class LastMessage: Sendable {
+    private let text = NIOLockedValueBox("")
+    var value: String { text.withLockedValue { $0 } }
+    func set(_ message: String) { text.withLockedValue { $0 = message } }
 }

@@ -3,6 +3,7 @@ import ESXi
 import Foundation
 import Installer
 import MediaServer
+import NIOConcurrencyHelpers
 import CurlHTTP
 import Logging
 
@@ -152,14 +153,13 @@ struct InstallSession {
 }
 
 /// The first SIGTERM and the race between the installer's own cleanup and the time it is allowed.
-final class Termination: @unchecked Sendable {
-    private let lock = NSLock()
-    private var start: ContinuousClock.Instant?
-    var began: Bool { lock.withLock { start != nil } }
+final class Termination: Sendable {
+    private let start = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+    var began: Bool { start.withLockedValue { $0 != nil } }
 
     /// True for the first SIGTERM only.
     func begin() -> Bool {
-        lock.withLock {
+        start.withLockedValue { start in
             guard start == nil else { return false }
             start = .now
             return true
@@ -167,7 +167,7 @@ final class Termination: @unchecked Sendable {
     }
 
     private func expired(_ bound: Duration) -> Bool {
-        lock.withLock { start.map { ContinuousClock.now - $0 >= bound } ?? false }
+        start.withLockedValue { start in start.map { ContinuousClock.now - $0 >= bound } ?? false }
     }
 
     /// The work's results, or nil when a SIGTERM came and `bound` passed before the work ended.
@@ -187,25 +187,26 @@ final class Termination: @unchecked Sendable {
 }
 
 /// Resumes a continuation once, from whichever side gets there first.
-private final class OnceContinuation: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<[HostResult]?, Never>?
-    private var resumed = false
-    var done: Bool { lock.withLock { resumed } }
-    func set(_ continuation: CheckedContinuation<[HostResult]?, Never>) { lock.withLock { self.continuation = continuation } }
+private final class OnceContinuation: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<[HostResult]?, Never>?
+        var resumed = false
+    }
+    private let state = NIOLockedValueBox(State())
+    var done: Bool { state.withLockedValue { $0.resumed } }
+    func set(_ continuation: CheckedContinuation<[HostResult]?, Never>) { state.withLockedValue { $0.continuation = continuation } }
     func resume(_ value: [HostResult]?) {
-        let pending: CheckedContinuation<[HostResult]?, Never>? = lock.withLock {
-            guard !resumed else { return nil }
-            resumed = true
-            return continuation
+        let pending: CheckedContinuation<[HostResult]?, Never>? = state.withLockedValue { state in
+            guard !state.resumed else { return nil }
+            state.resumed = true
+            return state.continuation
         }
         pending?.resume(returning: value)
     }
 }
 
-final class Interrupts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    var count: Int { lock.withLock { value } }
-    func next() -> Int { lock.withLock { value += 1; return value } }
+final class Interrupts: Sendable {
+    private let value = NIOLockedValueBox(0)
+    var count: Int { value.withLockedValue { $0 } }
+    func next() -> Int { value.withLockedValue { $0 += 1; return $0 } }
 }
