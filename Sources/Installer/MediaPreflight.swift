@@ -185,7 +185,8 @@ public enum MediaPreflight {
                 report.readers = stats.peers.sorted()
                 if let first = stats.firstAccess { report.timeToFirstByte = max(0, first - insertedAt) }
                 judge(&report, stats: stats, insertError: insertError, advertise: advertise, bmcHost: plan.bmc.host,
-                      vendor: "\(driver.profile.vendor.rawValue) \(driver.profile.generation)")
+                      vendor: "\(driver.profile.vendor.rawValue) \(driver.profile.generation)",
+                      requiresHTTPS: driver.profile.requiresHTTPSMedia)
                 if let cleanupError {
                     report.succeeded = false
                     report.message += "; the probe could not be ejected: \(cleanupError)"
@@ -203,7 +204,7 @@ public enum MediaPreflight {
 
     /// Turns what the server saw into the verdict, and a failure into its fix.
     static func judge(_ report: inout Report, stats: ImageStatisticsSnapshot, insertError: Error?, advertise: String,
-                      bmcHost: String, vendor: String) {
+                      bmcHost: String, vendor: String, requiresHTTPS: Bool = false) {
         let ranged = stats.statuses[206] ?? 0
         if stats.requests > 0 {
             report.reachable = true
@@ -223,7 +224,7 @@ public enum MediaPreflight {
                         + "HTTPS media from a self-signed server (--http if it needs plain HTTP)"
                     : "the BMC could not fetch \(report.url ?? "the URL") (nothing arrived at the media server): give --advertise IP "
                         + "with this machine's address on the BMC network, and check routing and firewalls between them"
-                if text.contains("HTTPS") || text.contains("https://") { report.fix = "this BMC needs HTTPS media: drop --http / media_https: false" }
+                if requiresHTTPS && !report.https { report.fix = "this BMC needs HTTPS media: drop --http / media_https: false" }
             } else if report.https, stats.requestsOverTLS == 0 {
                 report.tlsAccepted = false
                 report.fix = "the BMC reached the server but did not complete TLS: give --tls-cert/--tls-key with a certificate it "
