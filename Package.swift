@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The media server's generated self-signed certificate (X.509 built and signed in process, no openssl CLI).
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -49,9 +53,12 @@ let package = Package(
         .target(name: "VSphere", dependencies: ["CurlHTTP"]),
         // Range-capable HTTP server for per-host images (no ISO9660: images arrive through ServableImage).
         // NIOConcurrencyHelpers (part of swift-nio) provides the locks for the registry and statistics; Digest the
-        // HMAC-SHA-256 of --stable-tokens.
+        // HMAC-SHA-256 of --stable-tokens. NIOSSL serves HTTPS on the same port (the first byte tells TLS from HTTP);
+        // X509, Crypto and SwiftASN1 make the self-signed certificate when no --tls-cert/--tls-key pair is given.
         .target(name: "MediaServer", dependencies: nio + [
             "Primitives", "Digest", logging, .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         // ISO9660's LayeredImage served through MediaServer's ServableImage seam (used by `vmedia serve`, the
         // installer and media-bench).
@@ -62,7 +69,7 @@ let package = Package(
         // Simulated Redfish BMCs (vendor flavours) that read inserted media over HTTP ranges and then bring up a
         // simulated ESXi SOAP endpoint. Not Redfish: it serves its own vendor documents so the client can't mirror it.
         .target(name: "BMCSimulator", dependencies: nio + [
-            "Primitives", "ISO9660", "ESXi",
+            "Primitives", "Digest", "ISO9660", "ESXi",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
@@ -79,6 +86,7 @@ let package = Package(
         .target(name: "VMediaCLI", dependencies: [
             "Primitives", "Digest", "ISO9660", "ESXi", "ESXiFixture", "CurlHTTP", "Redfish", "MediaServer", "LayeredMedia", "Inventory", "BMCSimulator", "Installer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "vmedia", dependencies: ["VMediaCLI"]),
         // The media server over a synthetic layered image, for Tests/Benchmarks/media-server.sh and process-level tests.
@@ -104,7 +112,7 @@ let package = Package(
         .testTarget(name: "DigestTests", dependencies: ["Digest", "TestSupport"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Primitives", "TestSupport"]),
         .testTarget(name: "RedfishTests", dependencies: ["Redfish", "Inventory", "ESXi", "TestSupport"]),
-        .testTarget(name: "VSphereTests", dependencies: ["VSphere"]),
+        .testTarget(name: "VSphereTests", dependencies: ["VSphere", "TestSupport"]),
         .testTarget(name: "ESXiTests", dependencies: ["ESXi", "ESXiFixture", "TestSupport"]),
         .testTarget(name: "ISO9660Tests", dependencies: ["ISO9660", "Primitives", "TestSupport"],
                     exclude: ["pycdlib_check.py", "peer_listing.py"]),

@@ -77,8 +77,13 @@ struct BMCState {
     var insertBytesRead: Int64 = 0
     /// What the disk holds (the last successful install, or a preinstalled ESXi): a boot from disk brings it back.
     var installed: InstalledSystem?
-    /// The Manager's log (what a console and the SEL/Lifecycle log would show), oldest first.
-    var log: [String] = []
+    /// The Manager's log (what a console and the SEL/Lifecycle log would show), oldest first, each entry with
+    /// its Redfish `Severity`.
+    var logEntries: [(severity: String, message: String)] = []
+    var log: [String] { logEntries.map(\.message) }
+
+    /// Appends to the Manager's log; a failed install is `Critical`, everything else `OK`.
+    mutating func note(_ message: String, severity: String = "OK") { logEntries.append((severity, message)) }
     var random: SplitMix64
 
     init(configuration: BMCConfiguration) {

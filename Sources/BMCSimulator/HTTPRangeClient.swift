@@ -2,11 +2,19 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// What a BMC's virtual CD fetches: an `http://127.x.y.z[:port]/path` image read with HEAD and `Range` GETs over
+/// What a BMC's virtual CD fetches: an `http(s)://127.x.y.z[:port]/path` image read with HEAD and `Range` GETs over
 /// one keep-alive connection (reopened when the server closes it), the way HTTPFS-style BMC media works
 /// ("many HTTP 206 Partial Content requests", redfish-vendors.md §4). It never downloads the whole image, and a
 /// server that ignores `Range` (answers 200 with the full body, F30) is reported as the failure it is on hardware.
+///
+/// `https://` images are read over TLS without verifying the server's certificate, as the modelled BMCs do: Lenovo
+/// documents `VerifyCertificate` (default false on XCC, which answers 500 to an HTTPS insert it was asked to verify
+/// against a CA it does not have: aiohmi oem/lenovo/xcc3.py), DMTF's VirtualMedia `VerifyCertificate` exists
+/// because services mount unverified by default (Redfish VirtualMedia v1_4_0), and iLO 7 mounts HTTPS images from
+/// self-signed servers (tinkerbell/tinkerbell#304). With `verifyCertificate` the client checks the chain against
+/// the system's trust store, as a BMC told `VerifyCertificate: true` would.
 final class HTTPRangeClient {
     struct Response {
         let status: HTTPResponseStatus
@@ -28,17 +36,28 @@ final class HTTPRangeClient {
     private(set) var bytesReceived: Int64 = 0
     private(set) var requestCount = 0
     private let onProgress: @Sendable (_ bytes: Int64, _ requests: Int) -> Void
+    /// Non-nil for `https://` images.
+    private let tls: NIOSSLContext?
 
     init(url: String, group: EventLoopGroup, sourceAddress: String?, timeout: TimeAmount = .seconds(15),
+         verifyCertificate: Bool = false,
          onProgress: @escaping @Sendable (_ bytes: Int64, _ requests: Int) -> Void) throws {
-        guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https",
               let host = components.host, LoopbackAddress.isLoopback(host),
               components.user == nil, components.query == nil else {
             throw SimulatorError.unsupportedImageURL(url)
         }
+        if scheme == "https" {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if !verifyCertificate { configuration.certificateVerification = .none }
+            tls = try NIOSSLContext(configuration: configuration)
+        } else {
+            tls = nil
+        }
         self.url = url
         self.host = host
-        self.port = components.port ?? 80
+        self.port = components.port ?? (scheme == "https" ? 443 : 80)
         self.path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         self.group = group
         self.sourceAddress = sourceAddress
@@ -88,7 +107,7 @@ final class HTTPRangeClient {
 
     private func send(method: HTTPMethod, range: (Int64, Int64)?) async throws -> Response {
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: port == 80 ? host : "\(host):\(port)")
+        headers.add(name: "Host", value: port == (tls == nil ? 80 : 443) ? host : "\(host):\(port)")
         headers.add(name: "User-Agent", value: "vmedia-bmc-simulator/virtual-cd")
         headers.add(name: "Accept", value: "*/*")
         if let (first, last) = range { headers.add(name: "Range", value: "bytes=\(first)-\(last)") }
@@ -141,8 +160,10 @@ final class HTTPRangeClient {
             let channel = try await bootstrap
                 .connectTimeout(.seconds(5))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
+                .channelInitializer { [tls] channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // No SNI: the URL names an IP address, and BMCs send none for those either (RFC 6066 §3).
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: nil)) }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(RangeClientHandler())
                     }

@@ -213,11 +213,11 @@ extension RedfishService {
     func logDocument(_ state: BMCState) -> [String: Any] {
         let path = flavour.managerPath + "/LogServices/Log/Entries"
         return ["@odata.id": path, "@odata.type": "#LogEntryCollection.LogEntryCollection", "Name": "Log Entries",
-                "Members": state.log.enumerated().map { index, message in
+                "Members": state.logEntries.enumerated().map { index, entry in
                     ["@odata.id": path + "/\(index + 1)", "Id": String(index + 1), "EntryType": "Oem",
-                     "Severity": message.hasPrefix("Install failed") ? "Critical" : "OK", "Message": message] as [String: Any]
+                     "Severity": entry.severity, "Message": entry.message] as [String: Any]
                 },
-                "Members@odata.count": state.log.count]
+                "Members@odata.count": state.logEntries.count]
     }
 
     private func hex12(_ text: String) -> String {

@@ -226,11 +226,11 @@ public final class SimulatedBMC: Sendable {
                 state.lastPowerOffAt = .now()
                 state.bootReadOnly = false
                 state.phase = .poweredOff
-                state.log.append("Server powered off")
+                state.note("Server powered off")
                 return nil
             }
             guard boots else { return nil }
-            state.log.append("Server powered on")
+            state.note("Server powered on")
             return decideBoot(&state, generation: generation)
         }
         switch action {
@@ -300,17 +300,17 @@ public final class SimulatedBMC: Sendable {
         }
         if let reason {
             if let system = state.installed, !wantsCD {
-                state.log.append("Booting from \(system.plan.installDisk.model)")
+                state.note("Booting from \(system.plan.installDisk.model)")
                 let enumerate = asked ? bootSlot.flatMap { state.slots[$0.id]?.image } : nil
                 return .bringUpInstalled(system, generation: generation, enumerate: enumerate)
             }
             state.phase = .noInstallerBooted(reason)
-            state.log.append("No installer booted: \(reason)")
+            state.note("No installer booted: \(reason)")
             return nil
         }
         guard let bootSlot, let url = state.slots[bootSlot.id]?.image else { return nil }
         state.phase = .readingMedia
-        state.log.append("Booting virtual CD \(bootSlot.id): \(url)")
+        state.note("Booting virtual CD \(bootSlot.id): \(url)")
         return .readMedia(url: url, generation: generation)
     }
 
@@ -355,7 +355,7 @@ public final class SimulatedBMC: Sendable {
             let current = state.withLockedValue { state -> Bool in
                 guard state.powerGeneration == generation else { return false }
                 state.phase = .installing
-                state.log.append("Installing ESXi on \(plan.installDisk.deviceName), management vmnic\(plan.nicIndex) \(plan.address)")
+                state.note("Installing ESXi on \(plan.installDisk.deviceName), management vmnic\(plan.nicIndex) \(plan.address)")
                 return true
             }
             guard current else { return }
@@ -379,7 +379,7 @@ public final class SimulatedBMC: Sendable {
             state.withLockedValue { state in
                 guard state.powerGeneration == generation else { return }
                 state.phase = .failed(reason)
-                state.log.append("Install failed: \(reason)")
+                state.note("Install failed: \(reason)", severity: "Critical")
             }
         }
     }
@@ -395,7 +395,7 @@ public final class SimulatedBMC: Sendable {
                 guard state.powerGeneration == generation else { return false }
                 state.installed = system
                 state.phase = .running(address: plan.address, port: host.port)
-                state.log.append("ESXi \(system.release.version) build-\(system.release.build) is running on \(plan.address):\(host.port)")
+                state.note("ESXi \(system.release.version) build-\(system.release.build) is running on \(plan.address):\(host.port)")
                 return true
             }
             if current {
@@ -408,7 +408,7 @@ public final class SimulatedBMC: Sendable {
             state.withLockedValue { state in
                 guard state.powerGeneration == generation else { return }
                 state.phase = .failed(reason)
-                state.log.append("Install failed: \(reason)")
+                state.note("Install failed: \(reason)", severity: "Critical")
             }
         }
     }
@@ -416,7 +416,7 @@ public final class SimulatedBMC: Sendable {
     private func log(_ message: String, generation: Int) {
         state.withLockedValue { state in
             guard state.powerGeneration == generation else { return }
-            state.log.append(message)
+            state.note(message)
         }
     }
 }

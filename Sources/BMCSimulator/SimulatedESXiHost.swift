@@ -27,6 +27,8 @@ public final class SimulatedESXiHost: Sendable {
     private let countersBox: NIOLockedValueBox<Counters>
     private let servicesBox: NIOLockedValueBox<[SimulatedService]>
     private let rulesetsBox: NIOLockedValueBox<[String: Bool]>
+    private let settingsBox: NIOLockedValueBox<SimulatedHostSettings>
+    private let rootPassword: KickstartFacts.RootPassword
 
     public struct Counters: Sendable, Equatable {
         public var requests = 0
@@ -49,10 +51,15 @@ public final class SimulatedESXiHost: Sendable {
     public var services: [SimulatedService] { servicesBox.withLockedValue { $0 } }
     /// Firewall rule sets by key, enabled or not (ESXi's defaults: sshServer on).
     public var firewallRulesets: [String: Bool] { rulesetsBox.withLockedValue { $0 } }
+    /// NTP servers and advanced options now (what the configure phase set).
+    public var settings: SimulatedHostSettings { settingsBox.withLockedValue { $0 } }
 
     private init(address: String, port: Int, hostname: String?, release: SimulatedRelease, bootTime: Date, firstbootSectionsRun: Int,
                  server: SimulatorHTTPServer, counters: NIOLockedValueBox<Counters>, services: NIOLockedValueBox<[SimulatedService]>,
-                 rulesets: NIOLockedValueBox<[String: Bool]>) {
+                 rulesets: NIOLockedValueBox<[String: Bool]>, settings: NIOLockedValueBox<SimulatedHostSettings>,
+                 rootPassword: KickstartFacts.RootPassword) {
+        self.settingsBox = settings
+        self.rootPassword = rootPassword
         self.address = address
         self.port = port
         self.hostname = hostname
@@ -97,15 +104,21 @@ public final class SimulatedESXiHost: Sendable {
         ])
         // ESXi's default firewall (govmomi's ESX model records the same): SSH server and client open.
         let rulesets = NIOLockedValueBox(["sshServer": true, "sshClient": true, "syslog": false, "ntpClient": false])
+        let settings = NIOLockedValueBox(SimulatedHostSettings())
         let service = VSphereSOAPService(rootPassword: rootPassword, hostname: hostname, release: release, bootTime: bootTime,
-                                         services: services, rulesets: rulesets)
+                                         services: services, rulesets: rulesets, settings: settings)
         let server = try await SimulatorHTTPServer.start(group: group, address: address, port: port, tls: tls) { request, loop in
             counters.withLockedValue { $0.requests += 1 }
             return loop.makeSucceededFuture(service.respond(to: request, sessions: sessions, counters: counters))
         }
         return SimulatedESXiHost(address: address, port: server.port, hostname: hostname, release: release, bootTime: bootTime,
                                  firstbootSectionsRun: firstbootSectionsRun, server: server, counters: counters, services: services,
-                                 rulesets: rulesets)
+                                 rulesets: rulesets, settings: settings, rootPassword: rootPassword)
+    }
+
+    /// Whether a root `Login` with `password` would succeed (what a simulated vCenter checks when it adds the host).
+    public func acceptsRootPassword(_ password: String) -> Bool {
+        RootPasswordCheck.matches(password, rootPassword)
     }
 
     public func stop() async {
@@ -122,6 +135,7 @@ struct VSphereSOAPService: Sendable {
     let bootTime: Date
     let services: NIOLockedValueBox<[SimulatedESXiHost.SimulatedService]>
     let rulesets: NIOLockedValueBox<[String: Bool]>
+    let settings: NIOLockedValueBox<SimulatedHostSettings>
 
     /// hostd's API version follows its release (8.0.3 → 8.0.3.0).
     var apiVersion: String { release.version + ".0" }
@@ -205,6 +219,17 @@ struct VSphereSOAPService: Sendable {
         case "EnableRuleset", "DisableRuleset":
             guard authenticated else { return notAuthenticated() }
             return changeRuleset(operation, body: body)
+        case "UpdateDateTimeConfig", "QueryOptions", "UpdateOptions":
+            guard authenticated else { return notAuthenticated() }
+            switch changeSettings(operation, body: body) {
+            case .success(let answer):
+                return envelope("<\(operation)Response xmlns=\"urn:vim25\">\(answer)</\(operation)Response>")
+            case .failure(.notFound):
+                return wrongThis(body, type: "?", value: "?") ?? notFound()
+            case .failure(.invalidName(let name)):
+                return fault("ServerFaultCode", "A specified parameter was not correct: \(name)", detail: "InvalidNameFault",
+                             type: "InvalidName", fields: "<name>\(escape(name))</name>")
+            }
         default:
             guard authenticated else { return notAuthenticated() }
             return fault("ServerFaultCode", "The operation \(operation) is not implemented by the vmedia ESXi simulator.",
@@ -262,11 +287,12 @@ struct VSphereSOAPService: Sendable {
             }.joined()
             return "<val xsi:type=\"HostServiceInfo\">\(entries)</val>"
         default:
-            return nil
+            return settingsProperty(path, of: object)
         }
     }
 
-    private static let knownObjects: Set<String> = ["HostSystem:ha-host", "HostServiceSystem:serviceSystem", "HostFirewallSystem:firewallSystem"]
+    private static let knownObjects = Set(["HostSystem:ha-host", "HostServiceSystem:serviceSystem", "HostFirewallSystem:firewallSystem"])
+        .union(settingsObjects)
 
     /// `RetrievePropertiesEx` answers `returnval/objects/{obj,propSet}`; the older `RetrieveProperties` answers a list
     /// of `returnval/{obj,propSet}`.
@@ -432,6 +458,11 @@ enum SOAPRequest {
               let open = match[typeEnd...].firstIndex(of: ">"), let close = match.range(of: "</", options: .backwards) else { return nil }
         return (unescape(String(match[typeStart.upperBound..<typeEnd])),
                 unescape(String(match[match.index(after: open)..<close.lowerBound])))
+    }
+
+    static func escapeText(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     static func sessionCookie(_ header: String) -> String? {

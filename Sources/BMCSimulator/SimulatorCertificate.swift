@@ -1,8 +1,18 @@
+import Digest
+import Foundation
+
 /// The self-signed certificate and key the simulated BMCs and ESXi hosts serve TLS with. They are the committed
 /// files Fixtures/simulator/simulator-cert.pem and simulator-key.pem (see the README there for the openssl command),
 /// embedded so `vmedia demo` and `vmedia simulate` work from any directory. A test checks both copies are equal.
 /// The key protects nothing: it is public test material for loopback-only simulators.
 public enum SimulatorCertificate {
+    /// SHA-1 of the certificate (DER) as `AA:BB:…`: the thumbprint vCenter is told for a simulated ESXi host.
+    public static var sha1Thumbprint: String {
+        let base64 = certificatePEM.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }.joined()
+        let der = Data(base64Encoded: base64) ?? Data()
+        return SHA1.hash(der).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true) }.joined(separator: ":")
+    }
+
     public static let certificatePEM = """
 -----BEGIN CERTIFICATE-----
 MIIBpjCCAU2gAwIBAgIUEj+sdIoFKnhwrZBsSHp9rpbuZUMwCgYIKoZIzj0EAwIw

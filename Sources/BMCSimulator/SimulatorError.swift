@@ -27,8 +27,8 @@ public enum SimulatorError: Error, CustomStringConvertible, Equatable, Sendable 
             return "virtual CD could not read \(url) (bytes \(range)): \(reason); the image server must answer " +
                 "HTTP range requests with 206 Partial Content"
         case let .unsupportedImageURL(url):
-            return "image URL \(url) is not an http:// URL on 127.0.0.0/8: the simulated virtual CD only reads " +
-                "plain HTTP from loopback"
+            return "image URL \(url) is not an http:// or https:// URL on 127.0.0.0/8: the simulated virtual CD only reads " +
+                "HTTP(S) from loopback"
         }
     }
 }

@@ -129,6 +129,8 @@ final class Transfer: @unchecked Sendable {
             try set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0), "SSL_VERIFYPEER")
             try set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0), "SSL_VERIFYHOST")
             try set(ccurl_setopt_long(handle, CURLOPT_CERTINFO, 1), "CERTINFO")
+            // Only a handshake shows a certificate: a reused keep-alive connection would report none.
+            try set(ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1), "FRESH_CONNECT")
         case .caFile(let path):
             try set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
             try set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
@@ -208,19 +210,25 @@ final class Transfer: @unchecked Sendable {
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         _ = ccurl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         var pin: String?
+        var thumbprint: String?
         if request.tls == .recordKey {
             var info: UnsafeMutablePointer<curl_certinfo>?
             if ccurl_getinfo_certinfo(handle, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
                var item = info.pointee.certinfo[0] {
                 while true {
                     let text = String(cString: item.pointee.data)
-                    if text.hasPrefix("Cert:") { pin = PublicKeyPin.pin(certificatePEM: String(text.dropFirst(5))); break }
+                    if text.hasPrefix("Cert:") {
+                        pin = PublicKeyPin.pin(certificatePEM: String(text.dropFirst(5)))
+                        thumbprint = PublicKeyPin.sha1Thumbprint(certificatePEM: String(text.dropFirst(5)))
+                        break
+                    }
                     guard let next = item.pointee.next else { break }
                     item = next
                 }
             }
         }
-        return .success(HTTPResponse(status: status, headers: headers, body: body, newConnections: connects, serverKeyPin: pin))
+        return .success(HTTPResponse(status: status, headers: headers, body: body, newConnections: connects, serverKeyPin: pin,
+                                     serverCertificateThumbprint: thumbprint))
     }
 
     private func set(_ code: CURLcode, _ option: String) throws {

@@ -11,9 +11,13 @@ public struct HTTPResponse: Sendable {
     /// `sha256//BASE64` of the server certificate's public key (SubjectPublicKeyInfo), when the request asked
     /// for it with `TLSPolicy.recordKey` and the exchange opened a new TLS connection.
     public let serverKeyPin: String?
+    /// The SHA-1 of the server certificate (DER) as `AA:BB:…` (what `openssl x509 -fingerprint -sha1` prints and
+    /// vSphere calls an SSL thumbprint), under the same conditions as `serverKeyPin`.
+    public let serverCertificateThumbprint: String?
 
     public init(status: Int, headers: [(name: String, value: String)], body: Data,
-                newConnections: Int = 0, serverKeyPin: String? = nil) {
+                newConnections: Int = 0, serverKeyPin: String? = nil, serverCertificateThumbprint: String? = nil) {
+        self.serverCertificateThumbprint = serverCertificateThumbprint
         self.status = status
         self.headers = headers
         self.body = body

@@ -13,6 +13,21 @@ public enum PublicKeyPin {
         return "sha256//" + Data(SHA256.hash(spki)).base64EncodedString()
     }
 
+    /// The SHA-1 thumbprint `AA:BB:…` of the first certificate in `pem` (the whole DER certificate, not its key).
+    public static func sha1Thumbprint(certificatePEM pem: String) -> String? {
+        let lines = pem.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }
+        guard let der = Data(base64Encoded: lines.joined(), options: .ignoreUnknownCharacters), !der.isEmpty else { return nil }
+        return thumbprint(SHA1.hash(der))
+    }
+
+    /// `AA:BB:…`: upper-case hex bytes joined by colons.
+    public static func thumbprint(_ digest: [UInt8]) -> String {
+        digest.map { byte in
+            let hex = String(byte, radix: 16, uppercase: true)
+            return byte < 16 ? "0" + hex : hex
+        }.joined(separator: ":")
+    }
+
     /// Walks the X.509 DER (RFC 5280 §4.1): Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version
     /// OPTIONAL, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, … } … } and returns
     /// the complete TLV bytes of subjectPublicKeyInfo.

@@ -1,4 +1,5 @@
 import CurlHTTP
+import Foundation
 import ESXi
 import Inventory
 import Logging
@@ -27,29 +28,35 @@ public enum BMCMaintenance {
         public let bmc: String
         public let succeeded: Bool
         public let message: String
+        /// Seconds, rounded to milliseconds as in install's events.
         public let elapsed: Double
+        /// When the host finished, RFC 3339 (UTC), as in install's events.
+        public let time: String
 
-        public init(_ outcome: Outcome, action: Action) {
+        public init(_ outcome: Outcome, action: Action, time: Date = Date()) {
             self.action = action.rawValue
             host = outcome.host
             bmc = outcome.bmc
             succeeded = outcome.succeeded
             message = outcome.message
-            elapsed = outcome.seconds
+            elapsed = InstallEvent.milliseconds(outcome.seconds)
+            self.time = InstallEvent.rfc3339(time)
         }
     }
 
-    /// The last line of `check --json` / `eject --json`, with the conventions of install's summary: `summary: true`,
-    /// the counts, and every host's outcome in the hosts file's order.
+    /// The last line of `check --json` / `eject --json`, the shape of install's summary: `summary: true`,
+    /// `action`, the counts, `interrupted`, and every host's outcome in the hosts file's order.
     public struct Summary: Sendable, Encodable {
         public let summary = true
         public let action: String
         public let succeeded: Int
         public let failed: Int
+        public let interrupted: Bool
         public let hosts: [Outcome]
 
-        public init(action: Action, outcomes: [Outcome]) {
+        public init(action: Action, outcomes: [Outcome], interrupted: Bool = false) {
             self.action = action.rawValue
+            self.interrupted = interrupted
             succeeded = outcomes.filter(\.succeeded).count
             failed = outcomes.count - succeeded
             hosts = outcomes

@@ -19,28 +19,35 @@ public struct ESXiProbe: Sendable {
 
     public func observe(password: String?) async -> ESXiObservation {
         let content: ServiceContent
+        let thumbprint: String?
         do {
-            content = try await client.serviceContent()
+            // Over TLS the certificate's thumbprint is taken on the same exchange: the join phase hands vCenter
+            // the thumbprint of exactly the system judged here.
+            (content, thumbprint) = try await client.serviceContentAndThumbprint()
         } catch {
             return .nothing("\(error)")
         }
         guard let password else {
-            return .esxi(ESXiSighting(address: address, about: content.about, login: .notTried, bootTime: nil, uptime: nil))
+            return .esxi(ESXiSighting(address: address, about: content.about, login: .notTried, bootTime: nil, uptime: nil,
+                                      thumbprint: thumbprint))
         }
         let session: VSphereSession
         do {
             session = try await client.login(userName: "root", password: password, content: content)
         } catch let error as VSphereError where error.faultType == "InvalidLogin" {
-            return .esxi(ESXiSighting(address: address, about: content.about, login: .refused, bootTime: nil, uptime: nil))
+            return .esxi(ESXiSighting(address: address, about: content.about, login: .refused, bootTime: nil, uptime: nil,
+                                      thumbprint: thumbprint))
         } catch {
             // hostd answers before its authentication is up while it starts: not a verdict on the password yet.
-            return .esxi(ESXiSighting(address: address, about: content.about, login: .unavailable("\(error)"), bootTime: nil, uptime: nil))
+            return .esxi(ESXiSighting(address: address, about: content.about, login: .unavailable("\(error)"), bootTime: nil,
+                                      uptime: nil, thumbprint: thumbprint))
         }
         let bootTime = try? await client.hostBootTime(session)
         let now = try? await client.currentTime(session)
         try? await client.logout(session)
         let uptime = bootTime.flatMap { boot in now.map { $0.timeIntervalSince(boot) } }
-        return .esxi(ESXiSighting(address: address, about: content.about, login: .accepted, bootTime: bootTime, uptime: uptime))
+        return .esxi(ESXiSighting(address: address, about: content.about, login: .accepted, bootTime: bootTime, uptime: uptime,
+                                  thumbprint: thumbprint))
     }
 }
 
@@ -77,8 +84,12 @@ public struct ESXiSighting: Sendable, Equatable, CustomStringConvertible {
     public let bootTime: Date?
     /// The host's `CurrentTime` minus its `bootTime`: both from the host's clock, so a wrong clock does not matter.
     public let uptime: Double?
+    /// SHA-1 thumbprint (`AA:BB:…`) of the TLS certificate the system presented; nil over http.
+    public let thumbprint: String?
 
-    public init(address: String, about: ServiceContent.About, login: Login, bootTime: Date?, uptime: Double?) {
+    public init(address: String, about: ServiceContent.About, login: Login, bootTime: Date?, uptime: Double?,
+                thumbprint: String? = nil) {
+        self.thumbprint = thumbprint
         self.address = address
         self.about = about
         self.login = login

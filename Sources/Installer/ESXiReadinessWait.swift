@@ -30,6 +30,12 @@ public struct ESXiReadinessWait: Sendable {
     /// Returns the evidence the host is the new system.
     /// - Parameter restartedAt: the installer clock's time just before the power action.
     public func run(restartedAt: Double, beforeEachLook: () -> Void = {}, note: (String) -> Void = { _ in }) async throws -> String {
+        try await wait(restartedAt: restartedAt, beforeEachLook: beforeEachLook, note: note).evidence
+    }
+
+    /// `run`, also returning the sighting judged ready (its certificate thumbprint is what vCenter is told to trust).
+    public func wait(restartedAt: Double, beforeEachLook: () -> Void = {},
+                     note: (String) -> Void = { _ in }) async throws -> (evidence: String, sighting: ESXiSighting?) {
         var judge = ReadinessJudge(address: probe.address, expected: expected, baseline: baseline)
         let start = clock.now()
         var lastNote: String?
@@ -38,7 +44,8 @@ public struct ESXiReadinessWait: Sendable {
             let observation = await probe.observe(password: password)
             switch judge.judge(observation, secondsSinceRestart: clock.now() - restartedAt) {
             case .ready(let evidence):
-                return evidence
+                if case .esxi(let sighting) = observation { return (evidence, sighting) }
+                return (evidence, nil)
             case .loginRefused:
                 throw InstallError.esxiLoginRefused(address: probe.address, port: probe.port)
             case .notTheImage(let evidence):

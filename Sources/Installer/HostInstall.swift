@@ -1,6 +1,7 @@
 import CurlHTTP
 import ESXi
 import Foundation
+import NIOConcurrencyHelpers
 import Inventory
 import Logging
 import LayeredMedia
@@ -21,25 +22,47 @@ struct HostInstall: Sendable {
     private var name: String { target.name }
 
     /// Tracks what this run changed on the BMC and how long each phase took.
-    final class Progress: @unchecked Sendable {
-        private let lock = NSLock()
-        private var _phase: InstallPhase = .validate
-        private var _phaseStart: Double
-        private(set) var timings: [HostResult.PhaseTiming] = []
-        var inserted = false
-        var bytesRead: Int64 = 0
-        var url: String?
-        var evidence: String?
-        init(start: Double) { _phaseStart = start }
-        var phase: InstallPhase { lock.withLock { _phase } }
+    /// Written by the host's task and read by its cleanup and result: every field behind the one lock.
+    final class Progress: Sendable {
+        private struct State {
+            var phase: InstallPhase = .validate
+            var phaseStart: Double
+            var timings: [HostResult.PhaseTiming] = []
+            var inserted = false
+            var bytesRead: Int64 = 0
+            var url: String?
+            var evidence: String?
+        }
+        private let state: NIOLockedValueBox<State>
+        init(start: Double) { state = NIOLockedValueBox(State(phaseStart: start)) }
+        var phase: InstallPhase { state.withLockedValue { $0.phase } }
+        var timings: [HostResult.PhaseTiming] { state.withLockedValue { $0.timings } }
+        var inserted: Bool {
+            get { state.withLockedValue { $0.inserted } }
+            set { state.withLockedValue { $0.inserted = newValue } }
+        }
+        var bytesRead: Int64 {
+            get { state.withLockedValue { $0.bytesRead } }
+            set { state.withLockedValue { $0.bytesRead = newValue } }
+        }
+        var url: String? {
+            get { state.withLockedValue { $0.url } }
+            set { state.withLockedValue { $0.url = newValue } }
+        }
+        var evidence: String? {
+            get { state.withLockedValue { $0.evidence } }
+            set { state.withLockedValue { $0.evidence = newValue } }
+        }
         func enter(_ phase: InstallPhase, at now: Double) {
-            lock.withLock {
-                timings.append(.init(phase: _phase, seconds: now - _phaseStart))
-                _phase = phase
-                _phaseStart = now
+            state.withLockedValue { state in
+                state.timings.append(.init(phase: state.phase, seconds: now - state.phaseStart))
+                state.phase = phase
+                state.phaseStart = now
             }
         }
-        func close(at now: Double) { lock.withLock { timings.append(.init(phase: _phase, seconds: now - _phaseStart)) } }
+        func close(at now: Double) {
+            state.withLockedValue { $0.timings.append(.init(phase: $0.phase, seconds: now - $0.phaseStart)) }
+        }
     }
 
     func run() async -> HostResult {
@@ -51,35 +74,27 @@ struct HostInstall: Sendable {
         let elapsed: @Sendable () -> Double = { clock.now() - start }
         let enter: @Sendable (InstallPhase, String) -> Void = { phase, message in
             progress.enter(phase, at: clock.now())
-            emit(InstallEvent(host: name, kind: .phase, phase: phase, message: message, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .phase(phase, message), elapsed: elapsed()))
         }
-        emit(InstallEvent(host: name, kind: .phase, phase: .validate, message: "validating the plan", elapsed: 0))
-        var failure: String?
+        emit(InstallEvent(host: name, .phase(.validate, "validating the plan"), elapsed: 0))
+        var failure: HostFailure?
         var alreadyInstalled: String?
         do {
             alreadyInstalled = try await execute(progress: progress, enter: enter, elapsed: elapsed)
-        } catch is CancellationError {
-            failure = InstallError.cancelled(phase: progress.phase).description
-        } catch let error as InstallError {
-            if case .cancelled = error {} else if Task.isCancelled {
-                failure = InstallError.cancelled(phase: progress.phase).description
-            }
-            failure = failure ?? error.description
         } catch {
-            failure = Task.isCancelled ? InstallError.cancelled(phase: progress.phase).description
-                : CredentialAdvice.describe(error, credentialsFrom: CredentialAdvice.hostsFile)
+            // A failure while stopping is the stop, whatever error the interrupted request ended with.
+            let stopped = error is CancellationError || Task.isCancelled
+            failure = stopped ? HostFailure(phase: progress.phase, error: InstallError.cancelled(phase: progress.phase))
+                              : HostFailure(phase: progress.phase, error: error)
         }
-        let failedPhase = progress.phase
         progress.close(at: clock.now())
-        let succeeded = failure == nil
-        let done = alreadyInstalled.map { "already installed, skipped (--reinstall installs it again): \($0)" }
+        let summary = alreadyInstalled.map { "already installed, skipped (--reinstall installs it again): \($0)" }
             ?? (context.options.goal == .installed ? "installed" : "reached \(context.options.goal.rawValue)")
-        emit(InstallEvent(host: name, kind: .finished, phase: succeeded ? .done : failedPhase,
-                          message: failure ?? done, bytesRead: progress.bytesRead, elapsed: elapsed(), succeeded: succeeded))
+        emit(InstallEvent(host: name, .finished(.init(phase: failure?.phase ?? .done, bytesRead: progress.bytesRead,
+                                                      failure: failure, summary: summary)), elapsed: elapsed()))
         var result = HostResult(host: name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
-                                url: progress.url.map(Self.redact), succeeded: succeeded, phase: succeeded ? .done : failedPhase,
-                                failure: failure, phases: progress.timings, bytesRead: progress.bytesRead, seconds: elapsed(),
-                                evidence: alreadyInstalled ?? progress.evidence)
+                                url: progress.url.map(Self.redact), failed: failure, phases: progress.timings,
+                                bytesRead: progress.bytesRead, seconds: elapsed(), evidence: alreadyInstalled ?? progress.evidence)
         result.alreadyInstalled = alreadyInstalled != nil
         return result
     }
@@ -123,7 +138,7 @@ struct HostInstall: Sendable {
         let connection = BMCConnection(http: context.http, knownBMCs: KnownBMCs(path: options.knownBMCsPath), logger: context.logger)
         let trust = try await connection.resolve(target.bmcTrust, for: plan.bmc, hostName: name)
         if let warning = trust.warning {
-            emit(InstallEvent(host: name, kind: .warning, phase: .checkBMC, message: warning, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .warning(.checkBMC, warning), elapsed: elapsed()))
         }
         var timeouts = RedfishClient.Timeouts()
         timeouts.pollInterval = options.pollInterval < .seconds(2) ? options.pollInterval : .seconds(2)
@@ -145,6 +160,21 @@ struct HostInstall: Sendable {
         return nil
     }
 
+    /// Whether this host's BMC gets an https:// URL: `--https`/`--http` for the run, else the host's `media_https:`,
+    /// else the vendor rule (iLO 7 and Lenovo's AMI BMC mount only HTTPS). Serving HTTPS for the first time loads or
+    /// generates the certificate and says which one, with its fingerprint.
+    private func mediaScheme(driver: BMCDriver, elapsed: @escaping @Sendable () -> Double) throws -> Bool {
+        let byVendor = driver.profile.requiresHTTPSMedia
+        let https = context.options.mediaHTTPS ?? plan.mediaHTTPS ?? byVendor
+        guard https else { return false }
+        let (identity, enabledNow) = try context.server.ensureTLS(context.options.mediaTLS, addresses: [context.advertise])
+        let why = context.options.mediaHTTPS != nil ? "--https" : plan.mediaHTTPS != nil ? "media_https: true"
+            : "\(driver.profile.vendor.rawValue) \(driver.profile.generation) mounts only HTTPS images"
+        emit(InstallEvent(host: name, kind: .note, phase: .publish,
+                          message: "https:// image URL (\(why))" + (enabledNow ? "; \(identity.summary)" : ""), elapsed: elapsed()))
+        return true
+    }
+
     private func image(for plan: HostPlan) throws -> ESXiHostImage {
         let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
         return try context.remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
@@ -164,10 +194,10 @@ struct HostInstall: Sendable {
         }
         guard slots.contains(where: \.isOpticalDrive) else { throw InstallError.noCDSlot(bmc: plan.bmc.url) }
         for warning in driver.warnings {
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: warning, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .note(.checkBMC, warning), elapsed: elapsed()))
         }
-        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
-                          message: "\(driver.profile.vendor.rawValue) \(driver.profile.generation), power \(power)", elapsed: elapsed()))
+        emit(InstallEvent(host: name, .identified(.init(vendor: driver.profile.vendor, generation: driver.profile.generation,
+                                                        power: power)), elapsed: elapsed()))
         let secureBoot = try await checkSecureBoot(driver: driver, elapsed: elapsed)
         let hostImage: ESXiHostImage
         if let built = builtImage { hostImage = built } else { hostImage = try await resolvedImage(driver: driver, elapsed: elapsed) }
@@ -175,7 +205,7 @@ struct HostInstall: Sendable {
         // from the new one by this, its build and its boot time.
         let probe = ESXiProbe(http: context.http, address: plan.esxiAddress.description, port: options.esxiPort, useTLS: options.esxiTLS)
         var baseline: ESXiObservation?
-        if options.goal == .installed {
+        if options.goal >= .installed {
             let seen = await probe.observe(password: target.rootPassword)
             baseline = seen
             let text: String
@@ -183,20 +213,21 @@ struct HostInstall: Sendable {
             case .nothing: text = "before the insert nothing answers the vSphere API at \(plan.esxiAddress)"
             case .esxi(let sighting): text = "before the insert \(sighting.description)"
             }
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: text, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .note(.checkBMC, text), elapsed: elapsed()))
         }
 
         enter(.publish, "publishing the image")
         let image = LayeredServableImage(hostImage.image)
         let published = try context.server.registry.publish(image, host: name, name: context.imageName,
                                                             allowedPeers: peer.map { [$0] })
-        let url = try context.server.url(for: published, advertising: context.advertise)
+        let url = try context.server.url(for: published, advertising: context.advertise,
+                                         https: try mediaScheme(driver: driver, elapsed: elapsed))
         progress.url = url
 
         enter(.eject, "ejecting all virtual media")
         let ejected = try await phase(.eject, limits.bmcAction) { try await driver.ejectAll() }
         if !ejected.isEmpty {
-            emit(InstallEvent(host: name, kind: .note, phase: .eject, message: "ejected \(ejected.joined(separator: ", "))", elapsed: elapsed()))
+            emit(InstallEvent(host: name, .note(.eject, "ejected \(ejected.joined(separator: ", "))"), elapsed: elapsed()))
         }
 
         enter(.insert, "inserting \(Self.redact(url))")
@@ -212,10 +243,10 @@ struct HostInstall: Sendable {
 
         enter(.bootOnce, "one-time boot from the virtual CD")
         if let warning = try await phase(.bootOnce, limits.bmcAction, { try await driver.setOneTimeBoot(.cd) }) {
-            emit(InstallEvent(host: name, kind: .warning, phase: .bootOnce, message: warning, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .warning(.bootOnce, warning), elapsed: elapsed()))
         }
 
-        let isOn = (try? await driver.powerState()) == "On"
+        let isOn = (try? await driver.powerState()) == .on
         // Reads before the power action prove nothing (iDRAC reads the image during InsertMedia): the evidence
         // is what is read from here on, mapped to the image's files.
         let registry = context.server.registry
@@ -240,8 +271,8 @@ struct HostInstall: Sendable {
             guard summary != last else { return }
             last = summary
             registry.setEvidence(host: name, summary)
-            emit(InstallEvent(host: name, kind: .progress, phase: phase, message: summary, bytesRead: stats.bytesServed,
-                              imageBytes: image.byteCount, elapsed: elapsed(), media: summary))
+            emit(InstallEvent(host: name, .progress(.init(phase: phase, bytesRead: stats.bytesServed, imageBytes: image.byteCount,
+                                                          evidence: summary)), elapsed: elapsed()))
         }
         // Until the host starts reading after the restart (or the BMC is seen to have copied the whole image before
         // it); with --until media-read, until the boot files are read.
@@ -269,21 +300,31 @@ struct HostInstall: Sendable {
         let wait = ESXiReadinessWait(probe: probe, expected: context.remaster.installer.build, baseline: baseline,
                                      password: target.rootPassword, clock: context.clock, timeout: limits.esxi,
                                      pollInterval: options.pollInterval)
-        let readiness = try await wait.run(restartedAt: restartedAt, beforeEachLook: {
+        let (readiness, sighting) = try await wait.wait(restartedAt: restartedAt, beforeEachLook: {
             report(&evidence, &lastSummary, .waitESXi)
         }, note: { note in
-            emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: note, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .note(.waitESXi, note), elapsed: elapsed()))
         })
         progress.evidence = readiness
-        emit(InstallEvent(host: name, kind: .note, phase: .waitESXi, message: readiness, elapsed: elapsed()))
-        if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
+        emit(InstallEvent(host: name, .note(.waitESXi, readiness), elapsed: elapsed()))
+        if options.goal >= .configured {
+            try await AfterInstall(context: context, target: target, emit: emit)
+                .configure(enter: enter, elapsed: elapsed, phase: { limit, body in try await phase(.configure, limit, body) })
+        } else if secureBoot == true && plan.kickstart.enableSSH, let password = target.rootPassword {
             enter(.configure, "enabling SSH through the vSphere API (Secure Boot skips %firstboot)")
             let configuration = HostConfiguration(http: context.http, address: plan.esxiAddress.description,
                                                   port: options.esxiPort, useTLS: options.esxiTLS)
             let done = try await phase(.configure, limits.bmcAction) { try await configuration.enableSSH(password: password) }
-            emit(InstallEvent(host: name, kind: .note, phase: .configure, message: done, elapsed: elapsed()))
+            emit(InstallEvent(host: name, .note(.configure, done), elapsed: elapsed()))
         }
-        return try await finish(driver: driver, enter: enter, elapsed: elapsed)
+        try await finish(driver: driver, enter: enter, elapsed: elapsed)
+        // The install is complete: a join failure below reports it and changes nothing on the BMC.
+        progress.inserted = false
+        if options.goal >= .joined {
+            try await AfterInstall(context: context, target: target, emit: emit)
+                .join(thumbprint: sighting?.thumbprint, enter: enter, elapsed: elapsed,
+                      phase: { limit, body in try await phase(.join, limit, body) })
+        }
     }
 
     /// Reads `SecureBoot.SecureBootEnable`. Under Secure Boot ESXi skips `%firstboot`: a user's `firstboot:` script
@@ -296,12 +337,12 @@ struct HostInstall: Sendable {
         } catch let error as InstallError {
             throw error
         } catch {
-            emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: "Secure Boot state unreadable (\(error)); "
-                              + "if it is on, ESXi skips %firstboot", elapsed: elapsed()))
+            emit(InstallEvent(host: name, .note(.checkBMC, "Secure Boot state unreadable (\(error)); if it is on, ESXi skips %firstboot"),
+                              elapsed: elapsed()))
             return nil
         }
         let note = try SecureBootPolicy.evaluate(enabled: state?.secureBootEnable, target: target)
-        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC, message: note, elapsed: elapsed()))
+        emit(InstallEvent(host: name, .note(.checkBMC, note), elapsed: elapsed()))
         return state?.secureBootEnable
     }
 
@@ -314,7 +355,7 @@ struct HostInstall: Sendable {
             _ = try await driver.ejectAll()
             return try await driver.clearBootOverride()
         }
-        if let warning { emit(InstallEvent(host: name, kind: .note, phase: .cleanup, message: "warning: \(warning)", elapsed: elapsed())) }
+        if let warning { emit(InstallEvent(host: name, .note(.cleanup, "warning: \(warning)"), elapsed: elapsed())) }
     }
 
     private func bestEffortCleanup(client: RedfishClient) async {
@@ -328,8 +369,8 @@ struct HostInstall: Sendable {
     private func resolvedImage(driver: BMCDriver, elapsed: @escaping @Sendable () -> Double) async throws -> ESXiHostImage {
         let inventory = try await phase(.checkBMC, context.options.timeouts.checkBMC) { try await driver.inventory() }
         let resolved = try plan.resolvingInstallDisk(with: inventory)
-        emit(InstallEvent(host: name, kind: .note, phase: .checkBMC,
-                          message: "install disk \(plan.kickstart.installDisk) is \(resolved.kickstart.installDisk) on this BMC", elapsed: elapsed()))
+        emit(InstallEvent(host: name, .note(.checkBMC, "install disk \(plan.kickstart.installDisk) is \(resolved.kickstart.installDisk) on this BMC"),
+                          elapsed: elapsed()))
         return try image(for: resolved)
     }
 

@@ -16,6 +16,8 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
     case secureBootNeedsPassword(bmc: String, host: String)
     /// A step through the new host's vSphere API failed (after the install: the host is installed).
     case configureFailed(step: String, address: String, detail: String)
+    /// After the install: adding the host to vCenter failed. The install stands (nothing is ejected or retried).
+    case joinFailed(vCenter: String, detail: String, fix: String)
     case source(path: String, reason: String)
     case cancelled(phase: InstallPhase)
     /// Before anything was touched: the host already runs the ISO's build, but whether it is this install could
@@ -58,6 +60,8 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
                 + "Give the password in clear (rootpw: crypted hashes it for the image), or set ssh: false"
         case .configureFailed(let step, let address, let detail):
             return "installed, but \(step) on \(address) failed: \(detail)"
+        case .joinFailed(_, let detail, let fix):
+            return "installed; join failed: \(detail); \(fix)"
         case .source(let path, let reason):
             return "the source ISO \(path) cannot be used: \(reason)"
         case .cancelled(let phase):

@@ -1,4 +1,5 @@
 import CurlHTTP
+import MediaServer
 /// How an install run behaves; every field has the default `vmedia install` uses.
 public struct InstallOptions: Sendable {
     public struct Timeouts: Sendable {
@@ -33,6 +34,12 @@ public struct InstallOptions: Sendable {
     /// Pause between readiness probes and media-read polls.
     public var pollInterval: Duration = .seconds(5)
     public var timeouts = Timeouts()
+    /// Media URLs: `true` gives every host https://, `false` every host http:// (the BMCs that mount only HTTPS then
+    /// fail with their own error), nil lets each host's `media_https:` or its BMC's vendor rule decide.
+    public var mediaHTTPS: Bool?
+    /// The certificate HTTPS media is served with: `--tls-cert/--tls-key`, or generated in the state folder the
+    /// first time a host needs https:// (`MediaServer.ensureTLS`).
+    public var mediaTLS: MediaTLSIdentity.Source = .from(certificate: nil, key: nil)
     public init() {}
 }
 

@@ -13,6 +13,8 @@ public enum InstallPhase: String, Sendable, Codable, CaseIterable, CustomStringC
     /// After readiness: steps through the new host's vSphere API (SSH under Secure Boot, where %firstboot is skipped).
     case configure
     case cleanup
+    /// After the cleanup (the install stands whatever happens here): the host is added to vCenter.
+    case join
     case done
 
     public var description: String { rawValue }
@@ -27,4 +29,14 @@ public enum InstallGoal: String, Sendable, Codable, CaseIterable {
     /// The image's ESXi (its build, booted after the restart) answers the vSphere API on its management address and
     /// accepts the root password.
     case installed
+    /// Installed, then NTP, syslog, SSH and the licence set through the host's vSphere API and read back.
+    case configured
+    /// Configured, then added to the hosts file's vCenter cluster or folder.
+    case joined
+}
+
+extension InstallGoal: Comparable {
+    public static func < (lhs: InstallGoal, rhs: InstallGoal) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
 }

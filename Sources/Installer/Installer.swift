@@ -23,6 +23,8 @@ public final class Installer: Sendable {
     }
 
     public let events: AsyncStream<InstallEvent>
+    /// The install's page for the media server's `/status` (`MediaServer.showDashboard`), fed by every event.
+    public let dashboard: InstallDashboard
     private let continuation: AsyncStream<InstallEvent>.Continuation
     private let context: Context
     private let stopping = NIOLockedValueBox(false)
@@ -40,6 +42,7 @@ public final class Installer: Sendable {
                           imageName: name.lowercased().hasSuffix(".iso") ? name : name + ".iso",
                           server: server, advertise: advertise, options: options, clock: clock, http: http,
                           logger: logger, accessLog: AccessLog())
+        dashboard = InstallDashboard(registry: server.registry, title: "vmedia install: \(context.imageName)")
     }
 
     /// The gzip CRC check of every boot module of the source, once before any host is touched: a corrupt download
@@ -71,7 +74,12 @@ public final class Installer: Sendable {
             collector.cancel()
             continuation.finish()
         }
-        let emit: @Sendable (InstallEvent) -> Void = { [continuation] in continuation.yield($0) }
+        let dashboard = self.dashboard
+        dashboard.begin(targets)
+        let emit: @Sendable (InstallEvent) -> Void = { [continuation] in
+            dashboard.record($0)
+            continuation.yield($0)
+        }
         let context = self.context
         let stopping = self.stopping
         let finished = self.finished
@@ -94,7 +102,7 @@ public final class Installer: Sendable {
         }
         // Hosts never started (Ctrl-C) still get a result, so reports list every host.
         return targets.indices.map { index in
-            results[index] ?? .unfinished(targets[index], reason: "not started: stopped by the user (Ctrl-C)")
+            results[index] ?? .unfinished(targets[index], kind: .notStarted, reason: "not started: stopped by the user (Ctrl-C)")
         }
     }
 }

@@ -58,9 +58,10 @@ public enum JUnitReport {
     }
 }
 
-/// The last line of `--json` output.
+/// The last line of `--json` output; `check` and `eject` write the same shape (`BMCMaintenance.Summary`).
 public struct InstallSummary: Sendable, Encodable {
     public let summary = true
+    public let action = "install"
     public let succeeded: Int
     public let failed: Int
     public let interrupted: Bool

@@ -29,9 +29,18 @@ public struct HostPlan: Sendable, Equatable, Encodable {
     /// How the BMC's TLS certificate is verified (`ipmi: {tls_ca: …}` / `tls_pin: …`; not at all by default).
     public let bmcTrust: BMCTrust
 
+    /// Whether the BMC gets an `https://` image URL (`ipmi: {media_https: true}`), plain `http://` (`false`), or
+    /// what the vendor rule says once the BMC is identified (nil: iLO 7 and Lenovo's AMI BMC mount only HTTPS).
+    public let mediaHTTPS: Bool?
+    /// NTP, syslog and vCenter (`ntp:`, `syslog:`, `vcenter:`): what the configure and join phases do.
+    public let settings: HostSettings
+
     public init(index: Int, vendor: Vendor, bmc: BMCAddress, username: String, password: Secret,
                 kickstart: Kickstart, template: KickstartTemplate?, systemMediaSize: SystemMediaSize,
-                rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified, kernelOptions: [String] = []) {
+                rootPassword: Secret? = nil, bmcTrust: BMCTrust = .unverified, kernelOptions: [String] = [],
+                mediaHTTPS: Bool? = nil, settings: HostSettings = .none) {
+        self.mediaHTTPS = mediaHTTPS
+        self.settings = settings
         self.rootPassword = rootPassword
         self.bmcTrust = bmcTrust
         self.kernelOptions = kernelOptions
@@ -66,7 +75,7 @@ public struct HostPlan: Sendable, Equatable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case index, vendor, bmc, username, password, hostname, esxiAddress, installDisk, device, systemMediaSize, kernelOptions,
-             precheck, licenseKey, template
+             precheck, licenseKey, template, mediaHTTPS, ntp, syslog, vcenter
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,5 +95,9 @@ public struct HostPlan: Sendable, Equatable, Encodable {
         // Like the passwords: only whether there is one, never the key.
         try container.encodeIfPresent(kickstart.licenseKey.map { _ in SecretRendering.maskText }, forKey: .licenseKey)
         try container.encodeIfPresent(template?.origin, forKey: .template)
+        try container.encodeIfPresent(mediaHTTPS, forKey: .mediaHTTPS)
+        if !settings.ntpServers.isEmpty { try container.encode(settings.ntpServers, forKey: .ntp) }
+        try container.encodeIfPresent(settings.syslog, forKey: .syslog)
+        try container.encodeIfPresent(settings.vcenter, forKey: .vcenter)
     }
 }

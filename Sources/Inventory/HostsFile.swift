@@ -31,8 +31,21 @@ import Primitives
 public enum HostsFile {
     /// Keys of each mapping, for the unknown-key check and its "did you mean".
     static let topLevelKeys = ["hosts", "defaults", "simulated"]
-    static let sectionKeys = ["ipmi", "esxi"]
-    static let ipmiKeys = ["vendor", "address", "username", "password", "tls_ca", "tls_pin"]
+    static let sectionKeys = ["ipmi", "esxi", "vcenter"]
+    /// Sections a host may leave out (and `defaults:` too): without `vcenter:` the host joins no vCenter.
+    static let optionalSections: Set<String> = ["vcenter"]
+    static let vcenterKeys = ["address", "username", "password", "datacenter", "cluster", "folder"]
+    /// Where the host goes: one choice, so a host's own cluster or folder replaces both of `defaults:`.
+    static let placementKeys: Set<String> = ["cluster", "folder"]
+
+    static func keys(ofSection name: String) -> [String] {
+        switch name {
+        case "ipmi": ipmiKeys
+        case "vcenter": vcenterKeys
+        default: esxiKeys
+        }
+    }
+    static let ipmiKeys = ["vendor", "address", "username", "password", "tls_ca", "tls_pin", "media_https"]
     /// How the BMC's certificate is verified: one choice, so a host's own key replaces both of `defaults:`.
     static let trustKeys: Set<String> = ["tls_ca", "tls_pin"]
     static let esxiKeys = [
@@ -43,6 +56,8 @@ public enum HostsFile {
         "template", "system_media_size", "password_policy",
         // Installer options (issue 13).
         "kernel_options", "ignore_prereq_warnings", "ignore_prereq_errors", "force_unsupported_install", "license_key",
+        // Set through the host's vSphere API by the configure phase (issue 15).
+        "ntp", "syslog",
     ]
     static let scriptKeys = ["script", "interpreter", "timeout", "ignorefailure"]
     /// Keys that name one host and so make no sense in `defaults:` (every host would get the same value).
@@ -80,26 +95,26 @@ public enum HostsFile {
 /// One problem in `defaults:` shows up once per host; say it once, naming the hosts.
 func merged(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
     var order: [String] = []
-    var groups: [String: (first: Diagnostic, rest: String, hosts: [String])] = [:]
+    var groups: [String: (first: Diagnostic, rest: String, hosts: [Int])] = [:]
     for diagnostic in diagnostics {
+        // The host number is data the reader recorded; only the label it wrote itself ("host N: …", "host N ipmi: …")
+        // is cut off, up to its colon.
         var rest = diagnostic.message
-        var host: String?
-        if rest.hasPrefix("host "), let colon = rest.firstIndex(of: ":") {
-            let words = rest[..<colon].split(separator: " ")
-            if words.count >= 2, Int(words[1]) != nil {
-                host = String(words[1])
-                rest = String(rest[rest.index(after: colon)...])
-            }
+        var mergeable = false
+        if let host = diagnostic.host, rest.hasPrefix("host \(host)"), let colon = rest.firstIndex(of: ":"),
+           [":", " "].contains(rest.dropFirst("host \(host)".count).first) {
+            rest = String(rest[rest.index(after: colon)...])
+            mergeable = true
         }
-        let key = "\(diagnostic.location)|\(rest)|\(host == nil ? diagnostic.message : "")"
+        let key = "\(diagnostic.location)|\(rest)|\(mergeable ? "" : diagnostic.message)"
         if groups[key] == nil { order.append(key); groups[key] = (diagnostic, rest, []) }
-        if let host { groups[key]!.hosts.append(host) }
+        if mergeable, let host = diagnostic.host { groups[key]!.hosts.append(host) }
     }
     return order.map { key in
         let group = groups[key]!
         guard group.hosts.count > 1 else { return group.first }
         return Diagnostic(file: group.first.file, line: group.first.line, column: group.first.column,
-                          message: "hosts \(group.hosts.joined(separator: ", ")):\(group.rest)", fix: group.first.fix)
+                          message: "hosts \(group.hosts.map(String.init).joined(separator: ", ")):\(group.rest)", fix: group.first.fix)
     }
 }
 
@@ -112,6 +127,8 @@ struct Reader {
     var templates: [String: KickstartTemplate?] = [:]
     /// `simulated: true`: a lab of simulated BMCs on loopback (see `HostsFile`).
     var simulated = false
+    /// The 1-based host being read, recorded in its diagnostics.
+    var currentHost: Int?
 
     init(file: String, baseDirectory: String, environment: [String: String]) {
         self.file = file
@@ -128,7 +145,8 @@ struct Reader {
     typealias Section = [String: Entry]
 
     mutating func report(_ node: Node?, _ message: String, fix: String) {
-        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix))
+        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix,
+                                      host: currentHost))
     }
 
     /// The file in phases: the YAML document, `simulated:`, `defaults:`, the host list, then per host its
@@ -140,15 +158,18 @@ struct Reader {
         guard let hosts = readHostList(top, root: root) else { return [] }
         var seen = SeenIdentities()
         var plans: [HostPlan] = []
+        defer { currentHost = nil }
         for (index, item) in hosts.enumerated() {
-            guard let (mapping, ipmi, esxi) = readHostSections(item, index: index, defaults: defaults) else { continue }
+            currentHost = index + 1
+            guard let (mapping, ipmi, esxi, vcenter) = readHostSections(item, index: index, defaults: defaults) else { continue }
             let label = "host \(index + 1)"
             // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
             func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
             let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
             let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
+            let settings = readSettings(esxi: esxi, vcenter: vcenter, item: anchor("vcenter"), label: label)
             checkAcrossHosts(bmc: bmc, kickstart: kickstart, label: label, seen: &seen)
-            if let plan = Self.plan(index: index, bmc: bmc, kickstart: kickstart) { plans.append(plan) }
+            if let settings, let plan = Self.plan(index: index, bmc: bmc, kickstart: kickstart, settings: settings) { plans.append(plan) }
         }
         return plans
     }
@@ -186,14 +207,13 @@ struct Reader {
         var defaults: [String: Section] = [:]
         guard let node = top["defaults"], !isNull(node) else { return defaults }
         guard let mapping = node.mapping else {
-            report(node, "'defaults' must be a mapping with 'ipmi:' and/or 'esxi:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' blocks")
+            report(node, "'defaults' must be a mapping with 'ipmi:', 'esxi:' and/or 'vcenter:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' / 'vcenter:' blocks")
             return defaults
         }
         checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "defaults")
         for name in HostsFile.sectionKeys {
             if let section = mapping[name], !isNull(section) {
-                defaults[name] = entries(of: section, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
-                                         in: "defaults.\(name)")
+                defaults[name] = entries(of: section, allowed: HostsFile.keys(ofSection: name), in: "defaults.\(name)")
                 for key in HostsFile.perHostOnly[name] ?? [] {
                     if let entry = defaults[name]?[key] {
                         report(entry.key, key == "password_policy"
@@ -220,9 +240,10 @@ struct Reader {
         return hosts
     }
 
-    /// One host's `ipmi:` and `esxi:` sections with `defaults:` merged in key by key (the host's own value wins).
+    /// One host's `ipmi:`, `esxi:` and (optional) `vcenter:` sections with `defaults:` merged in key by key (the
+    /// host's own value wins).
     mutating func readHostSections(_ item: Node, index: Int, defaults: [String: Section])
-        -> (mapping: Node.Mapping, ipmi: Section, esxi: Section)? {
+        -> (mapping: Node.Mapping, ipmi: Section, esxi: Section, vcenter: Section?)? {
         guard let mapping = item.mapping else {
             report(item, "host \(index + 1) is not a mapping", fix: "write each host as '- ipmi: {…}' with 'esxi: {…}' under it")
             return nil
@@ -232,21 +253,25 @@ struct Reader {
         for name in HostsFile.sectionKeys {
             var merged = defaults[name] ?? [:]
             if let node = mapping[name], !isNull(node) {
-                let own = entries(of: node, allowed: name == "ipmi" ? HostsFile.ipmiKeys : HostsFile.esxiKeys,
-                                  in: "host \(index + 1) \(name)")
+                let own = entries(of: node, allowed: HostsFile.keys(ofSection: name), in: "host \(index + 1) \(name)")
                 // The certificate keys are one choice: a host's own tls_ca or tls_pin replaces both defaults.
                 if name == "ipmi", !HostsFile.trustKeys.isDisjoint(with: own.keys) {
                     for key in HostsFile.trustKeys { merged[key] = nil }
                 }
+                // So are the placement keys: a host's own cluster or folder replaces both defaults.
+                if name == "vcenter", !HostsFile.placementKeys.isDisjoint(with: own.keys) {
+                    for key in HostsFile.placementKeys { merged[key] = nil }
+                }
                 merged.merge(own) { _, host in host }
             } else if defaults[name] == nil {
+                if HostsFile.optionalSections.contains(name) { continue }
                 report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
                 continue
             }
             sections[name] = merged
         }
         guard let ipmi = sections["ipmi"], let esxi = sections["esxi"] else { return nil }
-        return (mapping, ipmi, esxi)
+        return (mapping, ipmi, esxi, sections["vcenter"])
     }
 
     /// BMC addresses, ESXi addresses and hostnames seen so far, with the node of their first use.
@@ -285,13 +310,13 @@ struct Reader {
     }
 
     /// The host's plan, when every field it needs parsed.
-    static func plan(index: Int, bmc: BMCFields, kickstart: KickstartFields) -> HostPlan? {
+    static func plan(index: Int, bmc: BMCFields, kickstart: KickstartFields, settings: HostSettings) -> HostPlan? {
         guard let vendor = bmc.vendor, let (endpoint, _) = bmc.endpoint, let username = bmc.username, let password = bmc.password,
               let model = kickstart.model, let systemMediaSize = kickstart.systemMediaSize else { return nil }
         return HostPlan(index: index, vendor: vendor, bmc: endpoint, username: username, password: password,
                         kickstart: model, template: kickstart.template, systemMediaSize: systemMediaSize,
                         rootPassword: kickstart.rootPassword, bmcTrust: bmc.trust,
-                        kernelOptions: kickstart.kernelOptions)
+                        kernelOptions: kickstart.kernelOptions, mediaHTTPS: bmc.mediaHTTPS, settings: settings)
     }
 
     // MARK: - ipmi
@@ -302,6 +327,7 @@ struct Reader {
         var username: String?
         var password: Secret?
         var trust: BMCTrust = .unverified
+        var mediaHTTPS: Bool?
     }
 
     mutating func readBMC(_ section: Section, item: Node, label: String) -> BMCFields {
@@ -330,6 +356,10 @@ struct Reader {
         }
         fields.password = requiredSecret(section, "password", item: item, label: "\(label) ipmi")
         fields.trust = readTrust(section, endpoint: fields.endpoint?.0, label: label)
+        // Absent: the vendor rule decides (iLO 7 and AMI-based BMCs mount only HTTPS; HostPlan.mediaHTTPS).
+        if let entry = section["media_https"], !isNull(entry.value) {
+            fields.mediaHTTPS = boolean(section, "media_https", default: false, label: "\(label) ipmi")
+        }
         return fields
     }
 

@@ -61,7 +61,7 @@ extension HostPlan {
         return HostPlan(index: index, vendor: vendor, bmc: bmc, username: username, password: password,
                         kickstart: kickstart.with(installDisk: kickstart.installDisk.resolved(to: id)), template: template,
                         systemMediaSize: systemMediaSize, rootPassword: rootPassword, bmcTrust: bmcTrust,
-                        kernelOptions: kernelOptions)
+                        kernelOptions: kernelOptions, settings: settings)
     }
 
     /// Fails, before anything is written, when a host's install disk is still a serial number: commands that do

@@ -22,6 +22,8 @@ public struct AccessEvent: Sendable, Hashable {
     public let durationSeconds: Double
     /// Whether the whole response went out (false: the client disconnected or was cut by a timeout or shutdown).
     public let completed: Bool
+    /// Whether the request came over HTTPS (what the media pre-flight reports as "TLS accepted").
+    public var overTLS: Bool = false
 }
 
 /// Per-image counters kept in process: what the installer watches to know a BMC really reads its image.
@@ -35,6 +37,8 @@ public struct ImageStatisticsSnapshot: Sendable, Hashable {
     public var rangesRead: [Range<Int64>] = []
     /// Statuses answered, by code (200, 206, 304, 403, 416, 503 …).
     public var statuses: [Int: Int] = [:]
+    /// Requests that came over HTTPS (the rest came over plain HTTP on the same port).
+    public var requestsOverTLS: Int = 0
 
     /// When the installer marked the power action (wall-clock seconds since 1970), nil before. iDRAC reads the
     /// image during InsertMedia (redfish-vendors.md §4), so only reads from the mark on show what the host booted.
@@ -58,6 +62,7 @@ public struct ImageStatisticsSnapshot: Sendable, Hashable {
             }
         }
         requests += 1
+        if event.overTLS { requestsOverTLS += 1 }
         bytesServed += event.bytesSent
         peers.insert(event.peer)
         if firstAccess == nil { firstAccess = event.time }

@@ -59,6 +59,9 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var idleSince = NIODeadline.uptimeNanoseconds(0)
     private var watchdog: Scheduled<Void>?
     private var watchdogDeadline = NIODeadline.distantFuture
+    /// Set by `TransportSniffer` when the connection turned out to be TLS: file runs are then read into buffers
+    /// (NIOSSL encrypts ByteBuffers; a FileRegion must never reach it), and access events say so.
+    var overTLS = false
 
     init(responder: MediaResponder, limits: Limits, logger: Logger, draining: Bool) {
         self.responder = responder
@@ -260,7 +263,8 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let response = ResponseInProgress(request: request, plan: plan, head: head, bodyInHead: bodyInHead,
                                           segments: segments, files: handles, keepAlive: keepAlive, start: start,
-                                          wallStart: wallStart, now: context.eventLoop.now, chunk: limits.fileChunkBytes)
+                                          wallStart: wallStart, now: context.eventLoop.now, chunk: limits.fileChunkBytes,
+                                          readIntoBuffers: overTLS ? context.channel.allocator : nil)
         state = .responding(response)
         if !segments.isEmpty {
             setCork(true, context: context)
@@ -297,6 +301,11 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if isLast { break }
         }
         context.flush()
+        if let failure = response.readFailure, !response.finished {
+            logger.error("\(failure)", metadata: ["peer": "\(peer)"])
+            response.cutReason = failure
+            context.close(promise: nil)
+        }
     }
 
     /// Ends a response exactly once: records and logs it, then keeps or closes the connection.
@@ -313,7 +322,8 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             peer: peer, method: response.request.method.rawValue,
             range: response.request.headers.first(name: "range"), status: Int(plan.status.code),
             bytesSent: response.bytesSent, servedRange: servedRange, time: response.wallStart,
-            durationSeconds: Double((NIODeadline.now() - response.start).nanoseconds) / 1e9, completed: completed)
+            durationSeconds: Double((NIODeadline.now() - response.start).nanoseconds) / 1e9, completed: completed,
+            overTLS: overTLS)
         registry.record(event, for: plan.image)
         logAccess(event, reason: reason)
         guard case .responding(let current) = state, current === response else { return }

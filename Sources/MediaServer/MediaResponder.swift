@@ -74,6 +74,13 @@ struct MediaResponder: Sendable {
             return PlannedResponse(status: .ok, headers: headers, body: isHead ? .none : .buffer(body), image: nil,
                                    refusal: nil, contentLength: Int64(body.readableBytes))
         }
+        // `/` leads to a program's dashboard (vmedia install's); without one it is an unknown path like any other.
+        if target == "/", statusPage.dashboardSlot.dashboard != nil, request.method == .GET || isHead {
+            var headers = baseHeaders(now: now)
+            headers.add(name: "Location", value: "/status")
+            headers.add(name: "Content-Length", value: "0")
+            return PlannedResponse(status: .found, headers: headers, body: .none, image: nil, refusal: nil, contentLength: 0)
+        }
         // Exact match only: no decoding, no normalisation, no file system (see ImageRegistry).
         guard let published = registry.lookup(path: target) else { return refuse(.notFound, image: nil, isHead: isHead, now: now) }
         guard request.method == .GET || isHead else { return refuse(.methodNotAllowed, image: published, isHead: isHead, now: now) }

@@ -6,6 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The embedded HTTP/1.1 server that streams published images to BMCs.
 ///
@@ -52,10 +53,16 @@ public final class MediaServer: Sendable {
 
     public let registry: ImageRegistry
     public let configuration: Configuration
+    private let dashboardSlot = DashboardSlot()
+
+    /// Serves `dashboard` at `/status` (and `/` leads to it) instead of the images' statistics; nil restores them.
+    public func showDashboard(_ dashboard: (any StatusDashboard)?) { dashboardSlot.dashboard = dashboard }
     private let logger: Logger
     private let group: any EventLoopGroup
     private let ownsGroup: Bool
     private let state: NIOLockedValueBox<ServerState>
+    /// Held while `ensureTLS` loads or generates a pair (file I/O stays out of the accept path's lock).
+    private let tlsSetup = NIOLock()
 
     private struct ServerState {
         var serverChannel: (any Channel)?
@@ -64,6 +71,8 @@ public final class MediaServer: Sendable {
         var refusals: RefusalLog
         var draining = false
         var shutDown = false
+        /// Set by `enableTLS`: connections accepted from then on may speak TLS on the same port.
+        var tls: (context: NIOSSLContext, identity: MediaTLSIdentity)?
     }
 
     /// - Parameters:
@@ -96,7 +105,8 @@ public final class MediaServer: Sendable {
             }
         }
         let responder = MediaResponder(registry: registry, statusPage: StatusPage(
-            registry: registry, startedAt: WallClock.now(), refreshSeconds: configuration.statusRefreshSeconds))
+            registry: registry, startedAt: WallClock.now(), refreshSeconds: configuration.statusRefreshSeconds,
+            dashboardSlot: dashboardSlot))
         let limits = MediaHTTPHandler.Limits(idleTimeout: configuration.idleTimeout,
                                              slowClientTimeout: configuration.slowClientTimeout,
                                              fileChunkBytes: configuration.fileChunkBytes)
@@ -119,14 +129,14 @@ public final class MediaServer: Sendable {
                 // Decided before any byte is read (see ConnectionAdmission): BMCs keep their share of connections.
                 let peer = PeerAddress.normalize(channel.remoteAddress?.ipAddress ?? "?")
                 let readers = registry.readers
-                let (decision, line): (ConnectionAdmission.Decision, String?) = state.withLockedValue { state in
+                let (decision, line, tls): (ConnectionAdmission.Decision, String?, NIOSSLContext?) = state.withLockedValue { state in
                     let decision = state.admission.admit(peer, readers: readers, draining: state.draining)
                     switch decision {
                     case .admit:
                         state.connections[ObjectIdentifier(channel)] = channel
-                        return (decision, nil)
+                        return (decision, nil, state.tls?.context)
                     case .refuse(let reason):
-                        return (decision, state.refusals.record(reason, peer: peer, now: WallClock.now()))
+                        return (decision, state.refusals.record(reason, peer: peer, now: WallClock.now()), nil)
                     }
                 }
                 if let line { logger.warning("\(line)") }
@@ -143,7 +153,7 @@ public final class MediaServer: Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try Self.configureConnection(channel.pipeline.syncOperations, responder: responder, limits: limits,
-                                                 decoderLimits: decoderLimits, logger: logger)
+                                                 decoderLimits: decoderLimits, logger: logger, tls: tls)
                 }
             }
 
@@ -167,11 +177,37 @@ public final class MediaServer: Sendable {
     /// which answers pipelined requests in order, answers unparsable ones with 400 and encodes its own responses.
     static func configureConnection(_ pipeline: ChannelPipeline.SynchronousOperations, responder: MediaResponder,
                                     limits: MediaHTTPHandler.Limits, decoderLimits: NIOHTTPDecoderLimitConfiguration = .init(),
-                                    logger: Logger) throws {
+                                    logger: Logger, tls: NIOSSLContext? = nil) throws {
+        let http = MediaHTTPHandler(responder: responder, limits: limits, logger: logger, draining: false)
+        // With TLS enabled the first byte decides (see TransportSniffer); without, nothing changes for plain HTTP.
+        if let tls { try pipeline.addHandler(TransportSniffer(tls: tls, http: http)) }
         try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
                                                                         limitConfiguration: decoderLimits)))
-        try pipeline.addHandler(MediaHTTPHandler(responder: responder, limits: limits, logger: logger, draining: false))
+        try pipeline.addHandler(http)
     }
+
+    /// Serves HTTPS on the listening port as well (before or after `start`): connections whose first byte is a TLS
+    /// handshake get `identity`, the others stay plain HTTP with sendfile. `url(for:…, https: true)` needs this.
+    public func enableTLS(_ identity: MediaTLSIdentity) throws {
+        let context = try identity.makeContext()
+        state.withLockedValue { $0.tls = (context, identity) }
+    }
+
+    /// Enables TLS with `source`'s pair unless it is already enabled; returns the identity in use and whether this
+    /// call enabled it (the installer does this when the first host needs https://, so a plain-HTTP run never
+    /// creates a certificate). Serialised: hosts asking at once share one generated pair.
+    @discardableResult
+    public func ensureTLS(_ source: MediaTLSIdentity.Source, addresses: [String] = []) throws -> (identity: MediaTLSIdentity, enabledNow: Bool) {
+        tlsSetup.lock()
+        defer { tlsSetup.unlock() }
+        if let identity = tlsIdentity { return (identity, false) }
+        let identity = try source.load(addresses: addresses)
+        try enableTLS(identity)
+        return (identity, true)
+    }
+
+    /// The certificate HTTPS connections get (nil until `enableTLS`).
+    public var tlsIdentity: MediaTLSIdentity? { state.withLockedValue { $0.tls?.identity } }
 
     /// The canned answer for connections over the cap or during shutdown, written raw (no HTTP pipeline) as soon as
     /// the channel is active: the child initializer runs before the channel is registered, too early to write.
@@ -204,11 +240,15 @@ public final class MediaServer: Sendable {
     public var connectionCount: Int { state.withLockedValue { $0.connections.count } }
 
     /// The URL BMCs use for `published`, with `address` (an IP literal reachable from the BMC network) and the bound
-    /// port.
-    public func url(for published: PublishedImage, advertising address: String, port: Int? = nil) throws -> String {
+    /// port; `https://` when `https` (the same port: see `TransportSniffer`), which needs `enableTLS` first.
+    public func url(for published: PublishedImage, advertising address: String, port: Int? = nil, https: Bool = false) throws -> String {
         guard let port = port ?? localAddress?.port else { throw MediaServerError.invalidState("url(for:) before start") }
+        if https, tlsIdentity == nil {
+            throw MediaServerError.tls("an https:// URL was asked for \(published.host), but the server has no certificate; "
+                                       + "give --tls-cert/--tls-key or let vmedia generate one (--https)")
+        }
         let hostPart = address.contains(":") ? "[\(address)]" : address
-        let url = "http://\(hostPart):\(port)\(published.path)"
+        let url = "\(https ? "https" : "http")://\(hostPart):\(port)\(published.path)"
         guard url.utf8.count < 255 else { throw MediaServerError.urlTooLong(url: url, limit: 255) }
         return url
     }

@@ -25,6 +25,9 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
     case addressInUse(address: String)
     /// `start` was called twice, or the server was used after `shutdown`.
     case invalidState(String)
+    /// HTTPS media: the certificate or key cannot be read, made or used, or an https URL was asked of a server
+    /// without TLS.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -48,6 +51,8 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
             return "\(address) is in use (by another process): pass --listen with a free port"
         case .invalidState(let what):
             return "media server: \(what)"
+        case .tls(let what):
+            return "media server HTTPS: \(what)"
         }
     }
 
@@ -57,7 +62,7 @@ public enum MediaServerError: Error, Sendable, Equatable, CustomStringConvertibl
         // The image exists but its bytes cannot be trusted right now: a temporary condition for the client, which
         // BMCs retry; the log line says why.
         case .sourceUnreadable, .sourceChanged: return .serviceUnavailable
-        case .invalidPathComponent, .urlTooLong, .alreadyPublished, .cannotListen, .addressInUse, .invalidState:
+        case .invalidPathComponent, .urlTooLong, .alreadyPublished, .cannotListen, .addressInUse, .invalidState, .tls:
             return .internalServerError
         }
     }

@@ -1,6 +1,12 @@
 import NIOCore
 import NIOHTTP1
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The writing state of one response: its encoded head, then the image segments still to send, one piece at a time.
 final class ResponseInProgress {
     let request: HTTPRequestHead
@@ -24,13 +30,19 @@ final class ResponseInProgress {
     var finished = false
     var corked = false
     var cutReason: String?
+    /// Over TLS file runs are read into buffers (a FileRegion cannot go through encryption); set when such a read
+    /// failed: the response is cut there, as a failed sendfile would be.
+    private(set) var readFailure: String?
+    /// Non-nil over TLS: the allocator for the buffers file runs are read into.
+    private let bufferAllocator: ByteBufferAllocator?
 
     /// - Parameters:
     ///   - head: the encoded status line and header fields, with `bodyInHead` bytes of body already appended.
     ///   - files: an open handle for every path the segments use (owned by the connection, not closed here).
     init(request: HTTPRequestHead, plan: PlannedResponse, head: ByteBuffer, bodyInHead: Int, segments: [ImageSegment],
          files: [String: NIOFileHandle], keepAlive: Bool, start: NIODeadline, wallStart: Double, now: NIODeadline,
-         chunk: Int64) {
+         chunk: Int64, readIntoBuffers bufferAllocator: ByteBufferAllocator? = nil) {
+        self.bufferAllocator = bufferAllocator
         self.request = request
         self.plan = plan
         self.head = head
@@ -75,13 +87,50 @@ final class ResponseInProgress {
                     offsetInSegment = 0
                     continue
                 }
-                let size = min(remaining, chunk)
                 let start = offset + offsetInSegment
+                if let bufferAllocator {
+                    let size = min(remaining, min(chunk, Self.tlsReadBytes))
+                    guard let buffer = Self.read(handle, at: start, count: Int(size), allocator: bufferAllocator) else {
+                        readFailure = "cannot read \(size) bytes at \(start) of \(path)"
+                        discard()
+                        return nil
+                    }
+                    advance(by: size, segmentLength: length)
+                    return (.byteBuffer(buffer), size)
+                }
+                let size = min(remaining, chunk)
                 advance(by: size, segmentLength: length)
                 return (.fileRegion(FileRegion(fileHandle: handle, readerIndex: Int(start), endIndex: Int(start + size))), size)
             }
         }
         return nil
+    }
+
+    /// The piece size of file runs over TLS: big enough that reads are few (nginx reads 32 KiB–512 KiB output
+    /// buffers), small enough that plaintext plus ciphertext per connection stays a fraction of a megabyte.
+    static let tlsReadBytes: Int64 = 256 * 1024
+
+    /// `count` bytes at `offset` (pread, repeated over short reads), or nil on an error or an early end of file.
+    private static func read(_ handle: NIOFileHandle, at offset: Int64, count: Int, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        var buffer = allocator.buffer(capacity: count)
+        let complete = (try? handle.withUnsafeFileDescriptor { fd -> Bool in
+            var done = 0
+            while done < count {
+                var failed = false
+                let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { pointer in
+                    while true {
+                        let n = pread(fd, pointer.baseAddress, count - done, off_t(offset) + off_t(done))
+                        if n < 0, errno == EINTR { continue }
+                        if n <= 0 { failed = true }  // an error, or the file ended early (it shrank)
+                        return max(n, 0)
+                    }
+                }
+                if failed { return false }
+                done += got
+            }
+            return true
+        }) ?? false
+        return complete ? buffer : nil
     }
 
     private func advance(by size: Int64, segmentLength: Int64) {

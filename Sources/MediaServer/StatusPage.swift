@@ -10,6 +10,8 @@ struct StatusPage: Sendable {
     let startedAt: Double
     /// Seconds between refreshes of the HTML page.
     let refreshSeconds: Int
+    /// When set (by `MediaServer.showDashboard`), its page replaces the HTML below.
+    var dashboardSlot = DashboardSlot()
 
     struct Row {
         let image: PublishedImage
@@ -27,18 +29,21 @@ struct StatusPage: Sendable {
             return "{\"host\":\(JSON.string(row.image.host)),\"name\":\(JSON.string(row.image.name)),"
                 + "\"tokenPrefix\":\(JSON.string(row.image.tokenPrefix)),\"byteCount\":\(row.image.image.byteCount),"
                 + "\"allowedPeers\":\(row.image.allowedPeers.map { "[" + $0.sorted().map(JSON.string).joined(separator: ",") + "]" } ?? "null"),"
-                + "\"requests\":\(s.requests),\"bytesServed\":\(s.bytesServed),\"distinctBytesRead\":\(s.distinctBytesRead),"
+                + "\"requests\":\(s.requests),\"requestsOverTLS\":\(s.requestsOverTLS),\"bytesServed\":\(s.bytesServed),\"distinctBytesRead\":\(s.distinctBytesRead),"
                 + "\"peers\":[\(s.peers.sorted().map(JSON.string).joined(separator: ","))],"
                 + "\"firstAccess\":\(JSON.time(s.firstAccess)),\"lastAccess\":\(JSON.time(s.lastAccess)),"
                 + "\"statuses\":{\(statuses)},\"rangesRead\":[\(ranges)],"
                 + "\"powerActionAt\":\(JSON.time(s.markTime)),\"bytesSincePowerAction\":\(s.bytesSinceMark),"
                 + "\"evidence\":\(s.evidence.map(JSON.string) ?? "null")}"
         }.joined(separator: ",")
-        out += "]}\n"
+        out += "]"
+        if let dashboard = dashboardSlot.dashboard { out += ",\"install\":" + dashboard.json() }
+        out += "}\n"
         return ByteBuffer(string: out)
     }
 
     func html(now: HTTPDate) -> ByteBuffer {
+        if let dashboard = dashboardSlot.dashboard { return ByteBuffer(string: dashboard.html(refreshSeconds: refreshSeconds)) }
         var out = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -105,8 +110,9 @@ enum JSON {
     }
 }
 
-enum HTML {
-    static func escape(_ value: String) -> String {
+/// HTML text escaping for the status pages (the media server's and the install dashboard).
+public enum HTML {
+    public static func escape(_ value: String) -> String {
         var out = ""
         for character in value {
             switch character {

@@ -473,23 +473,23 @@ public struct BMCDriver: Sendable {
 
     // MARK: Power
 
-    public func powerState() async throws -> String {
-        try await client.get(systemURI, as: ComputerSystem.self).powerState ?? "Unknown"
+    public func powerState() async throws -> PowerState {
+        PowerState(redfish: try await client.get(systemURI, as: ComputerSystem.self).powerState)
     }
 
     @discardableResult
     public func powerOn() async throws -> PowerOutcome {
-        if try await powerState() == "On" { return .alreadyInState }
+        if try await powerState() == .on { return .alreadyInState }
         try await reset(preferring: ["On", "ForceOn", "PushPowerButton"])
-        try await waitForPower("On")
+        try await waitForPower(.on)
         return .changed
     }
 
     @discardableResult
     public func powerOff() async throws -> PowerOutcome {
-        if try await powerState() == "Off" { return .alreadyInState }
+        if try await powerState() == .off { return .alreadyInState }
         try await reset(preferring: ["ForceOff", "GracefulShutdown", "PushPowerButton"])
-        try await waitForPower("Off")
+        try await waitForPower(.off)
         return .changed
     }
 
@@ -497,16 +497,16 @@ public struct BMCDriver: Sendable {
     /// slow answer (a second reset would reboot the installer).
     @discardableResult
     public func forceRestart() async throws -> PowerOutcome {
-        if try await powerState() == "Off" { return try await powerOn() }
+        if try await powerState() == .off { return try await powerOn() }
         let allowed = try await resetTypes()
         if allowed.isEmpty || allowed.contains("ForceRestart") || allowed.contains("PowerCycle") || allowed.contains("GracefulRestart") {
             try await reset(preferring: ["ForceRestart", "PowerCycle", "GracefulRestart"])
         } else {
             try await reset(preferring: ["ForceOff"])
-            try await waitForPower("Off")
+            try await waitForPower(.off)
             try await reset(preferring: ["On", "ForceOn"])
         }
-        try await waitForPower("On")
+        try await waitForPower(.on)
         return .changed
     }
 
@@ -550,10 +550,10 @@ public struct BMCDriver: Sendable {
         }
     }
 
-    private func waitForPower(_ state: String) async throws {
+    private func waitForPower(_ state: PowerState) async throws {
         let limit = client.timeouts.power
         try await waitFor("power \(state)", systemURI, limit: limit) { (system: ComputerSystem) in
-            (system.powerState == state, "PowerState \(system.powerState ?? "missing")")
+            (PowerState(redfish: system.powerState) == state, "PowerState \(system.powerState ?? "missing")")
         }
     }
 

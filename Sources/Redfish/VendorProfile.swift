@@ -65,6 +65,8 @@ public protocol VendorProfile: Sendable {
     func isTransientResetError(_ error: RedfishError) -> Bool
     /// Refuses an image URL this BMC generation cannot mount (before any request), naming what it needs.
     func checkImageURL(_ url: String) throws
+    /// Whether this BMC generation mounts only `https://` images: the installer then serves it HTTPS by itself.
+    var requiresHTTPSMedia: Bool { get }
     /// Runs before the insert (e.g. switching the BMC's remote media on).
     func prepareInsert(driver: BMCDriver) async throws
     /// An insert error that a stale attachment causes: eject everything and retry the insert once.
@@ -107,6 +109,7 @@ extension VendorProfile {
     public func prepareBoot(slot: VirtualMedia?, driver: BMCDriver) async throws {}
     public func isTransientResetError(_ error: RedfishError) -> Bool { false }
     public func checkImageURL(_ url: String) throws {}
+    public var requiresHTTPSMedia: Bool { false }
     public func prepareInsert(driver: BMCDriver) async throws {}
     public func isStaleAttachError(_ error: RedfishError) -> Bool { false }
     public func advice(for error: RedfishError) -> String? { nil }

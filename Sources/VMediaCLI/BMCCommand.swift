@@ -90,7 +90,7 @@ struct BMCCommand: AsyncParsableCommand {
                 case "restart": outcome = try await driver.forceRestart()
                 default: outcome = nil
                 }
-                let state = try await driver.powerState()
+                let state = try await driver.powerState().description
                 if json { try printJSON(["powerState": state, "result": outcome?.rawValue ?? "read"]) }
                 else { print(outcome.map { "power \(argument ?? ""): \($0.rawValue); PowerState \(state)" } ?? "PowerState \(state)") }
             }

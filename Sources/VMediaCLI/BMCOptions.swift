@@ -30,8 +30,8 @@ struct BMCOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The vendor you expect (dell, lenovo, hpe, supermicro, generic); a BMC that says otherwise gives a warning.", valueName: "vendor"))
     var vendor: String?
 
-    @Flag(name: .long, help: "Print the Redfish conversation's decisions (no secrets).")
-    var verbose = false
+    @OptionGroup(title: "Output")
+    var log: LogOptions
 
     func validate() throws {
         if let bmc { _ = try BMCAddress(bmc) }
@@ -61,10 +61,10 @@ struct BMCOptions: ParsableArguments {
         return String(line)
     }
 
+    /// Messages to standard error (notices and up; --verbose: the Redfish conversation's decisions; --quiet:
+    /// errors only) and to --log-file.
     var logger: Logger {
-        var logger = Logger(label: "vmedia") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .debug : .notice
-        return logger
+        get throws { try log.makeOutput(defaultLevel: .notice).logger(label: "vmedia") }
     }
 
     /// Checks that --bmc, --username and a password source are given (without reading the secret).
@@ -91,7 +91,7 @@ struct BMCOptions: ParsableArguments {
     }
 
     func withDriver<T: Sendable>(target: BMCTarget, _ body: @escaping @Sendable (BMCDriver) async throws -> T) async throws -> T {
-        let logger = self.logger
+        let logger = try self.logger
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         defer { http.shutdown() }
         let connection = BMCConnection(http: http, knownBMCs: tls.store, connectTimeout: .seconds(min(timeout, 15)), logger: logger)

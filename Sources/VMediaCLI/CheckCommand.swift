@@ -18,13 +18,24 @@ struct CheckCommand: AsyncParsableCommand {
             every host of the run; a certificate the CA did not sign, or a pinned key that changed, fails that host.
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
-            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…}), then a \
-            summary object ({"summary":true,"action":"check","succeeded":N,"failed":N,"hosts":[…]}).
+            ({"kind":"finished","action":"check","host":…,"bmc":…,"succeeded":…,"message":…,"elapsed":…,"time":…}), then a \
+            summary object shaped like install's ({"summary":true,"action":"check","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}). \
+            --quiet prints only the hosts that failed; --log-file FILE keeps every outcome with its time.
+
+            --media adds the media pre-flight for the hosts whose BMC check passed: a tiny probe ISO is published on \
+            the media server (--listen, --advertise, HTTPS as install would choose it) for the BMC's address only, \
+            inserted as virtual media, and the BMC's own reads are watched for --media-wait seconds; then it is \
+            ejected and the slots are read back empty. Per host: reachable, ranges honoured, TLS accepted, time to \
+            first byte, or the failure with its fix (the URL is not reachable from the BMC → --advertise; TLS \
+            refused; the BMC needs HTTPS). No reboot, no boot override, no power action. A slot that already \
+            holds an image is reported and left inserted: that host is not probed (exit status 1). With --json the pre-flight adds \
+            one {"kind":"preflight",…} line per host and a {"summary":true,"action":"preflight",…} line.
 
             Examples:
               vmedia check --config hosts.yaml
               vmedia check --config hosts.yaml --hosts esx01,esx02 --json
               vmedia check --config hosts.yaml --tls-pin
+              vmedia check --config hosts.yaml --media --listen 0.0.0.0:8080 --advertise 10.0.0.5
             """)
 
     @OptionGroup var selection: HostSelection
@@ -32,8 +43,17 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "NDJSON: one object per host, then a summary object.")
     var json = false
 
+    @OptionGroup(title: "Media pre-flight") var media: MediaPreflightOptions
+
     func run() async throws {
-        try await MaintenanceRun.run(.check, selection: selection, json: json)
+        guard media.media else { return try await MaintenanceRun.run(.check, selection: selection, json: json) }
+        // The pre-flight's input is checked before any BMC is contacted; then the BMC check, then the pre-flight (a
+        // host whose BMC check failed fails it too, with the same cause).
+        let plan = try MediaPreflightRun.plan(selection: selection, media: media)
+        var checked = true
+        do { try await MaintenanceRun.run(.check, selection: selection, json: json) } catch { checked = false }
+        let passed = try await MediaPreflightRun.check(plan, parallel: selection.parallel, json: json)
+        if !checked || !passed { throw ExitCode.failure }
     }
 }
 
@@ -48,7 +68,7 @@ struct EjectCommand: AsyncParsableCommand {
 
             --json prints NDJSON like `vmedia install --json`: one object per host as it finishes \
             ({"kind":"finished","action":"eject",…}), then a summary object \
-            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"hosts":[…]}).
+            ({"summary":true,"action":"eject","succeeded":N,"failed":N,"interrupted":false,"hosts":[…]}).
 
             Examples:
               vmedia eject --config hosts.yaml
@@ -68,7 +88,10 @@ struct EjectCommand: AsyncParsableCommand {
 enum MaintenanceRun {
     static func run(_ action: BMCMaintenance.Action, selection: HostSelection, json: Bool) async throws {
         let targets = try selection.targets()
-        let http = CurlHTTPClient(maxConnectionsPerHost: 4)
+        let sink = try selection.log.makeOutput()
+        defer { sink.close() }
+        let logger = sink.logger(label: "vmedia.bmc")
+        let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         defer { http.shutdown() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -77,14 +100,18 @@ enum MaintenanceRun {
             fflush(nil)
         }
         let outcomes = await BMCMaintenance.run(action, targets: targets, parallel: selection.parallel, http: http,
-                                                knownBMCs: selection.tls.store) { outcome in
+                                                knownBMCs: selection.tls.store, logger: logger) { outcome in
+            sink.record("\(action.rawValue) \(outcome.host) (BMC \(outcome.bmc)): \(outcome.succeeded ? "ok" : "FAILED"): \(outcome.message)")
             if json { line(BMCMaintenance.OutcomeLine(outcome, action: action)) }
         }
         if json {
             line(BMCMaintenance.Summary(action: action, outcomes: outcomes))
         } else {
-            for outcome in outcomes {
-                print("\(outcome.succeeded ? "ok    " : "FAILED") \(outcome.host) (BMC \(outcome.bmc)): \(outcome.message)")
+            let colour = TerminalColour.enabled()
+            for outcome in outcomes where !(sink.quiet && outcome.succeeded) {
+                let word = outcome.succeeded ? "ok    " : "FAILED"
+                let shown = colour ? TerminalColour.paint(word, ok: outcome.succeeded) : word
+                print("\(shown) \(outcome.host) (BMC \(outcome.bmc)): \(outcome.message)")
             }
         }
         if !outcomes.allSatisfy(\.succeeded) { throw ExitCode.failure }

@@ -14,7 +14,10 @@ struct DemoCommand: AsyncParsableCommand {
             127.0.<n>.x (Dell iDRAC9/10, Lenovo XCC, HPE iLO 4/5/6, Supermicro and generic DMTF with --vendors mixed), \
             and runs the real install flow against them: the BMCs read their per-host image from vmedia's media \
             server over HTTP ranges, check the kickstart, and bring up a simulated ESXi that must accept the root \
-            password. Loopback only; the work folder is deleted afterwards unless --keep or --workdir.
+            password. Then, as `vmedia install --until joined`, each host is configured through its vSphere API (SSH, \
+            NTP, syslog, read back) and added to the cluster of a simulated vCenter on 127.0.<n+2>.1, which checks \
+            the certificate thumbprint and root login like vCenter (--no-vcenter stops at installed). Loopback only; \
+            the work folder is deleted afterwards unless --keep or --workdir.
 
             The work folder holds the ISO (esxi-demo.iso) and a real hosts file (hosts.yaml, the old tool's \
             format with 'simulated: true', the opt-in that allows loopback ESXi addresses). The plans are read \
@@ -40,6 +43,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The work folder (default: a new temporary folder).", valueName: "DIR"))
     var workdir: String?
 
+    @Flag(name: .customLong("no-vcenter"), help: "Stop at installed: no simulated vCenter, no configure or join phase.")
+    var noVCenter = false
+
     @Flag(name: .long, help: "Keep the work folder.")
     var keep = false
 
@@ -51,6 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("never-read"), help: ArgumentHelp("Make the last N BMCs never read their media, to see how a failing host is reported.", valueName: "N"))
     var neverRead: Int = 0
+
+    @OptionGroup(title: "Output")
+    var log: LogOptions
 
     @Option(name: .customLong("media-read-timeout"), help: ArgumentHelp("How long to wait for a BMC's first read of its image: 60s, 2m; a bare number is seconds.", valueName: "duration"))
     var mediaReadTimeout: String = "60s"
@@ -84,6 +93,8 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let sink = try log.makeOutput()
+        defer { sink.close() }
         let directory = workdir ?? NSTemporaryDirectory() + "vmedia-demo-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if !keep && workdir == nil { try? FileManager.default.removeItem(atPath: directory) } }
@@ -101,7 +112,15 @@ struct DemoCommand: AsyncParsableCommand {
                   + "on 127.0.\(subnet).x, hosts file \(lab.hostsFilePath), image \(lab.isoPath)\n")
         }
         let status: Int32
+        var demoVCenter: DemoVCenter?
         do {
+            var targets = lab.hosts.map(\.target)
+            if !noVCenter {
+                let started = try await DemoVCenter.start(lab: lab, subnet: subnet)
+                demoVCenter = started
+                targets = started.targets
+                if !json { print("simulated vCenter on http://\(started.vCenter.address):\(started.vCenter.port): hosts join cluster \(SimulatedVCenter.cluster) of \(SimulatedVCenter.datacenter)\n") }
+            }
             let remaster = try ESXiRemaster(sourcePath: lab.isoPath)
             try Installer.verifySource(remaster)
             var options = InstallOptions()
@@ -111,11 +130,15 @@ struct DemoCommand: AsyncParsableCommand {
             options.timeouts.esxi = .seconds(120)
             options.timeouts.mediaRead = try TimeoutValue.parse(mediaReadTimeout, flag: "--media-read-timeout", bareUnit: .seconds,
                                                                 range: 1...3600).duration
+            if !noVCenter { options.goal = .joined }
             let session = InstallSession(remaster: remaster, listenHost: "127.0.0.1", listenPort: 0, advertise: "127.0.0.1",
                                          options: options, output: json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines),
-                                         junitPath: junit, logLevel: .error)
-            status = try await session.run(lab.hosts.map(\.target))
+                                         junitPath: junit, sink: sink,
+                                         // The simulated BMCs' self-signed certificates would warn once per host.
+                                         logLevel: log.verbose ? nil : .error)
+            status = try await session.run(targets)
         } catch {
+            await demoVCenter?.vCenter.stop()
             await lab.stop()
             throw CommandFailure("\(error)")
         }
@@ -123,6 +146,11 @@ struct DemoCommand: AsyncParsableCommand {
         let created = lab.hosts.reduce(0) { $0 + $1.simulator.sessionsCreated }
         let open = lab.hosts.reduce(0) { $0 + $1.simulator.liveSessionCount }
         FileHandle.standardError.write(Data("vmedia demo: the simulated BMCs saw \(created) Redfish sessions created, \(open) still open\n".utf8))
+        if let demoVCenter {
+            let joined = demoVCenter.vCenter.hosts
+            FileHandle.standardError.write(Data("vmedia demo: the simulated vCenter has \(joined.count) hosts in cluster \(SimulatedVCenter.cluster): \(joined.map { "\($0.id) (\($0.name))" }.joined(separator: ", "))\n".utf8))
+            await demoVCenter.vCenter.stop()
+        }
         await lab.stop()
         let kept = keep || workdir != nil
         let rerun = """

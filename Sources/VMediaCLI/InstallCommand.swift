@@ -25,6 +25,9 @@ struct HostSelection: ParsableArguments {
     @OptionGroup(title: "BMC certificate verification")
     var tls: BMCTrustOptions
 
+    @OptionGroup(title: "Output")
+    var log: LogOptions
+
     func validate() throws {
         guard (1...1024).contains(parallel) else { throw ValidationError("--parallel must be 1…1024") }
     }
@@ -85,9 +88,12 @@ struct InstallCommand: AsyncParsableCommand {
             clear the boot override and log out. The source ISO's modules are checked (gzip CRCs) once before any \
             host is touched. One host's failure never stops the others.
 
-            Output: a live table on a terminal, one line per event otherwise, NDJSON events and a final summary \
-            with --json; --junit FILE writes one testcase per host for Jenkins. The reads after the restart are \
-            mapped to the image's files and shown in each of them and on the media server's /status page, e.g. \
+            Output: a live table on a terminal (redrawn every second; warnings print above it; ok/FAILED in \
+            colour unless NO_COLOR is set), one line per event otherwise, NDJSON events (with an RFC 3339 "time") \
+            and a final summary with --json; --junit FILE writes one testcase per host for Jenkins; --quiet, \
+            --verbose and --log-file FILE choose how much is said and where it is kept. The media server's /status \
+            (and /) is the install's dashboard while it runs; install prints its URL. The reads after the restart are \
+            mapped to the image's files and shown in each of them and on the dashboard, e.g. \
             "booted our image: KS.CFG read 14:02:11, 71/80 modules". --until media-read stops once the boot \
             image, BOOT.CFG and KS.CFG were read after the restart (or, for a BMC that copied the whole image \
             when it was inserted, says that the full download is the only evidence).
@@ -125,6 +131,24 @@ struct InstallCommand: AsyncParsableCommand {
             BMC), ESXi skips %firstboot: SSH is then enabled through the vSphere API after the install, and a \
             firstboot: script fails the host before anything is inserted.
 
+            HTTPS media: HP iLO 7 (Gen12) and Lenovo's AMD servers (SR635/SR655, AMI BMC) mount only https:// \
+            images, so once the BMC is identified those hosts get an https:// URL on the same port by themselves; \
+            media_https: true|false in a host's ipmi: section, or --https / --http for the run, decide otherwise. \
+            The certificate is --tls-cert/--tls-key, or a self-signed pair generated on first need in \
+            $XDG_STATE_HOME/vmedia (default ~/.local/state/vmedia) and reused by later runs; its SHA-256 \
+            fingerprint is printed. BMCs do not verify the image server's certificate.
+
+            --preflight runs the media pre-flight of `vmedia check --media` first, on this run's server: each BMC \
+            gets a tiny probe ISO inserted and must be seen reading it from its own address (then it is ejected). \
+            If any host fails, nothing is installed and the report says why and how to fix it.
+
+            After the install: --until configured sets the SSH service as ssh: asks, the NTP servers (ntp:) and the \
+            syslog target (syslog:) through the host's vSphere API, each read back; --until joined then adds the host to the vcenter: section's \
+            cluster (AddHost_Task) or folder (AddStandaloneHost_Task), naming the SHA-1 thumbprint of the \
+            certificate the host presented during readiness, and reports its managed object id (a host vCenter \
+            already has is reported, not added twice). These failures read "installed; …", exit 1, and eject \
+            nothing: the install stands. vmedia configure runs only these phases for installed hosts.
+
             Examples:
               vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
               vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
@@ -144,7 +168,7 @@ struct InstallCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The address BMCs reach the media server on (default: the --listen address when it is not 0.0.0.0, else this machine's address on the route to the BMCs, as `vmedia serve` does).", valueName: "IP"))
     var advertise: String?
 
-    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read or installed. rebooted and media-read eject "
+    @Option(name: .long, help: ArgumentHelp("How far to go: rebooted, media-read, installed, configured or joined. rebooted and media-read eject "
                                             + "the image as soon as they are reached, so the booting host loses its CD: they test the media path, "
                                             + "they do not install.", valueName: "goal"),
             completion: .list(InstallGoal.allCases.map(\.rawValue)))
@@ -163,8 +187,7 @@ struct InstallCommand: AsyncParsableCommand {
             completion: .file())
     var retryFile: String?
 
-    @Flag(name: .customLong("any-peer"), help: "Let any address read a host's image (BMCs behind NAT), not only its BMC's.")
-    var anyPeer = false
+    @OptionGroup(title: "Who may read the images") var readers: MediaReaderOptions
 
     @Option(name: .customLong("esxi-port"), help: ArgumentHelp("The port of the ESXi readiness probe (443 on real hosts).", valueName: "port"))
     var esxiPort: Int = 443
@@ -184,9 +207,15 @@ struct InstallCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write a JUnit XML report (one testcase per host).", valueName: "FILE"))
     var junit: String?
 
+    @OptionGroup(title: "HTTPS media") var media: MediaTLSOptions
+
+    @Flag(name: .long, help: ArgumentHelp(
+        "First prove every BMC can read from the media server (the media pre-flight of check --media); any failure stops the run before anything restarts."))
+    var preflight = false
+
     func validate() throws {
         if checkInstalled, !dryRun { throw ValidationError("--check-installed goes with --dry-run (a real install always checks)") }
-        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read or installed") }
+        guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read, installed, configured or joined") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
         if let advertise, !NetworkAddress.isIPLiteral(advertise) {
             throw ValidationError("--advertise \(advertise) is not an IP address: BMCs need an IP literal in the URL "
@@ -217,9 +246,12 @@ struct InstallCommand: AsyncParsableCommand {
             throw InputRefusal(error.description)
         }
         guard let listenAddress = ListenAddress(listen) else { throw ValidationError("--listen \(listen): expected ADDR:PORT") }
-        let advertised = try advertise ?? Self.routeAddress(towards: targets.map(\.plan.bmc.host), listen: listenAddress)
+        try readers.requireBMCAddresses(targets.map(\.plan), config: selection.config)
+        let advertised = try advertise ?? AdvertiseAddress.choose(listen: listenAddress, bmcs: targets.map(\.plan.bmc.host))
         let output: InstallSession.Output = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .table : .lines)
         let retry = RetryFile(path: retryFile ?? RetryFile.defaultPath(config: selection.config), arguments: CommandLine.arguments)
+        let sink = try selection.log.makeOutput()
+        defer { sink.close() }
         let remaster: ESXiRemaster
         do {
             remaster = try SourceISO.open(iso)
@@ -229,17 +261,17 @@ struct InstallCommand: AsyncParsableCommand {
         } catch {
             // A damaged or crafted image, refused before any BMC is contacted; CI still gets its summary and JUnit,
             // every host failed with the reason.
-            FileHandle.standardError.write(Data("Error: cannot install from \(iso): \(error)\n".utf8))
+            sink.message("Error: cannot install from \(iso): \(error)", level: .error, always: true)
             if dryRun { throw ExitCode.failure }
-            let results = targets.map { HostResult.unfinished($0, reason: "not started: the source ISO was refused: \(error)") }
-            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name)),
+            let results = targets.map { HostResult.unfinished($0, kind: .image, reason: "not started: the source ISO was refused: \(error)") }
+            try InstallSession.report(results, output: output, printer: EventPrinter(output: output, names: targets.map(\.name), sink: sink),
                                       junitPath: junit, interrupted: false, seconds: 0, retry: retry)
             throw ExitCode.failure
         }
         var options = InstallOptions()
         options.goal = InstallGoal(rawValue: until) ?? .installed
         options.parallel = selection.parallel
-        options.anyPeer = anyPeer
+        options.anyPeer = readers.anyPeer
         options.reinstall = reinstall
         options.esxiPort = esxiPort
         options.knownBMCsPath = selection.tls.knownBMCs
@@ -252,6 +284,8 @@ struct InstallCommand: AsyncParsableCommand {
             options.timeouts.bmcAction = limit
             options.timeouts.cleanup = limit
         }
+        options.mediaHTTPS = media.forcedScheme
+        options.mediaTLS = media.source
         if dryRun {
             try await DryRun(iso: iso, remaster: remaster, advertise: advertised, port: listenAddress.port, options: options,
                              lookAtHosts: checkInstalled)
@@ -260,35 +294,19 @@ struct InstallCommand: AsyncParsableCommand {
         }
         var session = InstallSession(remaster: remaster, listenHost: listenAddress.host, listenPort: listenAddress.port,
                                      advertise: advertised, options: options,
-                                     output: output, junitPath: junit)
+                                     output: output, junitPath: junit, sink: sink)
         session.retry = retry
+        if preflight {
+            var check = MediaPreflight.Options()
+            check.anyPeer = readers.anyPeer
+            check.mediaHTTPS = options.mediaHTTPS
+            check.mediaTLS = options.mediaTLS
+            check.knownBMCsPath = options.knownBMCsPath
+            check.ejectOthers = true  // the install ejects every slot anyway
+            session.preflight = check
+        }
         let status = try await session.run(targets)
         if status != 0 { throw ExitCode(status) }
-    }
-}
-
-extension InstallCommand {
-    /// `--advertise` left out: the --listen address when it is specific, else the one local address the kernel
-    /// routes every BMC through (`vmedia serve` chooses the same way). BMCs reached through different addresses
-    /// need the user's choice. Said on stderr, so the choice is never silent.
-    static func routeAddress(towards bmcs: [String], listen: ListenAddress) throws -> String {
-        if listen.host != "0.0.0.0", listen.host != "::" { return listen.host }
-        var chosen: [String: [String]] = [:]
-        for bmc in Set(bmcs).sorted() {
-            guard let address = NetworkAddress.localAddress(towards: bmc) else {
-                throw InputRefusal("cannot find this machine's address towards the BMC \(bmc) (no route, or not an IP address); "
-                    + "pass --advertise IP, the address your BMCs reach this machine on")
-            }
-            chosen[address, default: []].append(bmc)
-        }
-        guard chosen.count == 1, let address = chosen.keys.first else {
-            let routes = chosen.sorted { $0.key < $1.key }.map { "\($0.key) towards \($0.value.joined(separator: ", "))" }
-            throw InputRefusal("the BMCs are reached through different addresses of this machine (\(routes.joined(separator: "; "))): "
-                + "pass --advertise IP with the one they all reach")
-        }
-        let said = "vmedia: advertising \(address): this machine's address on the route to the BMCs (override with --advertise)\n"
-        FileHandle.standardError.write(Data(said.utf8))
-        return address
     }
 }
 
@@ -371,7 +389,7 @@ struct DryRun {
             let plan = target.plan
             return HostPlanText(
                 host: target.name, bmc: plan.bmc.url, vendor: plan.vendor.rawValue, esxiAddress: plan.esxiAddress.description,
-                url: "http://\(advertise):\(port)/\(target.name)/<random token>/\(name)",
+                url: "\(options.mediaHTTPS ?? plan.mediaHTTPS ?? false ? "https" : "http")://\(advertise):\(port == 0 ? "<port>" : String(port))/\(target.name)/<random token>/\(name)",
                 flow: Self.flow(plan.vendor),
                 kernelopt: (plan.kernelOptions + ["ks=cdrom:/KS.CFG"] + (plan.systemMediaSize.kernelOptionValue.map { ["systemMediaSize=" + $0] } ?? [])).joined(separator: " "),
                 kickstart: try? plan.renderKickstart(secrets: .mask), action: verdict.action, reason: verdict.reason)

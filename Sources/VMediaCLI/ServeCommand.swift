@@ -16,17 +16,26 @@ struct ServeCommand: AsyncParsableCommand {
             For every host of the hosts file, vmedia builds the host's image in memory (the source ISO's unchanged \
             runs plus a few KiB of patched sectors; nothing is written to disk), publishes it under \
             http://<advertised address>:<port>/<hostname>/<token>/<source name>.iso and prints the URLs. Each token \
-            is 128 random bits, so a URL is a capability: whoever has it can read that host's image (which holds its \
-            kickstart). Use --allow-bmc-only to also refuse every address but the host's BMC.
+            is 128 random bits, so a URL is a capability, and by default only the host's BMC address may use it \
+            (403 for everyone else; the image holds its kickstart), as in `vmedia install`. --any-peer lets any \
+            address read (BMCs behind NAT, a VM or curl on this machine); the BMCs must then be IP addresses in \
+            the hosts file.
 
             BMCs read the image on demand with thousands of range requests for the whole install; keep the server \
             running until every host is installed. The ISO must not change while it is served (its images then \
             answer 503). GET /status shows per-host read statistics (HTML, or JSON with Accept: application/json \
             or /status.json). Ctrl-C (SIGINT) or SIGTERM stop accepting, let running transfers finish for up to \
-            --grace seconds, then exit.
+            --grace (10s by default), then exit.
 
             --advertise defaults to the --listen address when it is specific, else this machine's address on the route \
-            towards the first BMC (no packet is sent); `vmedia install` chooses the same way.
+            towards the BMCs (no packet is sent); BMCs reached through different addresses need --advertise. \
+            `vmedia install` and `check --media` choose the same way.
+
+            HTTPS: --https (or --tls-cert/--tls-key) gives every host an https:// URL, media_https: true in a host's \
+            ipmi: section that host only. HTTP and HTTPS share the port; the certificate is the given pair or a \
+            self-signed one generated once in $XDG_STATE_HOME/vmedia (default ~/.local/state/vmedia), whose SHA-256 \
+            fingerprint is printed. Ranges, HEAD, /status and the reader allowlist work the same over both; plain HTTP \
+            keeps sendfile.
 
             serve does not contact BMCs, so a host whose esxi_disk is a drive serial number \
             (esxi_disk: "serial:5PJAMUHD") is an error here: write the naa./eui. id that \
@@ -34,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               vmedia serve --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso
-              vmedia serve --config hosts.yaml --iso esxi.iso --listen 10.0.0.5:8080 --allow-bmc-only
+              vmedia serve --config hosts.yaml --iso esxi.iso --listen 10.0.0.5:8080 --any-peer
               vmedia serve --config hosts.yaml --iso esxi.iso --stable-tokens --json
             """)
 
@@ -47,22 +56,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address and port to listen on (port 0 picks a free one).", valueName: "IP:PORT"))
     var listen = "0.0.0.0:8080"
 
-    @Option(name: .long, help: ArgumentHelp("The IP address BMCs reach this machine at, put in the URLs.", valueName: "IP"))
+    @Option(name: .long, help: ArgumentHelp("The IP address BMCs reach this machine at, put in the URLs (default: the --listen address when it is not 0.0.0.0, else this machine's address on the route to the BMCs).", valueName: "IP"))
     var advertise: String?
 
-    @Flag(name: .long, help: "Serve each image only to its host's BMC address (403 for everyone else).")
-    var allowBMCOnly = false
+    @OptionGroup(title: "Who may read the images") var readers: MediaReaderOptions
 
     @Flag(name: .long, help: ArgumentHelp(
         "Keep the same URLs across runs: tokens derived from a secret seed file (created on first use, mode 0600).",
         discussion: "The seed lives in $VMEDIA_TOKEN_SEED_FILE, or ~/.local/state/vmedia/token-seed."))
     var stableTokens = false
 
-    @Option(name: .long, help: ArgumentHelp("Seconds running transfers may take to finish after SIGINT/SIGTERM.", valueName: "seconds"))
-    var grace: Double = 10
+    @Option(name: .long, help: ArgumentHelp("How long running transfers may take to finish after SIGINT/SIGTERM: 10s, 2m; a bare number is seconds.", valueName: "duration"))
+    var grace: String = "10s"
 
     @Flag(name: .long, help: "Print the URLs as one JSON object (then serve; the access log stays on stderr).")
     var json = false
+
+    @OptionGroup(title: "HTTPS media") var media: MediaTLSOptions
 
     func validate() throws {
         guard FileManager.default.isReadableFile(atPath: iso) else {
@@ -75,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--advertise \(advertise) is not an IP address: BMCs need an IP literal in the URL "
                 + "(several fail on host names), e.g. --advertise 10.0.0.5")
         }
-        guard grace >= 0 else { throw ValidationError("--grace must be 0 or more seconds") }
+        _ = try TimeoutValue.parse(grace, flag: "--grace", bareUnit: .seconds, range: 0...3600)
     }
 
     func run() async throws {
@@ -88,11 +98,13 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot remaster \(iso): \(error)")
         }
-        if allowBMCOnly, let plan = plans.first(where: { !NetworkAddress.isIPLiteral($0.bmc.host) }) {
-            throw CommandFailure("--allow-bmc-only needs BMC IP addresses, but \(plan.hostname)'s BMC is \(plan.bmc.host); "
-                + "write its IP address in \(config) or drop --allow-bmc-only")
+        let advertised: String
+        do {
+            try readers.requireBMCAddresses(plans, config: config)
+            advertised = try advertise ?? AdvertiseAddress.choose(listen: ListenAddress(listen)!, bmcs: plans.map(\.bmc.host))
+        } catch let refusal as InputRefusal {
+            throw refusal.report(junit: nil)
         }
-        let advertised = try advertise ?? Self.routeAddress(towards: plans[0].bmc.host, listen: listen)
 
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "vmedia.serve")
@@ -109,14 +121,26 @@ struct ServeCommand: AsyncParsableCommand {
 
         let name = Self.urlFileName(for: iso)
         var entries: [Entry] = []
+        // serve talks to no BMC, so no vendor rule applies here: the run's flags, else the host's media_https.
+        let runScheme = media.forcedScheme ?? (media.tlsCert != nil ? true : nil)
+        var tls: MediaTLSIdentity?
+        if plans.contains(where: { runScheme ?? $0.mediaHTTPS ?? false }) {
+            do {
+                tls = try server.ensureTLS(media.source, addresses: [advertised]).identity
+            } catch {
+                await server.shutdown(graceSeconds: 0)
+                throw CommandFailure("\(error)")
+            }
+        }
         for plan in plans {
             do {
                 let kickstart = Array(try plan.renderKickstart(secrets: .reveal).utf8)
                 let host = try remaster.hostImage(kickstart: kickstart, systemMediaSize: plan.systemMediaSize,
                                                           kernelOptions: plan.kernelOptions)
                 let published = try registry.publish(LayeredServableImage(host.image), host: plan.hostname, name: name,
-                                                     allowedPeers: allowBMCOnly ? [plan.bmc.host] : nil)
-                let url = try server.url(for: published, advertising: advertised, port: bound)
+                                                     allowedPeers: readers.anyPeer ? nil : [plan.bmc.host])
+                let url = try server.url(for: published, advertising: advertised, port: bound,
+                                         https: runScheme ?? plan.mediaHTTPS ?? false)
                 entries.append(Entry(host: plan.hostname, bmc: plan.bmc.host, url: url, byteCount: host.image.byteCount,
                                      overlayBytes: host.edit.overlayByteCount, error: nil))
             } catch {
@@ -129,9 +153,11 @@ struct ServeCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let summary = Summary(listen: listen, port: bound, advertised: advertised,
-                                  status: "http://\(Self.hostPart(advertised)):\(bound)/status", hosts: entries, failed: failed.count)
+                                  status: "http://\(Self.hostPart(advertised)):\(bound)/status", hosts: entries, failed: failed.count,
+                                  tlsFingerprint: tls?.fingerprint)
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
+            if let tls { print(tls.summary) }
             if advertise == nil {
                 print("advertising \(advertised): this machine's address on the route to \(plans[0].bmc.host) (override with --advertise)")
             }
@@ -151,8 +177,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         await StopSignal.wait()
-        logger.info("stopping: letting running transfers finish for up to \(grace) s")
-        await server.shutdown(graceSeconds: grace)
+        let graceValue = (try? TimeoutValue.parse(grace, flag: "--grace", bareUnit: .seconds, range: 0...3600)) ?? TimeoutValue(seconds: 10)
+        logger.info("stopping: letting running transfers finish for up to \(graceValue)")
+        await server.shutdown(graceSeconds: Double(graceValue.seconds))
         if !failed.isEmpty { throw ExitCode.failure }
     }
 
@@ -172,6 +199,8 @@ struct ServeCommand: AsyncParsableCommand {
         let status: String
         let hosts: [Entry]
         let failed: Int
+        /// SHA-256 of the HTTPS certificate (`AB:CD:…`), when some host got an https:// URL.
+        let tlsFingerprint: String?
     }
 
     /// The last path component of the URL: the source ISO's name, with characters BMCs or URLs choke on replaced.
@@ -188,10 +217,5 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The local address the kernel would use towards `host` (a connected UDP socket sends nothing). Falls back to
     /// the listen address when it is specific.
-    static func routeAddress(towards host: String, listen: String) throws -> String {
-        if let listen = ListenAddress(listen), listen.host != "0.0.0.0", listen.host != "::" { return listen.host }
-        if let address = NetworkAddress.localAddress(towards: host) { return address }
-        throw CommandFailure("cannot find this machine's address towards the BMC \(host) (no route?); pass --advertise IP")
-    }
 }
 

@@ -22,6 +22,7 @@ public struct VMediaCommand: AsyncParsableCommand {
             InstallCommand.self,
             CheckCommand.self,
             EjectCommand.self,
+            ConfigureCommand.self,
             DemoCommand.self,
             SimulateCommand.self,
             Version.self,

@@ -14,15 +14,18 @@ struct ValidateCommand: ParsableCommand {
             Exit status 0 when the file is usable, 1 otherwise. Nothing is contacted: BMC checks come with `vmedia check`.
 
             The hosts file is the old tool's config.yaml, unchanged, plus optional keys.
-            hosts:     a list of {ipmi: …, esxi: …}
-            defaults:  {ipmi: …, esxi: …}, merged key by key into every host
+            hosts:     a list of {ipmi: …, esxi: …, vcenter: …}
+            defaults:  {ipmi: …, esxi: …, vcenter: …}, merged key by key into every host
             ipmi:      vendor (dell, lenovo, hpe, supermicro, generic),
                        address (HOST, HOST:PORT, https://HOST[:PORT], [IPv6]:PORT),
                        username, password,
                        tls_ca (PEM file of the CA that signed the BMC's
                        certificate) or tls_pin (true: pin the key on first
                        use; or "sha256//…"); neither: not verified, with a
-                       warning (a host's own key replaces the default's)
+                       warning (a host's own key replaces the default's),
+                       media_https (true: the BMC gets an https:// image URL;
+                       false: http://; absent: https:// where the BMC mounts
+                       only HTTPS — iLO 7, Lenovo SR635/SR655 AMI)
             esxi:      esxi_disk (model, naa./t10./eui. id, or
                        "serial:SERIAL": vmedia install maps a drive serial
                        number to its naa./eui. id through the BMC), password,
@@ -49,9 +52,22 @@ struct ValidateCommand: ParsableCommand {
                        --forceunsupportedinstall. WITHOUT THEM A PRE-CHECK
                        ERROR STOPS THE INSTALLER AT A DIALOG THAT WAITS FOR A
                        KEY PRESS FOREVER; warnings go on after 30 s),
+                       ntp (NTP servers) and syslog (udp://HOST:514, tcp://,
+                       ssl://; comma-separated): set through the host's
+                       vSphere API by install --until configured and
+                       vmedia configure (ssh: too), each read back,
                        license_key (vmserialnum --esx=XXXXX-XXXXX-XXXXX-
-                       XXXXX-XXXXX; a secret, masked like the passwords)
-            Passwords and license_key may be ${ENV_VAR} or file:PATH (relative to the file).
+                       XXXXX-XXXXX; a secret, masked like the passwords;
+                       the install applies it, so the API steps after it
+                       do not assign it again)
+            vcenter:   (optional; install --until joined, vmedia configure)
+                       address (HOST, HOST:PORT, https://HOST[:PORT]),
+                       username, password, datacenter, and cluster (PATH:
+                       AddHost_Task) or folder (PATH under the datacenter's
+                       host folder: AddStandaloneHost_Task; neither: the
+                       host folder itself); a host's own cluster or folder
+                       replaces the default's
+            Passwords, license_key and vcenter.password may be ${ENV_VAR} or file:PATH (relative to the file).
             Root passwords must pass ESXi's policy: 7-40 printable ASCII
             characters from 3 of digits, lower case, upper case, others (an
             upper-case first letter and a final digit do not count).

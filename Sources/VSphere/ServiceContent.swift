@@ -22,6 +22,9 @@ public struct ServiceContent: Sendable, Equatable {
     public let sessionManager: ManagedObjectReference
     public let propertyCollector: ManagedObjectReference
     public let rootFolder: ManagedObjectReference?
+    /// vCenter's (and hostd's) `SearchIndex`: inventory paths and hosts by IP.
+    public let searchIndex: ManagedObjectReference?
+    public let licenseManager: ManagedObjectReference?
 
     init(returnval: SOAPElement) throws {
         guard let about = returnval.child("about") else {
@@ -37,6 +40,8 @@ public struct ServiceContent: Sendable, Equatable {
         self.sessionManager = sessionManager
         self.propertyCollector = propertyCollector
         self.rootFolder = ManagedObjectReference(returnval.child("rootFolder"))
+        self.searchIndex = ManagedObjectReference(returnval.child("searchIndex"))
+        self.licenseManager = ManagedObjectReference(returnval.child("licenseManager"))
     }
 
     /// "ESXi 8.0.3 build-24280767" (the product name without the vendor, as an admin says it).

@@ -12,15 +12,17 @@ public struct VSphereClient: Sendable {
     let http: CurlHTTPClient
     /// `https://10.0.0.5:443` (no path).
     public let endpoint: String
-    let tls: TLSPolicy
+    var tls: TLSPolicy
     let timeout: Duration
 
-    public init(http: CurlHTTPClient, address: String, port: Int, useTLS: Bool, timeout: Duration = .seconds(20)) {
+    /// - Parameter tls: ESXi makes a self-signed certificate at first boot, so by default there is nothing to verify
+    ///   it against; `.recordKey` also reports the certificate's SHA-1 thumbprint (`serviceContentAndThumbprint`).
+    public init(http: CurlHTTPClient, address: String, port: Int, useTLS: Bool, timeout: Duration = .seconds(20),
+                tls: TLSPolicy = .insecure) {
         self.http = http
         let host = address.contains(":") ? "[\(address)]" : address
         self.endpoint = "\(useTLS ? "https" : "http")://\(host):\(port)"
-        // ESXi makes a self-signed certificate at first boot: there is nothing to verify it against yet.
-        self.tls = .insecure
+        self.tls = tls
         self.timeout = timeout
     }
 
@@ -32,10 +34,19 @@ public struct VSphereClient: Sendable {
         return try ServiceContent(returnval: returnval)
     }
 
+    /// `RetrieveServiceContent` over a new TLS connection, with the SHA-1 thumbprint (`AA:BB:…`) of the certificate
+    /// the server presented: what vCenter's `HostConnectSpec.sslThumbprint` must name. Nil thumbprint over http.
+    public func serviceContentAndThumbprint() async throws -> (ServiceContent, thumbprint: String?) {
+        var recording = self
+        recording.tls = .recordKey
+        let (returnval, response, _) = try await recording.exchange("RetrieveServiceContent", this: .serviceInstance, arguments: "", cookie: nil)
+        return (try ServiceContent(returnval: returnval), response.serverCertificateThumbprint)
+    }
+
     /// `Login` as `userName`. The password travels only in the request body (TLS on real hosts), never in a log.
     public func login(userName: String, password: String, content: ServiceContent) async throws -> VSphereSession {
         let arguments = "<userName>\(SOAPText.escape(userName))</userName><password>\(SOAPText.escape(password))</password>"
-        let (returnval, response) = try await exchange("Login", this: content.sessionManager, arguments: arguments, cookie: nil)
+        let (returnval, response, _) = try await exchange("Login", this: content.sessionManager, arguments: arguments, cookie: nil)
         guard let cookie = Self.sessionCookie(response) else {
             throw VSphereError.malformed(operation: "Login", detail: "no vmware_soap_session cookie in the answer")
         }
@@ -66,7 +77,7 @@ public struct VSphereClient: Sendable {
         let collector = session?.content.propertyCollector ?? ManagedObjectReference(type: "PropertyCollector", value: "ha-property-collector")
         let arguments = "<specSet><propSet><type>\(SOAPText.escape(object.type))</type>\(pathSet)</propSet>"
             + "<objectSet>\(object.xml("obj"))<skip>false</skip></objectSet></specSet><options></options>"
-        let (returnval, _) = try await exchange("RetrievePropertiesEx", this: collector, arguments: arguments,
+        let (returnval, _, _) = try await exchange("RetrievePropertiesEx", this: collector, arguments: arguments,
                                                 cookie: session?.cookie)
         var values: [String: SOAPElement] = [:]
         for objectContent in returnval.children("objects") where ManagedObjectReference(objectContent.child("obj")) == object {
@@ -118,6 +129,11 @@ public struct VSphereClient: Sendable {
         _ = try await call("StartService", this: serviceSystem, arguments: "<id>\(SOAPText.escape(id))</id>", session: session)
     }
 
+    /// `StopService`: stops a running service (its policy decides whether it comes back at the next boot).
+    public func stopService(_ serviceSystem: ManagedObjectReference, id: String, session: VSphereSession) async throws {
+        _ = try await call("StopService", this: serviceSystem, arguments: "<id>\(SOAPText.escape(id))</id>", session: session)
+    }
+
     // MARK: HostFirewallSystem
 
     /// The host's `HostFirewallSystem` (`configManager.firewallSystem`).
@@ -158,14 +174,20 @@ public struct VSphereClient: Sendable {
         """
     }
 
-    private func call(_ operation: String, this: ManagedObjectReference, arguments: String = "",
+    func call(_ operation: String, this: ManagedObjectReference, arguments: String = "",
                       session: VSphereSession?) async throws -> SOAPElement {
         try await exchange(operation, this: this, arguments: arguments, cookie: session?.cookie).returnval
     }
 
+    /// Like `call`, for operations that answer a list: every `returnval` element.
+    func callReturningAll(_ operation: String, this: ManagedObjectReference, arguments: String,
+                          session: VSphereSession?) async throws -> [SOAPElement] {
+        try await exchange(operation, this: this, arguments: arguments, cookie: session?.cookie).answer.children("returnval")
+    }
+
     /// Sends one call; returns its `returnval` (an empty element for void operations) and the HTTP answer.
-    private func exchange(_ operation: String, this: ManagedObjectReference, arguments: String,
-                          cookie: String?) async throws -> (returnval: SOAPElement, response: HTTPResponse) {
+    func exchange(_ operation: String, this: ManagedObjectReference, arguments: String,
+                          cookie: String?) async throws -> (returnval: SOAPElement, response: HTTPResponse, answer: SOAPElement) {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", "urn:vim25/\(Self.apiVersion)"),
         ]
@@ -186,14 +208,18 @@ public struct VSphereClient: Sendable {
         if let fault = body.child("Fault") {
             let detail = fault.child("detail")?.children.first
             let type = detail.map { $0.attributes["xsi:type"] ?? String($0.name.hasSuffix("Fault") ? $0.name.dropLast(5) : Substring($0.name)) }
+            var message = fault.child("faultstring")?.text ?? ""
+            // SSLVerifyFault names the certificate the host really presents: the one fact the user needs.
+            if let thumbprint = detail?.child("thumbprint")?.text, !thumbprint.isEmpty {
+                message += (message.isEmpty ? "" : "; ") + "the host presents \(thumbprint)"
+            }
             throw VSphereError.fault(operation: operation, endpoint: endpoint,
-                                     fault: type ?? fault.child("faultcode")?.text ?? "fault",
-                                     message: fault.child("faultstring")?.text ?? "")
+                                     fault: type ?? fault.child("faultcode")?.text ?? "fault", message: message)
         }
         guard response.status == 200, let answer = body.child(operation + "Response") else {
             throw VSphereError.malformed(operation: operation, detail: "HTTP \(response.status) without \(operation)Response")
         }
-        return (answer.child("returnval") ?? SOAPElement(name: "returnval"), response)
+        return (answer.child("returnval") ?? SOAPElement(name: "returnval"), response, answer)
     }
 
     /// `vmware_soap_session="…"` from `Set-Cookie`, as the `Cookie` header sends it back.

@@ -40,6 +40,8 @@ struct MediaBench: AsyncParsableCommand {
     @Option(help: "Connections one client address may hold (default: the cap; wrk connects from one address).")
     var maxConnectionsPerClient: Int?
     @Flag(help: "Log one line per request on stderr.") var accessLog = false
+    @Option(help: "Also serve HTTPS on the same port with this certificate (PEM); prints `HTTPS_URL <url>` too.") var tlsCert: String?
+    @Option(help: "The private key (PEM) of --tls-cert.") var tlsKey: String?
 
     func run() async throws {
         let layered = try Self.makeImage(source: source, patches: patches, append: append, seed: seed)
@@ -61,8 +63,12 @@ struct MediaBench: AsyncParsableCommand {
         }
         let bound = try await server.start(host: String(listen[..<colon]), port: port)
         let published = try registry.publish(LayeredServableImage(layered), host: host, name: "image.iso")
-        let line = "URL \(try server.url(for: published, advertising: bound.ipAddress ?? "127.0.0.1"))\n"
-        FileHandle.standardOutput.write(Data(line.utf8))  // unbuffered: the script waits for this line
+        var line = "URL \(try server.url(for: published, advertising: bound.ipAddress ?? "127.0.0.1"))\n"
+        if let tlsCert, let tlsKey {
+            try server.enableTLS(try MediaTLSIdentity.load(certificate: tlsCert, key: tlsKey))
+            line = "HTTPS_URL \(try server.url(for: published, advertising: bound.ipAddress ?? "127.0.0.1", https: true))\n" + line
+        }
+        FileHandle.standardOutput.write(Data(line.utf8))  // unbuffered: the script waits for the URL line
 
         // Serve until SIGINT/SIGTERM, then drain for up to 5 s.
         await StopSignal.wait()

@@ -44,7 +44,7 @@ struct ServeCommandTests {
         try #require(remaster.status == 0, "\(remaster.stderr)")
 
         let (server, json) = try await Self.serve(["--config", Self.config, "--iso", iso, "--listen", "127.0.0.1:0",
-                                                   "--advertise", "127.0.0.1", "--json"], directory: directory, log: "serve.log")
+                                                   "--advertise", "127.0.0.1", "--any-peer", "--json"], directory: directory, log: "serve.log")
         defer { server.stop() }
         #expect(json["failed"] as? Int == 0)
         let urls = Self.urls(json)
@@ -77,7 +77,7 @@ struct ServeCommandTests {
         }
     }
 
-    @Test("--allow-bmc-only refuses everyone but the BMC; --stable-tokens keeps URLs across runs")
+    @Test("by default only the BMC may read (as in install); --any-peer opens it; --stable-tokens keeps URLs across runs")
     func allowlistAndStableTokens() async throws {
         let curl = try Peer.tool("curl")
         let directory = try TemporaryDirectory()
@@ -86,7 +86,7 @@ struct ServeCommandTests {
         let arguments = ["--config", Self.config, "--iso", iso, "--listen", "127.0.0.1:0", "--advertise", "127.0.0.1",
                          "--json", "--stable-tokens"]
 
-        let (first, firstJSON) = try await Self.serve(arguments + ["--allow-bmc-only"], directory: directory, log: "1.log",
+        let (first, firstJSON) = try await Self.serve(arguments, directory: directory, log: "1.log",
                                                       environment: seedEnvironment)
         let firstURLs = Self.urls(firstJSON)
         let refused = try Peer.run([curl, "-sS", "-o", "/dev/null", "-w", "%{http_code}", try #require(firstURLs["esxi-69-86"])])
@@ -95,7 +95,7 @@ struct ServeCommandTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("seed/token-seed"))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
-        let (second, secondJSON) = try await Self.serve(arguments, directory: directory, log: "2.log", environment: seedEnvironment)
+        let (second, secondJSON) = try await Self.serve(arguments + ["--any-peer"], directory: directory, log: "2.log", environment: seedEnvironment)
         defer { second.stop() }
         let paths = { (urls: [String: String]) in urls.mapValues { $0.split(separator: "/", maxSplits: 3).last.map(String.init) ?? "" } }
         #expect(paths(Self.urls(secondJSON)) == paths(firstURLs), "same seed, same paths (ports differ)")
@@ -106,6 +106,7 @@ struct ServeCommandTests {
 
     @Test("bad arguments fail before serving, naming the fix", arguments: [
         (["--listen", "localhost:80"], "IP:PORT"), (["--advertise", "myhost"], "not an IP address"), (["--grace", "-1"], "--grace"),
+        (["--any-peer", "--allow-bmc-only"], "contradict"),
     ])
     func badArguments(_ extra: [String], _ message: String) throws {
         let directory = try TemporaryDirectory()

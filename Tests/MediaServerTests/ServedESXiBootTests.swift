@@ -26,7 +26,7 @@ struct ServedESXiBootTests {
 
     /// Builds the fixture with `firmwareArguments`, serves it, boots the host's URL, and stops QEMU and serve.
     static func boot(firmwareArguments: [String], firmware: QEMUBoot.Firmware, until marker: String,
-                     extracting paths: [String]) async throws -> Boot {
+                     extracting paths: [String], https: Bool = false) async throws -> Boot {
         let curl = try Peer.tool("curl"), xorriso = try Peer.tool("xorriso")
         let directory = try TemporaryDirectory()
         let source = directory.file("VMware-VMvisor-Installer-8.0.iso")
@@ -34,15 +34,17 @@ struct ServedESXiBootTests {
                                             "--output", source] + firmwareArguments, timeout: 300)
         try #require(fixture.status == 0, "vmedia fixture failed: \(fixture.stderr)")
 
-        // No --allow-bmc-only: QEMU reads from 127.0.0.1, not from the hosts file's BMC address.
+        // --any-peer: QEMU reads from 127.0.0.1, not from the hosts file's BMC address.
+        // With https, serve generates its certificate into this run's own state folder.
+        let state = directory.file("state")
         let (server, json) = try await ServeCommandTests.serve(
-            ["--config", hosts, "--iso", source, "--listen", "127.0.0.1:0", "--advertise", "127.0.0.1", "--json"],
-            directory: directory, log: "serve.log")
+            ["--config", hosts, "--iso", source, "--listen", "127.0.0.1:0", "--advertise", "127.0.0.1", "--any-peer", "--json"] + (https ? ["--https"] : []),
+            directory: directory, log: "serve.log", environment: ["XDG_STATE_HOME": state])
         defer { server.stop() }
         let url = try #require(ServeCommandTests.urls(json)[host], "no URL for \(host): \(json)")
-        #expect(url.hasPrefix("http://127.0.0.1:"))
+        #expect(url.hasPrefix(https ? "https://127.0.0.1:" : "http://127.0.0.1:"))
 
-        let result = try QEMUBoot.boot(.url(url), firmware: firmware, until: marker, timeout: 240)
+        let result = try QEMUBoot.boot(https ? .unverifiedHTTPS(url) : .url(url), firmware: firmware, until: marker, timeout: 240)
 
         // The statistics first, so that they hold QEMU's requests only.
         let statusURL = try #require(json["status"] as? String, "no status URL: \(json)") + ".json"
@@ -54,7 +56,8 @@ struct ServedESXiBootTests {
 
         // An independent reader of the very bytes QEMU was served.
         let served = directory.file("served.iso")
-        let download = try Peer.run([curl, "-sS", "--fail", "-o", served, url], timeout: 120)
+        let trust = https ? ["--cacert", state + "/vmedia/media-cert.pem"] : []
+        let download = try Peer.run([curl, "-sS", "--fail"] + trust + ["-o", served, url], timeout: 120)
         try #require(download.status == 0, "curl \(url): \(download.stderr)")
         #expect(server.stop() == 0, "SIGTERM ends serve cleanly: \(server.output.suffix(500))")
         var files: [String: String] = [:]
@@ -111,6 +114,26 @@ struct ServedESXiBootTests {
         Self.expectRangeReads(boot)
         print("SeaBIOS + isolinux from vmedia serve's URL (HTTP block driver): \(String(format: "%.1f", boot.seconds)) s, "
               + "\(boot.image["requests"] ?? 0) requests (\(boot.accessLog.filter { $0.contains(" GET ") }.count) range GETs), \(boot.image["bytesServed"] ?? 0) of \(boot.image["byteCount"] ?? 0) bytes")
+    }
+
+    @Test("SeaBIOS over https: QEMU's curl block driver (not verifying, as BMCs) boots the host's https:// URL by range reads over TLS")
+    func biosOverHTTPS() async throws {
+        let isolinux = try Peer.file(["/usr/lib/ISOLINUX/isolinux.bin"], package: "isolinux")
+        _ = try Peer.file(["/usr/lib/syslinux/modules/bios/ldlinux.c32"], package: "syslinux-common")
+        let boot = try await Self.boot(firmwareArguments: ["--isolinux", isolinux], firmware: .bios, until: "updated=0",
+                                       extracting: ["/BOOT.CFG", "/KS.CFG"], https: true)
+        #expect(boot.sawMarker, "\(boot.serial.suffix(2000))")
+        let kernelopt = try #require(boot.servedFiles["/BOOT.CFG"] ?? "".split(whereSeparator: \.isNewline)
+            .first { $0.hasPrefix("kernelopt=") }.map(String.init), "the served /BOOT.CFG has no kernelopt line")
+        #expect(kernelopt.contains("ks=cdrom:/KS.CFG"))
+        #expect(boot.serial.contains(kernelopt), "isolinux did not print \(kernelopt): \(boot.serial.suffix(2000))")
+        #expect(boot.servedFiles["/KS.CFG"] == (try Self.expectedKickstart()))
+        Self.expectRangeReads(boot)
+        // Every request QEMU made came over TLS (the statistics were taken before curl's own download).
+        #expect(boot.image["requestsOverTLS"] as? Int == boot.image["requests"] as? Int, "\(boot.image)")
+        #expect((boot.image["requests"] as? Int ?? 0) > 1)
+        print("SeaBIOS + isolinux from vmedia serve's https:// URL: \(String(format: "%.1f", boot.seconds)) s, "
+              + "\(boot.image["requests"] ?? 0) requests over TLS, \(boot.image["bytesServed"] ?? 0) of \(boot.image["byteCount"] ?? 0) bytes")
     }
 
     @Test("OVMF: GRUB, booted from our URL through QEMU's HTTP block driver, prints the patched BOOT.CFG and the host's KS.CFG")

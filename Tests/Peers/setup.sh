@@ -10,7 +10,7 @@ APT_PACKAGES=(
   zlib1g-dev libcurl4-openssl-dev pkg-config
   xorriso genisoimage 7zip isolinux syslinux-common mtools dosfstools
   qemu-system-x86 qemu-block-extra qemu-utils ovmf grub-efi-amd64-bin grub-common grub2-common
-  nginx-light wrk wget curl openssl python3-venv iproute2 chromium
+  nginx-light wrk wget curl openssl python3-venv iproute2 chromium tmux
   golang-go golang-github-vmware-govmomi-dev
 )
 PYPI_PACKAGES=(pycdlib==1.15.0 sushy-tools==2.2.0)

@@ -23,7 +23,7 @@ public final class GovmomiSimulator: @unchecked Sendable {
     ///   - address: a 127.x.y.z of the test's own.
     ///   - bootedSecondsAgo: how long before now the host booted.
     public init(address: String, password: String, version: String = "8.0.3", build: String = "24280767",
-                bootedSecondsAgo: Double = 0, vCenter: Bool = false) throws {
+                bootedSecondsAgo: Double = 0, vCenter: Bool = false, hostFolder: String? = nil, useTLS: Bool = false) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             try Peer.unavailable("govmomi's simulator is not built at \(Self.binary) (apt-get install golang-go "
                                  + "golang-github-vmware-govmomi-dev, then bash Tests/Peers/setup.sh)")
@@ -32,6 +32,7 @@ public final class GovmomiSimulator: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["-listen", "\(address):0", "-version", version, "-build", build,
                              "-booted-seconds-ago", String(bootedSecondsAgo)] + (vCenter ? ["-vpx"] : [])
+            + (hostFolder.map { ["-host-folder", $0] } ?? []) + (useTLS ? ["-tls"] : [])
         process.environment = ProcessInfo.processInfo.environment.merging(["VMEDIA_GOVMOMI_PASSWORD": password]) { $1 }
         let output = Pipe(), input = Pipe()
         process.standardOutput = output

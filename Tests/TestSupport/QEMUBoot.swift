@@ -20,6 +20,9 @@ public enum QEMUBoot {
         case file(String)
         /// An http:// URL read by QEMU's curl block driver (Debian qemu-block-extra).
         case url(String)
+        /// An https:// URL read by the same driver without verifying the server's certificate (`sslverify=off`), as
+        /// BMCs read HTTPS media.
+        case unverifiedHTTPS(String)
     }
 
     public struct Result: Sendable {
@@ -50,6 +53,10 @@ public enum QEMUBoot {
             _ = try Peer.file(["/usr/lib/x86_64-linux-gnu/qemu/block-curl.so"], package: "qemu-block-extra")
             // -drive splits its options at commas; a literal comma is written twice.
             arguments += ["-drive", "file=\(url.replacingOccurrences(of: ",", with: ",,")),media=cdrom,readonly=on,if=ide"]
+        case .unverifiedHTTPS(let url):
+            _ = try Peer.file(["/usr/lib/x86_64-linux-gnu/qemu/block-curl.so"], package: "qemu-block-extra")
+            arguments += ["-drive", "file.driver=https,file.url=\(url.replacingOccurrences(of: ",", with: ",,")),file.sslverify=off,"
+                          + "format=raw,media=cdrom,readonly=on,if=ide"]
         }
         if firmware == .uefi {
             let code = try Peer.file(["/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_CODE.fd"], package: "ovmf")

@@ -49,14 +49,17 @@ public struct HPEProfile: VendorProfile {
         driver.logger.notice("\(generation) refused the Boot PATCH; \(uri) boots on the next reset (Oem.\(key).BootOnNextServerReset)")
     }
 
-    /// iLO 7 (Gen12) mounts only HTTPS images (tinkerbell/tinkerbell#304, citing HPE's iLO 7 documentation): an
-    /// http:// URL is refused before anything is changed on the BMC.
+    /// iLO 7 (Gen12) mounts only HTTPS images (tinkerbell/tinkerbell#304, citing HPE's iLO 7 documentation): the
+    /// installer gives it an https:// URL by itself, and an http:// URL is refused before anything changes on the BMC.
+    public var requiresHTTPSMedia: Bool { iLO >= 7 }
+
     public func checkImageURL(_ url: String) throws {
-        guard iLO >= 7, !url.lowercased().hasPrefix("https://") else { return }
+        guard requiresHTTPSMedia, !url.lowercased().hasPrefix("https://") else { return }
         throw RedfishError.unsupported(operation: "insert",
             detail: "\(generation) (HPE Gen12) mounts virtual media only from https:// URLs (tinkerbell/tinkerbell#304, HPE iLO 7 "
-                + "documentation), and \(url) is plain HTTP. vmedia's media server speaks only HTTP in this release, so this host needs "
-                + "HTTPS media: serve the image over HTTPS elsewhere and mount it with `vmedia bmc BMC insert https://…`")
+                + "documentation), and \(url) is plain HTTP: this host needs HTTPS media. "
+                + "vmedia install serves it HTTPS by itself unless told otherwise (drop --http, or media_https: false from the host); "
+                + "by hand: vmedia serve --https, then vmedia bmc BMC insert https://…")
     }
 
     // Generic behaviour that iLO needs and every BMC gets: eject with a `{}` body (empty POST → 415, sushy

@@ -48,13 +48,16 @@ public struct LenovoProfile: VendorProfile {
     }
 
     /// The AMI BMC mounts remote images only over HTTPS, NFS or CIFS, never plain HTTP (Lenovo's
-    /// lenovo_mount_virtual_media.py `mount_virtual_media_from_cd`): refused before anything changes.
+    /// lenovo_mount_virtual_media.py `mount_virtual_media_from_cd`): the installer gives it an https:// URL by
+    /// itself, and an http:// URL is refused before anything changes.
+    public var requiresHTTPSMedia: Bool { isAMI }
+
     public func checkImageURL(_ url: String) throws {
         guard isAMI, url.lowercased().hasPrefix("http://") else { return }
         throw RedfishError.unsupported(operation: "insert",
             detail: "Lenovo's AMD servers (SR635/SR655, AMI BMC) mount remote images only over HTTPS or NFS, and \(url) is plain "
-                + "HTTP. vmedia's media server speaks only HTTP in this release, so this host needs HTTPS media: serve the image "
-                + "over HTTPS elsewhere and mount it with `vmedia bmc BMC insert https://…`")
+                + "HTTP: this host needs HTTPS media. vmedia install serves it HTTPS by itself unless told otherwise (drop --http, "
+                + "or media_https: false from the host); by hand: vmedia serve --https, then vmedia bmc BMC insert https://…")
     }
 
     /// AMI: remote media is off until `#AMIVirtualMedia.EnableRMedia` switches it on (`RMediaStatus` in the Manager's
