@@ -35,7 +35,8 @@ struct CheckCommand: AsyncParsableCommand {
               vmedia check --config hosts.yaml
               vmedia check --config hosts.yaml --hosts esx01,esx02 --json
               vmedia check --config hosts.yaml --tls-pin
-              vmedia check --config hosts.yaml --media --listen 0.0.0.0:8080 --advertise 10.0.0.5
+              vmedia check --config hosts.yaml --media --listen 0.0.0.0:8080 \\
+                  --advertise 10.0.0.5
             """)
 
     @OptionGroup var selection: HostSelection

@@ -27,7 +27,8 @@ struct DemoCommand: AsyncParsableCommand {
             Examples:
               swift run vmedia demo
               vmedia demo --hosts 24 --vendors dell,lenovo --json
-              vmedia demo --hosts 4 --workdir /tmp/lab    # keeps /tmp/lab/hosts.yaml and /tmp/lab/esxi-demo.iso
+              # keeps /tmp/lab/hosts.yaml and /tmp/lab/esxi-demo.iso:
+              vmedia demo --hosts 4 --workdir /tmp/lab
             """)
 
     @Option(name: .long, help: ArgumentHelp("How many simulated servers.", valueName: "N"))

@@ -29,8 +29,10 @@ struct FixtureCommand: ParsableCommand {
             Examples:
               vmedia fixture --esxi 8.0 --output esxi8.iso
               vmedia fixture --esxi 9.0 --uefi-only --size 64MiB -o esxi9-uefi.iso
-              vmedia fixture --esxi 7.0 --size 64MiB --isolinux /usr/lib/ISOLINUX/isolinux.bin -o a.iso
-              vmedia fixture --esxi 6.7 --size 1GiB --joliet --rock-ridge --timestamp 1700000000 --json -o b.iso
+              vmedia fixture --esxi 7.0 --size 64MiB \\
+                  --isolinux /usr/lib/ISOLINUX/isolinux.bin -o a.iso
+              vmedia fixture --esxi 6.7 --size 1GiB --joliet --rock-ridge \\
+                  --timestamp 1700000000 --json -o b.iso
             """)
 
     @Option(name: .customLong("esxi"), help: ArgumentHelp("The ESXi release to imitate: 6.7, 7.0, 8.0 or 9.0.", valueName: "release"))

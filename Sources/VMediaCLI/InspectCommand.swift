@@ -19,8 +19,9 @@ struct InspectCommand: ParsableCommand {
             Examples:
               vmedia inspect VMware-VMvisor-Installer-8.0U3.iso
               vmedia inspect esxi.iso --tree
-              vmedia inspect esxi.iso --verify          # exit status 1 when problems are found
-                                                        # (on an ESXi installer: every module inflated and CRC-checked)
+              # exit status 1 when problems are found (on an ESXi installer:
+              # every module inflated and CRC-checked):
+              vmedia inspect esxi.iso --verify
               vmedia inspect esxi.iso --json | jq '.bootImages'
               vmedia inspect esxi.iso --extract /EFI/BOOT/BOOT.CFG --output boot.cfg
             """)

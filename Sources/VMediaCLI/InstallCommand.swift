@@ -150,10 +150,14 @@ struct InstallCommand: AsyncParsableCommand {
             nothing: the install stands. vmedia configure runs only these phases for installed hosts.
 
             Examples:
-              vmedia install --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
-              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts esx01,esx02 --dry-run
-              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --json --junit results.xml
-              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 --hosts @hosts.yaml.retry
+              vmedia install --config hosts.yaml \\
+                  --iso VMware-VMvisor-Installer-8.0U3.iso --advertise 10.0.0.5
+              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 \\
+                  --hosts esx01,esx02 --dry-run
+              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 \\
+                  --json --junit results.xml
+              vmedia install --config hosts.yaml --iso esxi.iso --advertise 10.0.0.5 \\
+                  --hosts @hosts.yaml.retry
             """)
 
     @OptionGroup var selection: HostSelection

@@ -43,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               vmedia serve --config hosts.yaml --iso VMware-VMvisor-Installer-8.0U3.iso
-              vmedia serve --config hosts.yaml --iso esxi.iso --listen 10.0.0.5:8080 --any-peer
+              vmedia serve --config hosts.yaml --iso esxi.iso \\
+                  --listen 10.0.0.5:8080 --any-peer
               vmedia serve --config hosts.yaml --iso esxi.iso --stable-tokens --json
             """)
 

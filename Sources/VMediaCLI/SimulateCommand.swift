@@ -25,9 +25,12 @@ struct SimulateCommand: AsyncParsableCommand {
 
             Examples:
               vmedia simulate --count 4
-              vmedia simulate --count 8 --vendors idrac10,xcc --first-address 127.0.0.20 --port 8443
-              VMEDIA_SIMULATOR_PASSWORD=secret vmedia simulate --count 2 --plain-http --port 8080 --json
-              vmedia simulate --vendors ilo5 --error-rate 0.2 --latency-ms 300 --duration 60
+              vmedia simulate --count 8 --vendors idrac10,xcc \\
+                  --first-address 127.0.0.20 --port 8443
+              VMEDIA_SIMULATOR_PASSWORD=secret vmedia simulate --count 2 \\
+                  --plain-http --port 8080 --json
+              vmedia simulate --vendors ilo5 --error-rate 0.2 --latency-ms 300 \\
+                  --duration 60
               curl -k -u root:vmedia-simulator https://127.0.0.10/redfish/v1/Systems
 
             With --hosts-file FILE it also writes a hosts file for these BMCs (the old tool's format, with \
@@ -36,8 +39,10 @@ struct SimulateCommand: AsyncParsableCommand {
             same --esxi-port. The file names the password as ${VARIABLE} when it comes from the environment, and \
             holds the public default otherwise.
               vmedia fixture --esxi 8.0 --size 12MiB --output esxi.iso
-              vmedia simulate --count 8 --port 8443 --esxi-port 9443 --hosts-file hosts.yaml &
-              vmedia install --config hosts.yaml --iso esxi.iso --listen 127.0.0.1:0 --esxi-port 9443
+              vmedia simulate --count 8 --port 8443 --esxi-port 9443 \\
+                  --hosts-file hosts.yaml &
+              vmedia install --config hosts.yaml --iso esxi.iso \\
+                  --listen 127.0.0.1:0 --esxi-port 9443
 
             Runs until Ctrl-C (or --duration seconds), then prints each BMC's final state.
             """

@@ -88,7 +88,7 @@ struct ConfigureCommandTests {
         #expect(demo.stdout.contains("\"phase\":\"join\""), "\(demo.stdout)")
         #expect(demo.stdout.contains("joined http:"), "\(demo.stdout)")
         #expect(!demo.stdout.contains("Demo-VC-2026") && !demo.stderr.contains("Demo-VC-2026"))
-        let plain = try VMediaBinary.run(["demo", "--hosts", "1", "--subnet", "183", "--no-vcenter", "--json"], timeout: 120)
+        let plain = try VMediaBinary.run(["demo", "--hosts", "1", "--subnet", "217", "--no-vcenter", "--json"], timeout: 120)
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(!plain.stdout.contains("\"phase\":\"join\"") && !plain.stderr.contains("simulated vCenter"))
     }

@@ -14,7 +14,7 @@ struct FieldQuirkInstallTests {
         var dell7 = FaultKnobs(); dell7.importBusyCount = 3; dell7.staleAttachCount = 1
         var ignoring = FaultKnobs(); ignoring.ignoredBootPatchCount = 1
         let flavours: [VendorFlavor] = [.dellIDRAC9v7, .dellIDRAC10, .hpeILO6, .generic]
-        let run = try await InstallerFlowTests.install(count: flavours.count, flavours: flavours, subnet: 121,
+        let run = try await InstallerFlowTests.install(count: flavours.count, flavours: flavours, subnet: 211,
                                                        faults: [0: dell7, 3: ignoring])
         defer { Task { await run.lab.stop() } }
         for (host, result) in zip(run.lab.hosts, run.results) {

@@ -160,7 +160,7 @@ struct InstallCommandTests {
         let directory = try TemporaryDirectory()
         let junit = directory.file("demo.xml")
         let result = try VMediaBinary.run(["demo", "--hosts", "4", "--never-read", "1", "--media-read-timeout", "3",
-                                           "--subnet", "131", "--json", "--junit", junit], timeout: 120)
+                                           "--subnet", "219", "--json", "--junit", junit], timeout: 120)
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("still open") && result.stderr.contains(", 0 still open"), "\(result.stderr)")
         let ndjson = directory.file("demo.ndjson")
@@ -241,7 +241,7 @@ struct InstallCommandTests {
     func interrupt() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
-        process.arguments = ["demo", "--hosts", "2", "--never-read", "1", "--media-read-timeout", "300", "--subnet", "141"]
+        process.arguments = ["demo", "--hosts", "2", "--never-read", "1", "--media-read-timeout", "300", "--subnet", "209"]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

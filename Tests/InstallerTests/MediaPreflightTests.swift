@@ -62,7 +62,7 @@ struct MediaPreflightTests {
     @Test("every flavour: iDRACs read the probe during the insert (reachable, ranges, first byte); the others are reported unproven; no boot or power write anywhere")
     func everyFlavour() async throws {
         let flavours = VendorFlavor.allCases.filter { $0 != .lenovoXCCLegacy }
-        let run = try await Self.preflight(flavours, subnet: 141)
+        let run = try await Self.preflight(flavours, subnet: 201)
         defer { Task { await run.lab.stop() } }
         for (host, report) in zip(run.lab.hosts, run.reports) {
             let flavour = host.simulator.configuration.flavour
@@ -87,7 +87,7 @@ struct MediaPreflightTests {
 
     @Test("over https (--https) an iDRAC reads the probe through TLS; the report says TLS accepted")
     func tlsAccepted() async throws {
-        let run = try await Self.preflight([.dellIDRAC10], subnet: 143) { $0.mediaHTTPS = true }
+        let run = try await Self.preflight([.dellIDRAC10], subnet: 203) { $0.mediaHTTPS = true }
         defer { Task { await run.lab.stop() } }
         let report = try #require(run.reports.first)
         #expect(report.succeeded, "\(report.message)")
@@ -98,7 +98,7 @@ struct MediaPreflightTests {
 
     @Test("a URL the BMC cannot reach (an address in 127/8 where nothing listens) fails with the --advertise fix, and leaves nothing inserted")
     func unreachable() async throws {
-        let run = try await Self.preflight([.dellIDRAC9v7], subnet: 145, advertise: "127.0.145.250")
+        let run = try await Self.preflight([.dellIDRAC9v7], subnet: 205, advertise: "127.0.205.250")
         defer { Task { await run.lab.stop() } }
         let report = try #require(run.reports.first)
         #expect(!report.succeeded)
@@ -111,13 +111,13 @@ struct MediaPreflightTests {
     @Test("a slot that already holds an image is reported and left inserted: check --media ejects nothing it did not insert")
     func foreignMediaIsLeftAlone() async throws {
         let directory = try TemporaryDirectory()
-        let lab = try await DemoLab.start(in: directory.path, count: 1, flavours: [.hpeILO5], subnet: 147, esxiPort: 9443,
+        let lab = try await DemoLab.start(in: directory.path, count: 1, flavours: [.hpeILO5], subnet: 207, esxiPort: 9443,
                                           installMilliseconds: 100)
         defer { Task { await lab.stop() } }
         // Someone else's image, inserted over the simulated BMC's own Redfish API by the bmc command.
         let bmc = lab.hosts[0].simulator
         let insert = try VMediaBinary.run(["bmc", "--bmc", "https://\(bmc.address):\(bmc.port)", "--username", DemoLab.bmcUser,
-                                           "--password-env", "SIM_PW", "--insecure", "insert", "http://127.0.147.200/other.iso"],
+                                           "--password-env", "SIM_PW", "--insecure", "insert", "http://127.0.207.200/other.iso"],
                                           environment: ["SIM_PW": DemoLab.bmcPassword])
         try #require(insert.status == 0, "\(insert.stdout)\(insert.stderr)")
         let reports = try await Self.preflight(lab, directory: directory)

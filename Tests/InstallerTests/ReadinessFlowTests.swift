@@ -134,7 +134,7 @@ struct ReadinessFlowTests {
     @Test("vmedia check refuses the same plan under Secure Boot, and reports Secure Boot off elsewhere")
     func checkRefusesUserFirstboot() async throws {
         let directory = try TemporaryDirectory()
-        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.generic], subnet: 151, esxiPort: 9443,
+        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.generic], subnet: 227, esxiPort: 9443,
                                           customize: { index, config in config.secureBoot = index == 0 })
         defer { Task { await lab.stop() } }
         let http = CurlHTTPClient(maxConnectionsPerHost: 2)

@@ -19,7 +19,7 @@ struct SerialDiskInstallTests {
         // Host 1: the serial of its second SEAGATE disk (same model as the first). Host 2: a serial it doesn't have.
         func wantedDisk(_ lab: DemoLab) -> HostInventory.Disk { lab.hosts[0].simulator.configuration.inventory.disks[2] }
         let run = try await InstallerFlowTests.install(
-            count: 2, flavours: [.generic, .dellIDRAC9], subnet: 181, configure: { $0.timeouts.mediaRead = .seconds(10) },
+            count: 2, flavours: [.generic, .dellIDRAC9], subnet: 229, configure: { $0.timeouts.mediaRead = .seconds(10) },
             targets: { lab in Self.targets(of: lab, serials: [wantedDisk(lab).serialNumber, "5PJAMUHD"]) })
         let (lab, results, events) = (run.lab, run.results, run.events)
         defer { Task { await lab.stop() } }

@@ -16,7 +16,7 @@ struct TerminationTests {
         let directory = try TemporaryDirectory()
         var neverReads = FaultKnobs()
         neverReads.neverReadsMedia = true
-        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.dellIDRAC9, .hpeILO5], subnet: 171,
+        let lab = try await DemoLab.start(in: directory.path, count: 2, flavours: [.dellIDRAC9, .hpeILO5], subnet: 213,
                                           esxiPort: 9443, faults: [0: neverReads, 1: neverReads])
         defer { Task { await lab.stop() } }
         let junit = directory.file("results.xml")
