@@ -29,12 +29,12 @@ struct HelpLayoutTests {
         var inExample = false
         for (index, line) in lines.enumerated() {
             let starts = ["  vmedia ", "  swift ", "  curl ", "  VMEDIA_", "  # "].contains { line.hasPrefix($0) }
-            let continues = inExample && line.hasPrefix("      ")
+            let continues = inExample && line.hasPrefix("    ")
             inExample = starts || continues
             guard inExample, index + 1 < lines.count else { continue }
             let next = lines[index + 1]
             if !next.isEmpty, !next.hasPrefix(" ") { problems.append(line + " ⏎ " + next) }
-            if line.hasSuffix("\\"), !next.hasPrefix("      ") { problems.append("continuation not indented: " + line + " ⏎ " + next) }
+            if line.hasSuffix("\\"), !next.hasPrefix("    ") { problems.append("continuation not indented: " + line + " ⏎ " + next) }
         }
         return problems
     }
