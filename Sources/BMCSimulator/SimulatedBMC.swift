@@ -23,6 +23,12 @@ public final class SimulatedBMC: Sendable {
         var server: SimulatorHTTPServer?
         var esxi: SimulatedESXiHost?
         var boot: Task<Void, Never>?
+        /// The previous ESXi shutting down after a power action. A new system binds its address only after this
+        /// ends: a real reboot drops every TCP connection, while a stopping NIO server closes its open connections
+        /// after its listener, so a client's pooled keep-alive connection could otherwise reach the old system
+        /// after the new one answers (the readiness probe once read the new build on a fresh connection and was
+        /// refused root's login by the old system on its pooled one).
+        var stopping: Task<Void, Never>?
         /// Images copied during InsertMedia (`FaultKnobs.copiesImageAtInsert`), by URL.
         var copies: [String: CopiedImage] = [:]
     }
@@ -206,7 +212,10 @@ public final class SimulatedBMC: Sendable {
                 return (runtime.esxi, runtime.boot)
             }
             boot?.cancel()
-            if let esxi { Task { await esxi.stop() } }
+            if let esxi {
+                let stopping = Task { await esxi.stop() }
+                runtime.withLockedValue { $0.stopping = stopping }
+            }
         }
     }
 
@@ -386,6 +395,7 @@ public final class SimulatedBMC: Sendable {
 
     /// Starts the simulated ESXi host for `system` (after an install, or when an installed server boots its disk).
     private func bringUp(_ system: InstalledSystem, generation: Int, bootTime: Date) async {
+        if let stopping = runtime.withLockedValue({ $0.stopping }) { await stopping.value }
         guard !Task.isCancelled else { return }
         let plan = system.plan
         do {

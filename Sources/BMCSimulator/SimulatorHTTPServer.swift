@@ -191,8 +191,12 @@ enum SimulatorTLS {
         do {
             let certificate = try NIOSSLCertificate(bytes: Array(SimulatorCertificate.certificatePEM.utf8), format: .pem)
             let key = try NIOSSLPrivateKey(bytes: Array(SimulatorCertificate.privateKeyPEM.utf8), format: .pem)
-            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: [.certificate(certificate)],
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: [.certificate(certificate)],
                                                                          privateKey: .privateKey(key))
+            // Closing a connection waits this long for the client's close_notify (NIO's default is 5 s). A simulated
+            // ESXi that reboots closes its connections and must be gone before the next system binds its address,
+            // as a real reboot drops them at once; 5 s per kept-alive client would stall every reinstall.
+            configuration.shutdownTimeout = .milliseconds(100)
             return try NIOSSLContext(configuration: configuration)
         } catch {
             throw SimulatorError.tlsSetupFailed("\(error)")
