@@ -5,23 +5,23 @@ import Yams
 /// The keys of the configure and join phases: `esxi: {ntp:, syslog:}` and the `vcenter:` section.
 extension Reader {
     /// Nil when a problem was reported (the host then gets no plan, like any other invalid key).
-    mutating func readSettings(esxi: Section, vcenter: Section?, item: Node, label: String) -> HostSettings? {
+    mutating func readSettings(esxi: Section, vcenter: Section?, item: Node, subject: Subject) -> HostSettings? {
         var ok = true
         var servers: [String] = []
         if let entry = esxi["ntp"], !isNull(entry.value) {
             let items: [Node] = entry.value.sequence.map(Array.init) ?? [entry.value]
             for node in items {
                 guard let text = scalar(node)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
-                    report(node, "\(label): each ntp item must be one server name or address", fix: "write ntp: [10.20.0.1, ntp2.example.com]")
+                    report(node, subject, "each ntp item must be one server name or address", fix: "write ntp: [10.20.0.1, ntp2.example.com]")
                     ok = false
                     continue
                 }
                 if let problem = serverProblem(text) {
-                    report(node, "\(label): NTP server '\(text)' \(problem)",
+                    report(node, subject, "NTP server '\(text)' \(problem)",
                            fix: "write an IPv4 address or a DNS name, one per list item: ntp: [10.20.0.1, ntp2.example.com]")
                     ok = false
                 } else if servers.contains(where: { $0.lowercased() == text.lowercased() }) {
-                    report(node, "\(label): NTP server '\(text)' is listed twice", fix: "keep one")
+                    report(node, subject, "NTP server '\(text)' is listed twice", fix: "keep one")
                     ok = false
                 } else {
                     servers.append(text)
@@ -33,7 +33,7 @@ extension Reader {
             var targets: [String] = []
             for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
                 if let problem = syslogProblem(part) {
-                    report(node, "\(label): syslog target '\(part)' \(problem)",
+                    report(node, subject, "syslog target '\(part)' \(problem)",
                            fix: "write syslog: udp://10.20.0.5:514 (udp, tcp or ssl; several separated by commas), as ESXi's Syslog.global.logHost takes it")
                     ok = false
                 } else {
@@ -44,50 +44,50 @@ extension Reader {
         }
         var plan: VCenterPlan?
         if let vcenter {
-            plan = readVCenter(vcenter, item: item, label: label)
+            plan = readVCenter(vcenter, item: item, subject: subject)
             if plan == nil { ok = false }
         }
         return ok ? HostSettings(ntpServers: servers, syslog: syslog, vcenter: plan) : nil
     }
 
     /// `vcenter: {address, username, password, datacenter, cluster | folder}`.
-    mutating func readVCenter(_ section: Section, item: Node, label: String) -> VCenterPlan? {
-        let context = "\(label) vcenter"
+    mutating func readVCenter(_ section: Section, item: Node, subject: Subject) -> VCenterPlan? {
+        let context = subject.section("vcenter")
         var endpoint: (String, Int, Bool)?
-        if let (text, node) = requiredString(section, "address", item: item, label: context, example: "vc1.example.com") {
+        if let (text, node) = requiredString(section, "address", item: item, subject: context, example: "vc1.example.com") {
             switch Self.vCenterAddress(text) {
             case .success(let parsed):
                 endpoint = parsed
                 if simulated, !Self.isLoopback(parsed.0) {
-                    report(node, "\(label): vCenter address \(parsed.0) is not a loopback address, but the file says 'simulated: true'",
+                    report(node, subject, "vCenter address \(parsed.0) is not a loopback address, but the file says 'simulated: true'",
                            fix: "remove 'simulated: true' for real servers (a simulated vCenter listens on 127.0.0.0/8)")
                     endpoint = nil
                 }
             case .failure(let problem):
-                report(node, "\(label): vCenter address '\(text)' \(problem.description)", fix: "write address: vc1.example.com, 10.20.0.5 or https://vc1.example.com:8443")
+                report(node, subject, "vCenter address '\(text)' \(problem.description)", fix: "write address: vc1.example.com, 10.20.0.5 or https://vc1.example.com:8443")
             }
         }
         var username: String?
-        if let (text, node) = requiredString(section, "username", item: item, label: context, example: "administrator@vsphere.local") {
+        if let (text, node) = requiredString(section, "username", item: item, subject: context, example: "administrator@vsphere.local") {
             if text.isEmpty || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                report(node, "\(label): the vCenter username is empty or has control characters", fix: "write the vCenter login name, e.g. administrator@vsphere.local")
+                report(node, subject, "the vCenter username is empty or has control characters", fix: "write the vCenter login name, e.g. administrator@vsphere.local")
             } else { username = text }
         }
-        let password = requiredSecret(section, "password", item: item, label: context)
-        let datacenter = requiredString(section, "datacenter", item: item, label: context, example: "DC1").flatMap { text, node in
-            inventoryName(text, node: node, label: label, key: "datacenter")
+        let password = requiredSecret(section, "password", item: item, subject: context)
+        let datacenter = requiredString(section, "datacenter", item: item, subject: context, example: "DC1").flatMap { text, node in
+            inventoryName(text, node: node, subject: subject, key: "datacenter")
         }
         var placement: VCenterPlan.Placement? = .folder("")
         let cluster = optionalString(section, "cluster")
         let folder = optionalString(section, "folder")
         if let cluster, folder != nil {
-            report(section["folder"]?.key ?? cluster.1, "\(label): vcenter has both cluster and folder",
+            report(section["folder"]?.key ?? cluster.1, subject, "vcenter has both cluster and folder",
                    fix: "keep one: cluster: NAME adds the host to a cluster (AddHost_Task), folder: PATH adds it standalone (AddStandaloneHost_Task)")
             placement = nil
         } else if let cluster {
-            placement = inventoryName(cluster.0, node: cluster.1, label: label, key: "cluster").map { .cluster($0) }
+            placement = inventoryName(cluster.0, node: cluster.1, subject: subject, key: "cluster").map { .cluster($0) }
         } else if let folder {
-            placement = inventoryName(folder.0, node: folder.1, label: label, key: "folder", allowEmpty: true).map { .folder($0) }
+            placement = inventoryName(folder.0, node: folder.1, subject: subject, key: "folder", allowEmpty: true).map { .folder($0) }
         }
         guard let endpoint, let username, let password, let datacenter, let placement else { return nil }
         return VCenterPlan(address: endpoint.0, port: endpoint.1, useTLS: endpoint.2, username: username, password: password,
@@ -96,13 +96,13 @@ extension Reader {
 
     /// An inventory name as vCenter shows it; `/` separates folders in a path (a datacenter in a folder:
     /// `Region1/DC1`), as `SearchIndex.FindByInventoryPath` takes it.
-    mutating func inventoryName(_ text: String, node: Node, label: String, key: String, allowEmpty: Bool = false) -> String? {
+    mutating func inventoryName(_ text: String, node: Node, subject: Subject, key: String, allowEmpty: Bool = false) -> String? {
         let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         if trimmed.isEmpty, allowEmpty { return "" }
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
         if trimmed.isEmpty || parts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty })
             || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            report(node, "\(label): vcenter \(key) '\(text)' is not an inventory path",
+            report(node, subject, "vcenter \(key) '\(text)' is not an inventory path",
                    fix: "write the name as vCenter shows it, with '/' between nested folders, e.g. \(key): Rack1/\(key == "datacenter" ? "DC1" : key == "cluster" ? "Cluster1" : "Standalone")")
             return nil
         }

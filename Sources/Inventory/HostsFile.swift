@@ -92,29 +92,35 @@ public enum HostsFile {
     }
 }
 
-/// One problem in `defaults:` shows up once per host; say it once, naming the hosts.
+/// One problem in `defaults:` shows up once per host; say it once, naming the hosts ("hosts 1, 2, 3: …").
+/// Problems are grouped by place, section and problem, from the fields the reader recorded (never from `message`);
+/// a problem that names no host, or reads as one sentence with its host ("host 3 has no 'esxi:' section"), is only
+/// said once per place and subject.
 func merged(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-    var order: [String] = []
-    var groups: [String: (first: Diagnostic, rest: String, hosts: [Int])] = [:]
+    struct Key: Hashable {
+        let file: String
+        let line: Int?
+        let column: Int?
+        /// The subject without its host number when hosts merge.
+        let subject: Diagnostic.Subject?
+        let problem: String
+        let phrasing: Diagnostic.Phrasing
+    }
+    var order: [Key] = []
+    var groups: [Key: (first: Diagnostic, hosts: [Int])] = [:]
     for diagnostic in diagnostics {
-        // The host number is data the reader recorded; only the label it wrote itself ("host N: …", "host N ipmi: …")
-        // is cut off, up to its colon.
-        var rest = diagnostic.message
-        var mergeable = false
-        if let host = diagnostic.host, rest.hasPrefix("host \(host)"), let colon = rest.firstIndex(of: ":"),
-           [":", " "].contains(rest.dropFirst("host \(host)".count).first) {
-            rest = String(rest[rest.index(after: colon)...])
-            mergeable = true
-        }
-        let key = "\(diagnostic.location)|\(rest)|\(mergeable ? "" : diagnostic.message)"
-        if groups[key] == nil { order.append(key); groups[key] = (diagnostic, rest, []) }
-        if mergeable, let host = diagnostic.host { groups[key]!.hosts.append(host) }
+        let hosts = diagnostic.phrasing == .afterColon ? diagnostic.hosts : []
+        let subject = hosts.isEmpty ? diagnostic.subject : diagnostic.subject.map { Diagnostic.Subject(.hosts([]), section: $0.section) }
+        let key = Key(file: diagnostic.file, line: diagnostic.line, column: diagnostic.column, subject: subject,
+                      problem: diagnostic.problem, phrasing: diagnostic.phrasing)
+        if groups[key] == nil { order.append(key); groups[key] = (diagnostic, []) }
+        for host in hosts where !groups[key]!.hosts.contains(host) { groups[key]!.hosts.append(host) }
     }
     return order.map { key in
         let group = groups[key]!
-        guard group.hosts.count > 1 else { return group.first }
-        return Diagnostic(file: group.first.file, line: group.first.line, column: group.first.column,
-                          message: "hosts \(group.hosts.map(String.init).joined(separator: ", ")):\(group.rest)", fix: group.first.fix)
+        guard group.hosts.count > 1, let subject = group.first.subject else { return group.first }
+        return Diagnostic(file: key.file, line: key.line, column: key.column, subject: Diagnostic.Subject(.hosts(group.hosts), section: subject.section),
+                          problem: key.problem, phrasing: key.phrasing, fix: group.first.fix)
     }
 }
 
@@ -127,8 +133,6 @@ struct Reader {
     var templates: [String: KickstartTemplate?] = [:]
     /// `simulated: true`: a lab of simulated BMCs on loopback (see `HostsFile`).
     var simulated = false
-    /// The 1-based host being read, recorded in its diagnostics.
-    var currentHost: Int?
 
     init(file: String, baseDirectory: String, environment: [String: String]) {
         self.file = file
@@ -143,10 +147,18 @@ struct Reader {
     }
 
     typealias Section = [String: Entry]
+    typealias Subject = Diagnostic.Subject
 
+    /// A problem at `node` that names no subject.
     mutating func report(_ node: Node?, _ message: String, fix: String) {
-        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, message: message, fix: fix,
-                                      host: currentHost))
+        report(node, nil, message, fix: fix)
+    }
+
+    /// A problem at `node` about `subject` (the host and section being read, `defaults:`, the top level), kept as
+    /// data so that `merged` can say a problem of every host once.
+    mutating func report(_ node: Node?, _ subject: Subject?, _ problem: String, phrasing: Diagnostic.Phrasing = .afterColon, fix: String) {
+        diagnostics.append(Diagnostic(file: file, line: node?.mark?.line, column: node?.mark?.column, subject: subject,
+                                      problem: problem, phrasing: phrasing, fix: fix))
     }
 
     /// The file in phases: the YAML document, `simulated:`, `defaults:`, the host list, then per host its
@@ -158,17 +170,15 @@ struct Reader {
         guard let hosts = readHostList(top, root: root) else { return [] }
         var seen = SeenIdentities()
         var plans: [HostPlan] = []
-        defer { currentHost = nil }
         for (index, item) in hosts.enumerated() {
-            currentHost = index + 1
-            guard let (mapping, ipmi, esxi, vcenter) = readHostSections(item, index: index, defaults: defaults) else { continue }
-            let label = "host \(index + 1)"
+            let subject = Subject.host(index + 1)
+            guard let (mapping, ipmi, esxi, vcenter) = readHostSections(item, subject: subject, defaults: defaults) else { continue }
             // A missing key is reported at the host's own 'ipmi:' / 'esxi:' key, where it has to be added.
             func anchor(_ name: String) -> Node { mapping.first { scalar($0.key) == name }?.key ?? item }
-            let bmc = readBMC(ipmi, item: anchor("ipmi"), label: label)
-            let kickstart = readKickstart(esxi, item: anchor("esxi"), label: label)
-            let settings = readSettings(esxi: esxi, vcenter: vcenter, item: anchor("vcenter"), label: label)
-            checkAcrossHosts(bmc: bmc, kickstart: kickstart, label: label, seen: &seen)
+            let bmc = readBMC(ipmi, item: anchor("ipmi"), subject: subject)
+            let kickstart = readKickstart(esxi, item: anchor("esxi"), subject: subject)
+            let settings = readSettings(esxi: esxi, vcenter: vcenter, item: anchor("vcenter"), subject: subject)
+            checkAcrossHosts(bmc: bmc, kickstart: kickstart, subject: subject, seen: &seen)
             if let settings, let plan = Self.plan(index: index, bmc: bmc, kickstart: kickstart, settings: settings) { plans.append(plan) }
         }
         return plans
@@ -191,7 +201,7 @@ struct Reader {
                    fix: "start the file with 'hosts:' followed by '- ipmi: …' / '  esxi: …' items, as in the old tool's config.yaml")
             return nil
         }
-        checkKeys(of: top, allowed: HostsFile.topLevelKeys, in: "the top level")
+        checkKeys(of: top, allowed: HostsFile.topLevelKeys, in: .topLevel)
         return (root, top)
     }
 
@@ -199,7 +209,7 @@ struct Reader {
     mutating func readSimulated(_ top: Node.Mapping) -> Bool {
         guard let node = top["simulated"], !isNull(node) else { return false }
         let entry = Entry(key: top.first { scalar($0.key) == "simulated" }?.key ?? node, value: node)
-        return boolean(["simulated": entry], "simulated", default: false, label: "the top level") ?? false
+        return boolean(["simulated": entry], "simulated", default: false, subject: .topLevel) ?? false
     }
 
     /// `defaults:` by section, refusing keys that name one host.
@@ -210,10 +220,10 @@ struct Reader {
             report(node, "'defaults' must be a mapping with 'ipmi:', 'esxi:' and/or 'vcenter:'", fix: "write 'defaults:' then indented 'ipmi:' / 'esxi:' / 'vcenter:' blocks")
             return defaults
         }
-        checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "defaults")
+        checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: .defaults())
         for name in HostsFile.sectionKeys {
             if let section = mapping[name], !isNull(section) {
-                defaults[name] = entries(of: section, allowed: HostsFile.keys(ofSection: name), in: "defaults.\(name)")
+                defaults[name] = entries(of: section, allowed: HostsFile.keys(ofSection: name), in: .defaults(section: name))
                 for key in HostsFile.perHostOnly[name] ?? [] {
                     if let entry = defaults[name]?[key] {
                         report(entry.key, key == "password_policy"
@@ -242,18 +252,18 @@ struct Reader {
 
     /// One host's `ipmi:`, `esxi:` and (optional) `vcenter:` sections with `defaults:` merged in key by key (the
     /// host's own value wins).
-    mutating func readHostSections(_ item: Node, index: Int, defaults: [String: Section])
+    mutating func readHostSections(_ item: Node, subject: Subject, defaults: [String: Section])
         -> (mapping: Node.Mapping, ipmi: Section, esxi: Section, vcenter: Section?)? {
         guard let mapping = item.mapping else {
-            report(item, "host \(index + 1) is not a mapping", fix: "write each host as '- ipmi: {…}' with 'esxi: {…}' under it")
+            report(item, subject, "is not a mapping", phrasing: .sentence, fix: "write each host as '- ipmi: {…}' with 'esxi: {…}' under it")
             return nil
         }
-        checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: "host \(index + 1)")
+        checkKeys(of: mapping, allowed: HostsFile.sectionKeys, in: subject)
         var sections: [String: Section] = [:]
         for name in HostsFile.sectionKeys {
             var merged = defaults[name] ?? [:]
             if let node = mapping[name], !isNull(node) {
-                let own = entries(of: node, allowed: HostsFile.keys(ofSection: name), in: "host \(index + 1) \(name)")
+                let own = entries(of: node, allowed: HostsFile.keys(ofSection: name), in: subject.section(name))
                 // The certificate keys are one choice: a host's own tls_ca or tls_pin replaces both defaults.
                 if name == "ipmi", !HostsFile.trustKeys.isDisjoint(with: own.keys) {
                     for key in HostsFile.trustKeys { merged[key] = nil }
@@ -265,7 +275,7 @@ struct Reader {
                 merged.merge(own) { _, host in host }
             } else if defaults[name] == nil {
                 if HostsFile.optionalSections.contains(name) { continue }
-                report(item, "host \(index + 1) has no '\(name):' section", fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
+                report(item, subject, "has no '\(name):' section", phrasing: .sentence, fix: "add '\(name):' with the host's \(name == "ipmi" ? "BMC" : "ESXi") settings")
                 continue
             }
             sections[name] = merged
@@ -282,28 +292,28 @@ struct Reader {
     }
 
     /// The checks that span hosts: `simulated:` hosts on loopback, and no BMC, ESXi address or hostname twice.
-    mutating func checkAcrossHosts(bmc: BMCFields, kickstart: KickstartFields, label: String, seen: inout SeenIdentities) {
+    mutating func checkAcrossHosts(bmc: BMCFields, kickstart: KickstartFields, subject: Subject, seen: inout SeenIdentities) {
         if simulated, let (endpoint, node) = bmc.endpoint, !Self.isLoopback(endpoint.host) {
-            report(node, "\(label): BMC address \(endpoint.host) is not a loopback address, but the file says 'simulated: true'",
+            report(node, subject, "BMC address \(endpoint.host) is not a loopback address, but the file says 'simulated: true'",
                    fix: "remove 'simulated: true' for real servers (it only serves simulated BMCs on 127.0.0.0/8, from vmedia simulate or vmedia demo)")
         }
         if let (endpoint, node) = bmc.endpoint {
             if let first = seen.bmc[endpoint.identity] {
-                report(node, "\(label): BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
+                report(node, subject, "BMC address \(endpoint) is also used by the host at line \(first.mark?.line ?? 0)",
                        fix: "each server has its own BMC; correct one of the two addresses")
             } else { seen.bmc[endpoint.identity] = node }
         }
         if let (esxiAddress, hostname, addressNode, hostnameNode) = kickstart.identity {
             let address = esxiAddress.description
             if let first = seen.address[address] {
-                report(addressNode, "\(label): ESXi address \(address) is also used by the host at line \(first.mark?.line ?? 0)",
+                report(addressNode, subject, "ESXi address \(address) is also used by the host at line \(first.mark?.line ?? 0)",
                        fix: "give every host its own management address")
             } else { seen.address[address] = addressNode }
             let name = hostname.lowercased()
             // A derived esxi-a-b-c-d name repeats only when the address does, which is reported above.
             if hostnameNode == addressNode {
             } else if let first = seen.hostname[name] {
-                report(hostnameNode, "\(label): hostname \(hostname) is also used by the host at line \(first.mark?.line ?? 0)",
+                report(hostnameNode, subject, "hostname \(hostname) is also used by the host at line \(first.mark?.line ?? 0)",
                        fix: "give every host its own hostname (or leave it out to get esxi-a-b-c-d from the address)")
             } else { seen.hostname[name] = hostnameNode }
         }
@@ -330,9 +340,9 @@ struct Reader {
         var mediaHTTPS: Bool?
     }
 
-    mutating func readBMC(_ section: Section, item: Node, label: String) -> BMCFields {
+    mutating func readBMC(_ section: Section, item: Node, subject: Subject) -> BMCFields {
         var fields = BMCFields()
-        if let (text, node) = requiredString(section, "vendor", item: item, label: "\(label) ipmi", example: "dell, lenovo, hpe, supermicro or generic") {
+        if let (text, node) = requiredString(section, "vendor", item: item, subject: subject.section("ipmi"), example: "dell, lenovo, hpe, supermicro or generic") {
             // The hosts file takes the canonical names only (`--vendor` on the command line also takes idrac, xcc, ilo,
             // smc): a file outlives the run, and one spelling per vendor keeps files greppable and diffs small.
             if let vendor = Vendor(rawValue: text.lowercased()) {
@@ -340,59 +350,59 @@ struct Reader {
             } else {
                 let names = Vendor.allCases.map(\.rawValue)
                 let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
-                report(node, "\(label): unknown BMC vendor '\(text)'", fix: "\(hint)use one of \(names.joined(separator: ", ")) (generic = plain DMTF Redfish)")
+                report(node, subject, "unknown BMC vendor '\(text)'", fix: "\(hint)use one of \(names.joined(separator: ", ")) (generic = plain DMTF Redfish)")
             }
         }
-        if let (text, node) = requiredString(section, "address", item: item, label: "\(label) ipmi", example: "10.172.70.186, bmc1:8443 or https://bmc1") {
+        if let (text, node) = requiredString(section, "address", item: item, subject: subject.section("ipmi"), example: "10.172.70.186, bmc1:8443 or https://bmc1") {
             switch BMCAddress.parse(text) {
             case .success(let endpoint): fields.endpoint = (endpoint, node)
-            case .failure(let problem): report(node, "\(label): \(problem.message)", fix: problem.fix)
+            case .failure(let problem): report(node, subject, problem.message, fix: problem.fix)
             }
         }
-        if let (text, node) = requiredString(section, "username", item: item, label: "\(label) ipmi", example: "root") {
+        if let (text, node) = requiredString(section, "username", item: item, subject: subject.section("ipmi"), example: "root") {
             if text.isEmpty || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-                report(node, "\(label): the BMC username is empty or has control characters", fix: "write the BMC login name")
+                report(node, subject, "the BMC username is empty or has control characters", fix: "write the BMC login name")
             } else { fields.username = text }
         }
-        fields.password = requiredSecret(section, "password", item: item, label: "\(label) ipmi")
-        fields.trust = readTrust(section, endpoint: fields.endpoint?.0, label: label)
+        fields.password = requiredSecret(section, "password", item: item, subject: subject.section("ipmi"))
+        fields.trust = readTrust(section, endpoint: fields.endpoint?.0, subject: subject)
         // Absent: the vendor rule decides (iLO 7 and AMI-based BMCs mount only HTTPS; HostPlan.mediaHTTPS).
         if let entry = section["media_https"], !isNull(entry.value) {
-            fields.mediaHTTPS = boolean(section, "media_https", default: false, label: "\(label) ipmi")
+            fields.mediaHTTPS = boolean(section, "media_https", default: false, subject: subject.section("ipmi"))
         }
         return fields
     }
 
     /// `tls_ca: FILE` (PEM, relative to the hosts file) or `tls_pin: true | sha256//BASE64`: how this BMC's
     /// certificate is verified. Without either it is not (BMCs ship self-signed certificates) and vmedia warns.
-    mutating func readTrust(_ section: Section, endpoint: BMCAddress?, label: String) -> BMCTrust {
+    mutating func readTrust(_ section: Section, endpoint: BMCAddress?, subject: Subject) -> BMCTrust {
         let ca = section["tls_ca"].flatMap { isNull($0.value) ? nil : $0 }
         let pin = section["tls_pin"].flatMap { isNull($0.value) ? nil : $0 }
         if ca != nil, let pin {
-            report(pin.key, "\(label): ipmi has both tls_ca and tls_pin",
+            report(pin.key, subject, "ipmi has both tls_ca and tls_pin",
                    fix: "keep one: tls_ca: FILE verifies the certificate chain, tls_pin: true pins the BMC's key on first use")
             return .unverified
         }
         if let endpoint, endpoint.scheme == .http, let given = ca ?? pin {
-            report(given.key, "\(label): \(scalar(given.key) ?? "tls") has no effect on the plain-http BMC address \(endpoint)",
+            report(given.key, subject, "\(scalar(given.key) ?? "tls") has no effect on the plain-http BMC address \(endpoint)",
                    fix: "write the address as https://… (Redfish's default), or remove the key")
             return .unverified
         }
         if let ca {
             guard let path = scalar(ca.value), !path.isEmpty else {
-                report(ca.value, "\(label): tls_ca must be the path of a PEM file", fix: "write tls_ca: bmc-ca.pem (relative to the hosts file) or an absolute path")
+                report(ca.value, subject, "tls_ca must be the path of a PEM file", fix: "write tls_ca: bmc-ca.pem (relative to the hosts file) or an absolute path")
                 return .unverified
             }
             let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
                   let data = FileManager.default.contents(atPath: full) else {
-                report(ca.value, "\(label): cannot read the CA file \(full) (tls_ca)",
+                report(ca.value, subject, "cannot read the CA file \(full) (tls_ca)",
                        fix: "give the PEM file of the CA that signed the BMC's certificate; relative paths start at the hosts file's folder")
                 return .unverified
             }
             guard String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
-                report(ca.value, "\(label): the CA file \(full) (tls_ca) holds no PEM certificate",
+                report(ca.value, subject, "the CA file \(full) (tls_ca) holds no PEM certificate",
                        fix: "give a PEM file with '-----BEGIN CERTIFICATE-----' blocks (convert DER with: openssl x509 -inform der -in ca.cer -out ca.pem)")
                 return .unverified
             }
@@ -404,7 +414,7 @@ struct Reader {
             case "false", "no", "off": return .unverified
             default:
                 if let text = scalar(pin.value), BMCTrust.isPin(text) { return .pinned(text) }
-                report(pin.value, "\(label): tls_pin must be true (pin the key on first use) or a pin sha256//BASE64",
+                report(pin.value, subject, "tls_pin must be true (pin the key on first use) or a pin sha256//BASE64",
                        fix: "write tls_pin: true, or the pin vmedia bmc --tls-pin recorded (sha256// and 44 base64 characters)")
                 return .unverified
             }
@@ -455,18 +465,18 @@ struct Reader {
 
     /// An `esxi:` section in phases: the install disk, the network keys, the other installer keys, the root
     /// password, the checks that combine network fields, then the kickstart model and its template.
-    mutating func readKickstart(_ section: Section, item: Node, label: String) -> KickstartFields {
+    mutating func readKickstart(_ section: Section, item: Node, subject: Subject) -> KickstartFields {
         var fields = KickstartFields()
-        let context = "\(label) esxi"
-        let disk = requiredString(section, "esxi_disk", item: item, label: context, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
+        let context = subject.section("esxi")
+        let disk = requiredString(section, "esxi_disk", item: item, subject: context, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
             .map { (InstallDisk($0.0), $0.1) }
-        var network = readNetworkFields(section, item: item, label: label)
-        let choices = readInstallChoices(section, item: item, label: label)
+        var network = readNetworkFields(section, item: item, subject: subject)
+        let choices = readInstallChoices(section, item: item, subject: subject)
         fields.systemMediaSize = choices.systemMediaSize
         fields.kernelOptions = choices.kernelOptions ?? []
-        let password = readRootPassword(section, item: item, label: label, form: choices.form, network: network, fields: &fields)
+        let password = readRootPassword(section, item: item, subject: subject, form: choices.form, network: network, fields: &fields)
         if simulated, let address = network.address, address.0.octets[0] != 127 {
-            report(address.1, "\(label): ESXi address \(address.0) is not a loopback address, but the file says 'simulated: true'",
+            report(address.1, subject, "ESXi address \(address.0) is not a loopback address, but the file says 'simulated: true'",
                    fix: "remove 'simulated: true' for real servers (simulated ESXi hosts only come up on 127.0.0.0/8)")
             network.ok = false
         }
@@ -474,7 +484,7 @@ struct Reader {
             let name = network.hostname?.0 ?? KickstartNetwork.defaultHostname(for: address.0)
             fields.identity = (address.0, name, address.1, network.hostname?.1 ?? address.1)
         }
-        var clean = checkNetwork(network, section: section, item: item, label: label)
+        var clean = checkNetwork(network, section: section, item: item, subject: subject)
         guard let disk, let address = network.address, let gateway = network.gateway, let netmask = network.netmask,
               let device = network.device, let wipe = choices.wipe, let ssh = choices.ssh, let password,
               choices.systemMediaSize != nil, choices.kernelOptions != nil, let precheck = choices.precheck,
@@ -488,11 +498,11 @@ struct Reader {
         // Network problems were reported above; scripts and the password were checked where they were read.
         for problem in model.problems where [.installDisk, .keyboard].contains(problem.field) {
             clean = false
-            report(problem.field == .installDisk ? disk.1 : section["keyboard"]?.value, "\(label): \(problem.message)", fix: problem.fix)
+            report(problem.field == .installDisk ? disk.1 : section["keyboard"]?.value, subject, problem.message, fix: problem.fix)
         }
         guard clean else { return fields }
         if let template = choices.template {
-            guard let template, checkTemplate(template, model: model, section: section, label: label) else { return fields }
+            guard let template, checkTemplate(template, model: model, section: section, subject: subject) else { return fields }
             fields.template = template
         }
         fields.model = model
@@ -500,24 +510,24 @@ struct Reader {
     }
 
     /// address, gateway, netmask, mgtnic, hostname, nameservers and vlanid.
-    mutating func readNetworkFields(_ section: Section, item: Node, label: String) -> NetworkFields {
-        let context = "\(label) esxi"
+    mutating func readNetworkFields(_ section: Section, item: Node, subject: Subject) -> NetworkFields {
+        let context = subject.section("esxi")
         var ok = true
-        let address = requiredString(section, "address", item: item, label: context, example: "10.172.69.86").flatMap { ipv4($0, label: label, what: "ESXi address") }
-        let gateway = requiredString(section, "gateway", item: item, label: context, example: "10.172.64.1").flatMap { ipv4($0, label: label, what: "gateway") }
+        let address = requiredString(section, "address", item: item, subject: context, example: "10.172.69.86").flatMap { ipv4($0, subject: subject, what: "ESXi address") }
+        let gateway = requiredString(section, "gateway", item: item, subject: context, example: "10.172.64.1").flatMap { ipv4($0, subject: subject, what: "gateway") }
         var netmask: IPv4Netmask?
-        if let (mask, maskNode) = requiredString(section, "netmask", item: item, label: context, example: "255.255.240.0").flatMap({ ipv4($0, label: label, what: "netmask") }) {
+        if let (mask, maskNode) = requiredString(section, "netmask", item: item, subject: context, example: "255.255.240.0").flatMap({ ipv4($0, subject: subject, what: "netmask") }) {
             netmask = IPv4Netmask(mask)
             if netmask == nil {
-                report(maskNode, "\(label): netmask \(mask) is not contiguous (its one-bits must all come first)",
+                report(maskNode, subject, "netmask \(mask) is not contiguous (its one-bits must all come first)",
                        fix: "use a mask such as 255.255.255.0 (/24) or 255.255.240.0 (/20)")
             }
         }
         var device: NetworkDevice?
-        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, label: context, example: "vmnic4 or B4:96:91:A7:3F:D6") {
+        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, subject: context, example: "vmnic4 or B4:96:91:A7:3F:D6") {
             device = NetworkDevice(text)
             if device == nil {
-                report(nicNode, "\(label): mgtnic '\(text)' is neither an ESXi NIC name (vmnicN) nor a MAC address",
+                report(nicNode, subject, "mgtnic '\(text)' is neither an ESXi NIC name (vmnicN) nor a MAC address",
                        fix: "write vmnic0, vmnic4 … or the NIC's MAC like B4:96:91:A7:3F:D6")
             }
         }
@@ -532,16 +542,16 @@ struct Reader {
                 items = text.split(separator: ",", omittingEmptySubsequences: false).map {
                     Node.scalar(.init(String($0).trimmingCharacters(in: .whitespaces), Tag(.str), .plain, entry.value.mark))
                 }
-            } else { report(entry.value, "\(label): nameservers must be a list of IPv4 addresses", fix: "write nameservers: [10.0.0.53, 10.0.0.54]") }
+            } else { report(entry.value, subject, "nameservers must be a list of IPv4 addresses", fix: "write nameservers: [10.0.0.53, 10.0.0.54]") }
             for itemNode in items {
-                if let text = scalar(itemNode), let parsed = ipv4((text, itemNode), label: label, what: "name server") { nameservers!.append(parsed.0) } else { ok = false }
+                if let text = scalar(itemNode), let parsed = ipv4((text, itemNode), subject: subject, what: "name server") { nameservers!.append(parsed.0) } else { ok = false }
             }
         }
         var vlanID: Int?
         if let (text, vlanNode) = optionalString(section, "vlanid") {
             vlanID = Int(text)
             if vlanID == nil {
-                report(vlanNode, "\(label): vlanid '\(text)' is not a number", fix: "write the VLAN id (1-4094), or leave vlanid out for untagged"); ok = false
+                report(vlanNode, subject, "vlanid '\(text)' is not a number", fix: "write the VLAN id (1-4094), or leave vlanid out for untagged"); ok = false
             }
         }
         return NetworkFields(address: address, gateway: gateway, netmask: netmask, device: device, hostname: hostname,
@@ -550,18 +560,18 @@ struct Reader {
 
     /// wipe, keyboard, ssh, rootpw, system_media_size, kernel_options, the precheck overrides, license_key,
     /// the %pre/%post/%firstboot scripts and template.
-    mutating func readInstallChoices(_ section: Section, item: Node, label: String) -> InstallChoices {
-        let context = "\(label) esxi"
-        let wipe: Kickstart.Wipe? = choice(section, "wipe", default: .all, label: label)
+    mutating func readInstallChoices(_ section: Section, item: Node, subject: Subject) -> InstallChoices {
+        let context = subject.section("esxi")
+        let wipe: Kickstart.Wipe? = choice(section, "wipe", default: .all, subject: subject)
         let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
-        let ssh = boolean(section, "ssh", default: true, label: label)
-        let form: RootpwForm? = choice(section, "rootpw", default: RootpwForm.crypted, label: label)
-        let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, label: label)
-        let kernelOptions = readKernelOptions(section, label: label)
+        let ssh = boolean(section, "ssh", default: true, subject: subject)
+        let form: RootpwForm? = choice(section, "rootpw", default: RootpwForm.crypted, subject: subject)
+        let systemMediaSize: SystemMediaSize? = choice(section, "system_media_size", default: .small, subject: subject)
+        let kernelOptions = readKernelOptions(section, subject: subject)
         var precheck: PrecheckOverrides? = []
         for (key, flag) in [("ignore_prereq_warnings", PrecheckOverrides.ignoreWarnings), ("ignore_prereq_errors", .ignoreErrors),
                             ("force_unsupported_install", .forceUnsupported)] {
-            switch boolean(section, key, default: false, label: label) {
+            switch boolean(section, key, default: false, subject: subject) {
             case true?: precheck?.insert(flag)
             case false?: break
             case nil: precheck = nil
@@ -570,12 +580,12 @@ struct Reader {
         var licenseKey: LicenseKey??
         if let entry = section["license_key"], !isNull(entry.value) {
             licenseKey = .some(nil)
-            if let secret = requiredSecret(section, "license_key", item: item, label: context) {
+            if let secret = requiredSecret(section, "license_key", item: item, subject: context) {
                 if let key = LicenseKey(secret.reveal().trimmingCharacters(in: .whitespaces)) {
                     licenseKey = key
                 } else {
                     // Never quote the value: it is a secret like a password.
-                    report(entry.value, "\(label): \(LicenseKey.problem(with: secret.reveal().trimmingCharacters(in: .whitespaces)) ?? "the licence key is malformed")",
+                    report(entry.value, subject, "\(LicenseKey.problem(with: secret.reveal().trimmingCharacters(in: .whitespaces)) ?? "the licence key is malformed")",
                            fix: "write the key as XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, best as license_key: ${ESXI_LICENSE} or file:PATH")
                 }
             }
@@ -584,13 +594,13 @@ struct Reader {
         var scripts: [KickstartScript] = []
         for kind in KickstartScript.Section.allCases {
             if let entry = section[kind.rawValue], !isNull(entry.value) {
-                scripts += readScripts(entry.value, section: kind, label: label)
+                scripts += readScripts(entry.value, section: kind, subject: subject)
             }
         }
 
         var template: KickstartTemplate??
         if let (path, templateNode) = optionalString(section, "template") {
-            template = loadTemplate(path, node: templateNode, label: label)
+            template = loadTemplate(path, node: templateNode, subject: subject)
         }
         return InstallChoices(wipe: wipe, keyboard: keyboard, ssh: ssh, form: form, systemMediaSize: systemMediaSize,
                               kernelOptions: kernelOptions, precheck: precheck, licenseKey: licenseKey, scripts: scripts,
@@ -599,23 +609,23 @@ struct Reader {
 
     /// password (with rootpw and password_policy): the root password to install, checked against ESXi's
     /// policy; `fields.rootPassword` keeps the plaintext for the installer's login check.
-    mutating func readRootPassword(_ section: Section, item: Node, label: String, form: RootpwForm?, network: NetworkFields,
+    mutating func readRootPassword(_ section: Section, item: Node, subject: Subject, form: RootpwForm?, network: NetworkFields,
                                    fields: inout KickstartFields) -> RootPassword? {
-        let context = "\(label) esxi"
+        let context = subject.section("esxi")
         let (hostname, address) = (network.hostname, network.address)
         var password: RootPassword?
         let passwordNode = section["password"]?.value
-        let policy: PasswordPolicy? = choice(section, "password_policy", default: PasswordPolicy.esxi, label: label)
-        if let secret = requiredSecret(section, "password", item: item, label: context), let form, let policy {
+        let policy: PasswordPolicy? = choice(section, "password_policy", default: PasswordPolicy.esxi, subject: subject)
+        if let secret = requiredSecret(section, "password", item: item, subject: context), let form, let policy {
             let text = secret.reveal()
             let plain = form == .plain
             if form == .hash {
                 // The plaintext is unknown: neither the policy nor a root login can be checked.
                 if let problem = RootPasswordPolicy.cryptedProblem(text) {
-                    report(passwordNode, "\(label): rootpw: hash, but the password is not a hash the ESXi installer accepts: \(problem)",
+                    report(passwordNode, subject, "rootpw: hash, but the password is not a hash the ESXi installer accepts: \(problem)",
                            fix: "give a $6$ hash from 'openssl passwd -6', or the password itself with rootpw: crypted (the default)")
                 } else if policy != .unchecked {
-                    report(passwordNode, "\(label): rootpw: hash gives an already-crypted password, whose strength vmedia cannot check; " +
+                    report(passwordNode, subject, "rootpw: hash gives an already-crypted password, whose strength vmedia cannot check; " +
                            "the installer skips its password policy for hashes, so a weak password would install silently",
                            fix: "give the password itself (rootpw: crypted hashes it), or add 'password_policy: unchecked' to this host to take the hash as it is")
                 } else {
@@ -623,12 +633,12 @@ struct Reader {
                 }
             } else if let problem = RootPassword.problem(with: text, plain: plain) {
                 fields.rootPassword = secret
-                report(passwordNode, "\(label): \(problem)",
+                report(passwordNode, subject, problem,
                        fix: plain ? "choose another password, or use rootpw: crypted (the default)"
                                   : "choose a password of printable ASCII characters")
             } else if let weakness = RootPasswordPolicy.weakness(of: text), plain || policy != .unchecked {
                 fields.rootPassword = secret
-                report(passwordNode, "\(label): the root password breaks ESXi's password policy: \(weakness)",
+                report(passwordNode, subject, "the root password breaks ESXi's password policy: \(weakness)",
                        fix: plain ? "choose 7-40 characters from at least 3 of: digits, lower case, upper case, others (with rootpw: plain the installer itself refuses a weak one; no key waives that)"
                                   : "choose 7-40 characters from at least 3 of: digits, lower case, upper case, others, or add 'password_policy: unchecked' to this host to install it hashed anyway")
             } else {
@@ -642,7 +652,7 @@ struct Reader {
 
     /// The problems of the network as a whole (an address that is the subnet's broadcast address, a gateway
     /// outside the subnet …), at the key to fix; false when there was one, or a field was malformed.
-    mutating func checkNetwork(_ fields: NetworkFields, section: Section, item: Node, label: String) -> Bool {
+    mutating func checkNetwork(_ fields: NetworkFields, section: Section, item: Node, subject: Subject) -> Bool {
         // The checks that combine fields run as soon as their own fields parsed, so that one bad value (say the
         // NIC) does not hide another (say an address that is the subnet's broadcast address).
         var clean = fields.ok
@@ -655,7 +665,7 @@ struct Reader {
                 if isLoopbackProblem && simulated { continue }
                 clean = false
                 if isLoopbackProblem {
-                    report(problem.field == .address ? address.1 : gateway.1, "\(label): \(problem.message)",
+                    report(problem.field == .address ? address.1 : gateway.1, subject, problem.message,
                            fix: "\(problem.fix); only for simulated BMCs (vmedia simulate, vmedia demo) put 'simulated: true' at the top of the hosts file")
                     continue
                 }
@@ -668,17 +678,17 @@ struct Reader {
                 case .vlanID: section["vlanid"]?.value
                 default: item
                 }
-                report(at, "\(label): \(problem.message)", fix: problem.fix)
+                report(at, subject, problem.message, fix: problem.fix)
             }
         } else if let hostname, let problem = HostName.problem(hostname.0) {
             clean = false
-            report(hostname.1, "\(label): \(problem)", fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
+            report(hostname.1, subject, problem, fix: "use letters, digits and '-' in dot-separated labels of at most 63 characters, e.g. esxi-69-86")
         }
         return clean
     }
 
     /// The kickstart a template makes for this host must still be one the installer accepts.
-    mutating func checkTemplate(_ template: KickstartTemplate, model: Kickstart, section: Section, label: String) -> Bool {
+    mutating func checkTemplate(_ template: KickstartTemplate, model: Kickstart, section: Section, subject: Subject) -> Bool {
         // The filled template must still be a kickstart the installer accepts (revealed only for this check:
         // the messages below quote the installer's complaint, never the password).
         // A serial is mapped to its device id only at install time; check the template with a stand-in id,
@@ -688,7 +698,7 @@ struct Reader {
             _ = try KickstartFile.parse(template.render(checked, secrets: .reveal)).interpret()
         } catch {
             for problem in error.problems {
-                report(section["template"]?.value, "\(label): the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
+                report(section["template"]?.value, subject, "the kickstart made from \(template.origin) would be rejected by the ESXi installer: \(problem.line.map { "line \($0): " } ?? "")\(problem.message)",
                        fix: problem.fix)
             }
             return false
@@ -706,13 +716,13 @@ struct Reader {
     /// `kernel_options:` as a list (`[allowLegacyCPU=true, …]`) or one string of blank-separated tokens, each
     /// checked by `KernelOption`; a name given twice is an error (which value would win is not obvious). Nil when
     /// a problem was reported.
-    mutating func readKernelOptions(_ section: Section, label: String) -> [String]? {
+    mutating func readKernelOptions(_ section: Section, subject: Subject) -> [String]? {
         guard let entry = section["kernel_options"], !isNull(entry.value) else { return [] }
         var items: [(String, Node)] = []
         if let list = entry.value.sequence {
             for item in list {
                 guard let text = scalar(item) else {
-                    report(item, "\(label): each kernel_options item must be one option", fix: "write kernel_options: [allowLegacyCPU=true]")
+                    report(item, subject, "each kernel_options item must be one option", fix: "write kernel_options: [allowLegacyCPU=true]")
                     return nil
                 }
                 items.append((text, item))
@@ -720,7 +730,7 @@ struct Reader {
         } else if let text = scalar(entry.value) {
             items = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { (String($0), entry.value) }
         } else {
-            report(entry.value, "\(label): kernel_options must be a list of boot options", fix: "write kernel_options: [allowLegacyCPU=true]")
+            report(entry.value, subject, "kernel_options must be a list of boot options", fix: "write kernel_options: [allowLegacyCPU=true]")
             return nil
         }
         var options: [String] = []
@@ -728,10 +738,10 @@ struct Reader {
         var ok = true
         for (token, node) in items {
             if let problem = KernelOption.problem(with: token) {
-                report(node, "\(label): \(problem)", fix: "write options like allowLegacyCPU=true or autoPartitionOSDataSize=8192, one per list item")
+                report(node, subject, problem, fix: "write options like allowLegacyCPU=true or autoPartitionOSDataSize=8192, one per list item")
                 ok = false
             } else if let first = names[KernelOption.name(of: token).lowercased()] {
-                report(node, "\(label): kernel option '\(token)' repeats '\(first)'", fix: "keep one value per option")
+                report(node, subject, "kernel option '\(token)' repeats '\(first)'", fix: "keep one value per option")
                 ok = false
             } else {
                 names[KernelOption.name(of: token).lowercased()] = token
@@ -741,7 +751,7 @@ struct Reader {
         return ok ? options : nil
     }
 
-    mutating func readScripts(_ value: Node, section: KickstartScript.Section, label: String) -> [KickstartScript] {
+    mutating func readScripts(_ value: Node, section: KickstartScript.Section, subject: Subject) -> [KickstartScript] {
         let items: [Node] = value.sequence.map(Array.init) ?? [value]
         var scripts: [KickstartScript] = []
         for item in items {
@@ -752,27 +762,27 @@ struct Reader {
             if let text = scalar(item) {
                 body = text
             } else if let mapping = item.mapping {
-                checkKeys(of: mapping, allowed: HostsFile.scriptKeys, in: "\(label) \(section.rawValue)")
-                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: "", checkUnknown: false)
+                checkKeys(of: mapping, allowed: HostsFile.scriptKeys, in: subject.section(section.rawValue))
+                let entries = entries(of: item, allowed: HostsFile.scriptKeys, in: subject.section(section.rawValue), checkUnknown: false)
                 body = optionalString(entries, "script")?.0
-                if body == nil { report(item, "\(label): the %\(section.rawValue) entry has no 'script:'", fix: "add script: | followed by the script lines") }
-                guard let chosen: KickstartScript.Interpreter = choice(entries, "interpreter", default: .busybox, label: label) else { continue }
+                if body == nil { report(item, subject, "the %\(section.rawValue) entry has no 'script:'", fix: "add script: | followed by the script lines") }
+                guard let chosen: KickstartScript.Interpreter = choice(entries, "interpreter", default: .busybox, subject: subject) else { continue }
                 interpreter = chosen
                 if let (text, node) = optionalString(entries, "timeout") {
                     timeout = Int(text)
-                    if timeout == nil { report(node, "\(label): timeout '\(text)' is not a number of seconds", fix: "write timeout: 300") ; continue }
+                    if timeout == nil { report(node, subject, "timeout '\(text)' is not a number of seconds", fix: "write timeout: 300") ; continue }
                 }
                 if entries["ignorefailure"] != nil {
-                    guard let flag = boolean(entries, "ignorefailure", default: false, label: label) else { continue }
+                    guard let flag = boolean(entries, "ignorefailure", default: false, subject: subject) else { continue }
                     ignoreFailure = flag
                 }
             } else {
-                report(item, "\(label): %\(section.rawValue) must be script text, a list of scripts, or {script:, interpreter:}", fix: "write \(section.rawValue): | followed by the script lines")
+                report(item, subject, "%\(section.rawValue) must be script text, a list of scripts, or {script:, interpreter:}", fix: "write \(section.rawValue): | followed by the script lines")
             }
             guard let body else { continue }
             let script = KickstartScript(section: section, interpreter: interpreter, body: body, timeout: timeout, ignoreFailure: ignoreFailure)
             if let problem = script.problem {
-                report(item, "\(label): \(problem)", fix: "edit the script (indent a line starting with '%' by one space)")
+                report(item, subject, problem, fix: "edit the script (indent a line starting with '%' by one space)")
                 continue
             }
             scripts.append(script)
@@ -781,7 +791,7 @@ struct Reader {
     }
 
     /// `.some(nil)` when the template is broken (problems reported), `.some(template)` when it is usable.
-    mutating func loadTemplate(_ path: String, node: Node, label: String) -> KickstartTemplate? {
+    mutating func loadTemplate(_ path: String, node: Node, subject: Subject) -> KickstartTemplate? {
         let full = path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).path
         if let cached = templates[full] { return cached }
         var result: KickstartTemplate?
@@ -795,7 +805,7 @@ struct Reader {
                 }
             }
         } else {
-            report(node, "\(label): cannot read the kickstart template \(full)", fix: "check the path (relative paths start at the hosts file's folder)")
+            report(node, subject, "cannot read the kickstart template \(full)", fix: "check the path (relative paths start at the hosts file's folder)")
         }
         templates[full] = .some(result)
         return result
@@ -803,22 +813,22 @@ struct Reader {
 
     // MARK: - values
 
-    mutating func ipv4(_ value: (String, Node), label: String, what: String) -> (IPv4Address, Node)? {
+    mutating func ipv4(_ value: (String, Node), subject: Subject, what: String) -> (IPv4Address, Node)? {
         guard let address = IPv4Address(value.0) else {
-            report(value.1, "\(label): \(what) '\(value.0)' is not an IPv4 address",
+            report(value.1, subject, "\(what) '\(value.0)' is not an IPv4 address",
                    fix: "write four decimal numbers 0-255 without leading zeros, like 10.172.69.86")
             return nil
         }
         return (address, value.1)
     }
 
-    mutating func requiredString(_ section: Section, _ key: String, item: Node, label: String, example: String) -> (String, Node)? {
+    mutating func requiredString(_ section: Section, _ key: String, item: Node, subject: Subject, example: String) -> (String, Node)? {
         guard let entry = section[key], !isNull(entry.value) else {
-            report(item, "\(label) has no '\(key)'", fix: "add '\(key): …' (for example \(example)) to the host or to defaults")
+            report(item, subject, "has no '\(key)'", phrasing: .sentence, fix: "add '\(key): …' (for example \(example)) to the host or to defaults")
             return nil
         }
         guard let text = scalar(entry.value) else {
-            report(entry.value, "\(label): '\(key)' must be a single value, not a list or mapping", fix: "write \(key): \(example)")
+            report(entry.value, subject, "'\(key)' must be a single value, not a list or mapping", fix: "write \(key): \(example)")
             return nil
         }
         return (text, entry.value)
@@ -833,50 +843,50 @@ struct Reader {
         return (text, entry.value)
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ section: Section, _ key: String, default value: T, label: String) -> T?
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ section: Section, _ key: String, default value: T, subject: Subject) -> T?
     where T.RawValue == String {
         guard let (text, node) = optionalString(section, key) else { return value }
         if let parsed = T(rawValue: text.lowercased()) { return parsed }
         let names = T.allCases.map(\.rawValue)
         let hint = KickstartTemplate.suggestion(for: text, among: names).map { "did you mean '\($0)'? " } ?? ""
-        report(node, "\(label): \(key) '\(text)' is not one of \(names.joined(separator: ", "))", fix: "\(hint)write \(key): \(names.joined(separator: " or \(key): ")) (default: \(value.rawValue))")
+        report(node, subject, "\(key) '\(text)' is not one of \(names.joined(separator: ", "))", fix: "\(hint)write \(key): \(names.joined(separator: " or \(key): ")) (default: \(value.rawValue))")
         return nil
     }
 
-    mutating func boolean(_ section: Section, _ key: String, default value: Bool, label: String) -> Bool? {
+    mutating func boolean(_ section: Section, _ key: String, default value: Bool, subject: Subject) -> Bool? {
         guard let (text, node) = optionalString(section, key) else { return value }
         switch text.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            report(node, "\(label): \(key) '\(text)' is not true or false", fix: "write \(key): true or \(key): false")
+            report(node, subject, "\(key) '\(text)' is not true or false", fix: "write \(key): true or \(key): false")
             return nil
         }
     }
 
     /// A password: literal, `${ENV_VAR}` or `file:PATH` (relative to the hosts file; one trailing newline dropped,
     /// since editors and `echo` add one).
-    mutating func requiredSecret(_ section: Section, _ key: String, item: Node, label: String) -> Secret? {
+    mutating func requiredSecret(_ section: Section, _ key: String, item: Node, subject: Subject) -> Secret? {
         guard let entry = section[key], !isNull(entry.value) else {
-            report(item, "\(label) has no '\(key)'", fix: "add '\(key): …' (literal, ${ENV_VAR} or file:PATH) to the host or to defaults")
+            report(item, subject, "has no '\(key)'", phrasing: .sentence, fix: "add '\(key): …' (literal, ${ENV_VAR} or file:PATH) to the host or to defaults")
             return nil
         }
         guard let text = scalar(entry.value) else {
-            report(entry.value, "\(label): '\(key)' must be a single value", fix: "write \(key): ${ENV_VAR}, file:PATH or the password")
+            report(entry.value, subject, "'\(key)' must be a single value", fix: "write \(key): ${ENV_VAR}, file:PATH or the password")
             return nil
         }
         if text.hasPrefix("${"), text.hasSuffix("}") {
             let name = String(text.dropFirst(2).dropLast())
             guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }) else {
-                report(entry.value, "\(label): '\(text)' is not a valid environment variable reference", fix: "write ${NAME} with letters, digits and '_'")
+                report(entry.value, subject, "'\(text)' is not a valid environment variable reference", fix: "write ${NAME} with letters, digits and '_'")
                 return nil
             }
             guard let value = environment[name] else {
-                report(entry.value, "\(label): environment variable \(name) is not set", fix: "export \(name)=… in the shell that runs vmedia, or use file:PATH")
+                report(entry.value, subject, "environment variable \(name) is not set", fix: "export \(name)=… in the shell that runs vmedia, or use file:PATH")
                 return nil
             }
             guard !value.isEmpty else {
-                report(entry.value, "\(label): environment variable \(name) is empty", fix: "set \(name) to the password")
+                report(entry.value, subject, "environment variable \(name) is empty", fix: "set \(name) to the password")
                 return nil
             }
             return Secret(value)
@@ -887,23 +897,23 @@ struct Reader {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
             if exists, isDirectory.boolValue {
-                report(entry.value, "\(label): the secret file \(full) is a directory",
+                report(entry.value, subject, "the secret file \(full) is a directory",
                        fix: "name the file inside it that holds the password (file:\(path.hasSuffix("/") ? path : path + "/")NAME)")
                 return nil
             }
             guard let data = FileManager.default.contents(atPath: full), var value = String(data: data, encoding: .utf8) else {
                 if exists {
-                    report(entry.value, "\(label): cannot read the secret file \(full) (\(FileManager.default.isReadableFile(atPath: full) ? "not UTF-8 text" : "permission denied"))",
+                    report(entry.value, subject, "cannot read the secret file \(full) (\(FileManager.default.isReadableFile(atPath: full) ? "not UTF-8 text" : "permission denied"))",
                            fix: "make it readable by the user running vmedia (and by nobody else: chmod 600) and write the password as text")
                     return nil
                 }
-                report(entry.value, "\(label): the secret file \(full) does not exist",
+                report(entry.value, subject, "the secret file \(full) does not exist",
                        fix: "create it (e.g. printf '%s' 'PASSWORD' > \(path); chmod 600 \(path)) or fix the path; relative paths start at the hosts file's folder")
                 return nil
             }
             if value.hasSuffix("\r\n") { value.removeLast(2) } else if value.hasSuffix("\n") { value.removeLast() }
             guard !value.isEmpty else {
-                report(entry.value, "\(label): the secret file \(full) is empty", fix: "write the password into it")
+                report(entry.value, subject, "the secret file \(full) is empty", fix: "write the password into it")
                 return nil
             }
             return Secret(value)
@@ -913,9 +923,9 @@ struct Reader {
 
     // MARK: - YAML helpers
 
-    mutating func entries(of node: Node, allowed: [String], in context: String, checkUnknown: Bool = true) -> Section {
+    mutating func entries(of node: Node, allowed: [String], in context: Subject, checkUnknown: Bool = true) -> Section {
         guard let mapping = node.mapping else {
-            report(node, "\(context) must be a mapping of key: value", fix: "indent the keys under it, or write {key: value, …}")
+            report(node, context, "must be a mapping of key: value", phrasing: .sentence, fix: "indent the keys under it, or write {key: value, …}")
             return [:]
         }
         if checkUnknown { checkKeys(of: mapping, allowed: allowed, in: context) }
@@ -923,26 +933,26 @@ struct Reader {
         for (key, value) in mapping {
             guard let name = scalar(key), allowed.contains(name) else { continue }
             if section[name] != nil {
-                report(key, "\(context): '\(name)' appears twice", fix: "keep one '\(name):'")
+                report(key, context, "'\(name)' appears twice", fix: "keep one '\(name):'")
             }
             section[name] = Entry(key: key, value: value)
         }
         return section
     }
 
-    mutating func checkKeys(of mapping: Node.Mapping, allowed: [String], in context: String) {
+    mutating func checkKeys(of mapping: Node.Mapping, allowed: [String], in context: Subject) {
         for (key, _) in mapping {
             guard let name = scalar(key) else {
-                report(key, "\(context): a key must be plain text", fix: "write key: value")
+                report(key, context, "a key must be plain text", fix: "write key: value")
                 continue
             }
             if allowed.contains(name) { continue }
             if name == "<<" {
-                report(key, "\(context): YAML merge keys (<<) are not supported", fix: "put shared settings in the 'defaults:' block instead")
+                report(key, context, "YAML merge keys (<<) are not supported", fix: "put shared settings in the 'defaults:' block instead")
                 continue
             }
             let hint = KickstartTemplate.suggestion(for: name, among: allowed).map { "did you mean '\($0)'? " } ?? ""
-            report(key, "\(context): unknown key '\(name)'", fix: "\(hint)valid keys here: \(allowed.joined(separator: ", "))")
+            report(key, context, "unknown key '\(name)'", fix: "\(hint)valid keys here: \(allowed.joined(separator: ", "))")
         }
     }
 

@@ -71,8 +71,8 @@ extension HostPlan {
         let unresolved = plans.filter(\.kickstart.installDisk.needsResolution)
         guard !unresolved.isEmpty else { return }
         throw .invalid(unresolved.map { plan in
-            Diagnostic(file: file, line: nil, column: nil,
-                       message: "host \(plan.index) (\(plan.hostname)): esxi_disk \(plan.kickstart.installDisk) is a drive serial number; only the BMC can map it to the device id the kickstart needs, and vmedia \(command) does not contact BMCs",
+            Diagnostic(file: file, line: nil, column: nil, subject: .init(.plan(index: plan.index, hostname: plan.hostname)),
+                       problem: "esxi_disk \(plan.kickstart.installDisk) is a drive serial number; only the BMC can map it to the device id the kickstart needs, and vmedia \(command) does not contact BMCs",
                        fix: "use vmedia install (it maps serials through the BMC), or run vmedia discover --config \(file) --host \(plan.hostname) and write the naa./eui. id it prints as esxi_disk")
         })
     }

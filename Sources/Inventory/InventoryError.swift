@@ -26,34 +26,3 @@ public enum InventoryError: Error, Sendable, Equatable, CustomStringConvertible 
         return text
     }
 }
-
-/// One problem at one place in a file.
-public struct Diagnostic: Sendable, Equatable, CustomStringConvertible, Encodable {
-    public let file: String
-    /// 1-based, as editors count; nil when the problem is about the whole file.
-    public let line: Int?
-    public let column: Int?
-    public let message: String
-    public let fix: String
-    /// The 1-based host (in `hosts:`) the problem was found while reading, nil outside the host list: what lets
-    /// problems that a `defaults:` value causes in every host be shown once ("hosts 1, 2, 3: …").
-    public let host: Int?
-
-    public init(file: String, line: Int?, column: Int?, message: String, fix: String, host: Int? = nil) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-        self.fix = fix
-        self.host = host
-    }
-
-    enum CodingKeys: String, CodingKey { case file, line, column, message, fix }
-
-    public var location: String {
-        guard let line else { return file }
-        return "\(file):\(line)" + (column.map { ":\($0)" } ?? "")
-    }
-
-    public var description: String { "\(location): error: \(message) — fix: \(fix)" }
-}
