@@ -52,9 +52,9 @@ extension Reader {
 
     /// `vcenter: {address, username, password, datacenter, cluster | folder}`.
     mutating func readVCenter(_ section: Section, item: Node, subject: Subject) -> VCenterPlan? {
-        let context = subject.section("vcenter")
+        let inVCenter = subject.section("vcenter")
         var endpoint: (String, Int, Bool)?
-        if let (text, node) = requiredString(section, "address", item: item, subject: context, example: "vc1.example.com") {
+        if let (text, node) = requiredString(section, "address", item: item, subject: inVCenter, example: "vc1.example.com") {
             switch Self.vCenterAddress(text) {
             case .success(let parsed):
                 endpoint = parsed
@@ -68,13 +68,13 @@ extension Reader {
             }
         }
         var username: String?
-        if let (text, node) = requiredString(section, "username", item: item, subject: context, example: "administrator@vsphere.local") {
+        if let (text, node) = requiredString(section, "username", item: item, subject: inVCenter, example: "administrator@vsphere.local") {
             if text.isEmpty || text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
                 report(node, subject, "the vCenter username is empty or has control characters", fix: "write the vCenter login name, e.g. administrator@vsphere.local")
             } else { username = text }
         }
-        let password = requiredSecret(section, "password", item: item, subject: context)
-        let datacenter = requiredString(section, "datacenter", item: item, subject: context, example: "DC1").flatMap { text, node in
+        let password = requiredSecret(section, "password", item: item, subject: inVCenter)
+        let datacenter = requiredString(section, "datacenter", item: item, subject: inVCenter, example: "DC1").flatMap { text, node in
             inventoryName(text, node: node, subject: subject, key: "datacenter")
         }
         var placement: VCenterPlan.Placement? = .folder("")

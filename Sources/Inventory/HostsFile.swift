@@ -467,8 +467,8 @@ struct Reader {
     /// password, the checks that combine network fields, then the kickstart model and its template.
     mutating func readKickstart(_ section: Section, item: Node, subject: Subject) -> KickstartFields {
         var fields = KickstartFields()
-        let context = subject.section("esxi")
-        let disk = requiredString(section, "esxi_disk", item: item, subject: context, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
+        let inESXi = subject.section("esxi")
+        let disk = requiredString(section, "esxi_disk", item: item, subject: inESXi, example: "\"DELLBOSS VD\", naa.5000cca291e10521 or \"serial:5PJAMUHD\"")
             .map { (InstallDisk($0.0), $0.1) }
         var network = readNetworkFields(section, item: item, subject: subject)
         let choices = readInstallChoices(section, item: item, subject: subject)
@@ -511,12 +511,12 @@ struct Reader {
 
     /// address, gateway, netmask, mgtnic, hostname, nameservers and vlanid.
     mutating func readNetworkFields(_ section: Section, item: Node, subject: Subject) -> NetworkFields {
-        let context = subject.section("esxi")
+        let inESXi = subject.section("esxi")
         var ok = true
-        let address = requiredString(section, "address", item: item, subject: context, example: "10.172.69.86").flatMap { ipv4($0, subject: subject, what: "ESXi address") }
-        let gateway = requiredString(section, "gateway", item: item, subject: context, example: "10.172.64.1").flatMap { ipv4($0, subject: subject, what: "gateway") }
+        let address = requiredString(section, "address", item: item, subject: inESXi, example: "10.172.69.86").flatMap { ipv4($0, subject: subject, what: "ESXi address") }
+        let gateway = requiredString(section, "gateway", item: item, subject: inESXi, example: "10.172.64.1").flatMap { ipv4($0, subject: subject, what: "gateway") }
         var netmask: IPv4Netmask?
-        if let (mask, maskNode) = requiredString(section, "netmask", item: item, subject: context, example: "255.255.240.0").flatMap({ ipv4($0, subject: subject, what: "netmask") }) {
+        if let (mask, maskNode) = requiredString(section, "netmask", item: item, subject: inESXi, example: "255.255.240.0").flatMap({ ipv4($0, subject: subject, what: "netmask") }) {
             netmask = IPv4Netmask(mask)
             if netmask == nil {
                 report(maskNode, subject, "netmask \(mask) is not contiguous (its one-bits must all come first)",
@@ -524,7 +524,7 @@ struct Reader {
             }
         }
         var device: NetworkDevice?
-        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, subject: context, example: "vmnic4 or B4:96:91:A7:3F:D6") {
+        if let (text, nicNode) = requiredString(section, "mgtnic", item: item, subject: inESXi, example: "vmnic4 or B4:96:91:A7:3F:D6") {
             device = NetworkDevice(text)
             if device == nil {
                 report(nicNode, subject, "mgtnic '\(text)' is neither an ESXi NIC name (vmnicN) nor a MAC address",
@@ -561,7 +561,7 @@ struct Reader {
     /// wipe, keyboard, ssh, rootpw, system_media_size, kernel_options, the precheck overrides, license_key,
     /// the %pre/%post/%firstboot scripts and template.
     mutating func readInstallChoices(_ section: Section, item: Node, subject: Subject) -> InstallChoices {
-        let context = subject.section("esxi")
+        let inESXi = subject.section("esxi")
         let wipe: Kickstart.Wipe? = choice(section, "wipe", default: .all, subject: subject)
         let keyboard = optionalString(section, "keyboard")?.0 ?? "US Default"
         let ssh = boolean(section, "ssh", default: true, subject: subject)
@@ -580,7 +580,7 @@ struct Reader {
         var licenseKey: LicenseKey??
         if let entry = section["license_key"], !isNull(entry.value) {
             licenseKey = .some(nil)
-            if let secret = requiredSecret(section, "license_key", item: item, subject: context) {
+            if let secret = requiredSecret(section, "license_key", item: item, subject: inESXi) {
                 if let key = LicenseKey(secret.reveal().trimmingCharacters(in: .whitespaces)) {
                     licenseKey = key
                 } else {
@@ -611,12 +611,12 @@ struct Reader {
     /// policy; `fields.rootPassword` keeps the plaintext for the installer's login check.
     mutating func readRootPassword(_ section: Section, item: Node, subject: Subject, form: RootpwForm?, network: NetworkFields,
                                    fields: inout KickstartFields) -> RootPassword? {
-        let context = subject.section("esxi")
+        let inESXi = subject.section("esxi")
         let (hostname, address) = (network.hostname, network.address)
         var password: RootPassword?
         let passwordNode = section["password"]?.value
         let policy: PasswordPolicy? = choice(section, "password_policy", default: PasswordPolicy.esxi, subject: subject)
-        if let secret = requiredSecret(section, "password", item: item, subject: context), let form, let policy {
+        if let secret = requiredSecret(section, "password", item: item, subject: inESXi), let form, let policy {
             let text = secret.reveal()
             let plain = form == .plain
             if form == .hash {
