@@ -116,13 +116,14 @@ extension AfterInstall {
             let enter: @Sendable (InstallPhase, String) -> Void = { phase, message in
                 emit(InstallEvent(host: target.name, kind: .phase, phase: phase, message: message, elapsed: elapsed()))
             }
-            let phase: (Duration, @escaping @Sendable () async throws -> String) async throws -> String = { limit, body in
+            // The phase's own name in its timeout: a join that hangs is not a configure that hangs.
+            let phase: (InstallPhase, Duration, @escaping @Sendable () async throws -> String) async throws -> String = { name, limit, body in
                 try await withThrowingTaskGroup(of: String?.self) { group in
                     group.addTask { try await body() }
                     group.addTask { try await Task.sleep(for: limit); return nil }
                     defer { group.cancelAll() }
                     guard let first = try await group.next(), let value = first else {
-                        throw InstallError.timeout(phase: .configure, seconds: Double(limit.components.seconds))
+                        throw InstallError.timeout(phase: name, seconds: Double(limit.components.seconds))
                     }
                     return value
                 }
@@ -130,10 +131,10 @@ extension AfterInstall {
             var failure: String?
             var failedPhase = InstallPhase.configure
             do {
-                try await steps.configure(enter: enter, elapsed: elapsed, phase: phase)
+                try await steps.configure(enter: enter, elapsed: elapsed, phase: { try await phase(.configure, $0, $1) })
                 if goal >= .joined {
                     failedPhase = .join
-                    try await steps.join(thumbprint: nil, enter: enter, elapsed: elapsed, phase: phase)
+                    try await steps.join(thumbprint: nil, enter: enter, elapsed: elapsed, phase: { try await phase(.join, $0, $1) })
                 }
             } catch {
                 failure = "\(error)"

@@ -27,9 +27,20 @@ public enum InstallError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .timeout(let phase, let seconds):
-            // Every phase with this limit is a BMC step; `vmedia install --bmc-timeout` sets all of them.
-            return "phase \(phase) took longer than \(Int(seconds)) s; check that the BMC answers and is not busy, or raise the "
-                + "limit with --bmc-timeout (e.g. --bmc-timeout \(max(10, Int(seconds) * 2 / 60))m)"
+            switch phase {
+            // The steps after the install talk to the host's vSphere API and to vCenter, not to the BMC; their limits
+            // are fixed (2 min, 10 min) and `vmedia configure` redoes only them.
+            case .configure:
+                return "phase configure took longer than \(Int(seconds)) s; check that the host's vSphere API answers (hostd may still "
+                    + "be starting), then run `vmedia configure` for this host: the install stands"
+            case .join:
+                return "phase join took longer than \(Int(seconds)) s; check vCenter's Recent Tasks for the add-host task, then run "
+                    + "`vmedia configure --until joined` for this host: the install stands"
+            default:
+                // Every other phase with this limit is a BMC step; `vmedia install --bmc-timeout` sets all of them.
+                return "phase \(phase) took longer than \(Int(seconds)) s; check that the BMC answers and is not busy, or raise the "
+                    + "limit with --bmc-timeout (e.g. --bmc-timeout \(max(10, Int(seconds) * 2 / 60))m)"
+            }
         case .noCDSlot(let bmc):
             return "BMC \(bmc) has no usable virtual CD slot; check the virtual media licence and that remote media is enabled"
         case .insertNotShown(let bmc, let url, let slots):

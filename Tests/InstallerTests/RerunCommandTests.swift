@@ -218,6 +218,14 @@ struct RerunCommandTests {
 
         // The timeout advice names a flag install has.
         #expect(InstallError.timeout(phase: .insert, seconds: 300).description.contains("--bmc-timeout 10m"))
+        // The steps after the install talk to ESXi and vCenter, not the BMC: their timeouts name the command that redoes
+        // them, never --bmc-timeout (which does not change them); a hung join is reported as join.
+        let configure = InstallError.timeout(phase: .configure, seconds: 120).description
+        let join = InstallError.timeout(phase: .join, seconds: 600).description
+        #expect(!configure.contains("--bmc-timeout") && configure.contains("vmedia configure") && configure.contains("vSphere API"), "\(configure)")
+        #expect(!join.contains("--bmc-timeout") && join.contains("vmedia configure --until joined") && join.hasPrefix("phase join"), "\(join)")
+        let configureHelp = try VMediaBinary.run(["configure", "--help"])
+        #expect(configureHelp.stdout.contains("--until"), "configure --help lacks --until")
         let help = try VMediaBinary.run(["install", "--help"])
         for flag in ["--bmc-timeout", "--media-read-timeout", "--esxi-timeout", "--reinstall", "--retry-file", "--check-installed"] {
             #expect(help.stdout.contains(flag), "install --help lacks \(flag)")
