@@ -20,7 +20,9 @@ import Redfish
 /// When the BMC reads: iDRAC fetches during InsertMedia and refuses an unreachable URL with RAC0904
 /// (redfish-vendors.md §4 "Verification signal"); sushy-tools downloads the image during the insert; iLO accepts
 /// first and fetches afterwards (HewlettPackard/python-redfish-utility#2). A BMC that reads nothing within the wait
-/// is reported as unproven, not as reachable: some firmware opens the image only when the host reads the CD.
+/// is reported as not proven, neither reachable nor failed: some firmware opens the image only when the host reads the
+/// CD, so on such a rack a pre-flight that demanded a read could never pass. Only a definite failure (the URL refused,
+/// TLS not completed, foreign media, a BMC error) fails a host, unless `requireRead` makes "not proven" fail too.
 public enum MediaPreflight {
     public struct Options: Sendable {
         /// How long to wait for the BMC's first read after the insert answered.
@@ -35,14 +37,29 @@ public enum MediaPreflight {
         /// Eject media vmedia did not insert before probing (install --preflight); check --media never does.
         public var ejectOthers = false
         public var knownBMCsPath: String = KnownBMCs.defaultPath
+        /// `--require-read`: a BMC that read nothing fails too (for racks whose BMCs all fetch at insert, like iDRAC).
+        public var requireRead = false
         public init() {}
+    }
+
+    /// What one host's pre-flight showed.
+    public enum Verdict: String, Sendable, Encodable {
+        /// The BMC read the probe from the media server.
+        case proven
+        /// The BMC accepted the probe and read nothing within the wait: normal for firmware that fetches later or
+        /// only when the host boots; it shows neither that the BMC can reach the server nor that it cannot.
+        case notProven = "not-proven"
+        /// The URL was refused, TLS not completed, another image was in the slot, or the BMC itself failed.
+        case failed
     }
 
     /// What the pre-flight saw for one host (`--json` prints these).
     public struct Report: Sendable, Encodable {
         public let host: String
         public let bmc: String
+        /// True only when proven (the BMC read the probe); see `verdict` for not proven against failed.
         public var succeeded = false
+        public var verdict: Verdict = .failed
         /// The probe's URL with the token shortened.
         public var url: String?
         public var https = false
@@ -70,6 +87,15 @@ public enum MediaPreflight {
         init(host: String, bmc: String) {
             self.host = host
             self.bmc = bmc
+        }
+
+        /// Whether this report stops `install --preflight` and fails `check --media`.
+        public func blocks(requireRead: Bool) -> Bool {
+            switch verdict {
+            case .proven: false
+            case .notProven: requireRead
+            case .failed: true
+            }
         }
     }
 
@@ -186,9 +212,10 @@ public enum MediaPreflight {
                 if let first = stats.firstAccess { report.timeToFirstByte = max(0, first - insertedAt) }
                 judge(&report, stats: stats, insertError: insertError, advertise: advertise, bmcHost: plan.bmc.host,
                       vendor: "\(driver.profile.vendor.rawValue) \(driver.profile.generation)",
-                      requiresHTTPS: driver.profile.requiresHTTPSMedia)
+                      requiresHTTPS: driver.profile.requiresHTTPSMedia, readsAtInsert: driver.profile.readsMediaAtInsert)
                 if let cleanupError {
                     report.succeeded = false
+                    report.verdict = .failed
                     report.message += "; the probe could not be ejected: \(cleanupError)"
                     report.fix = "eject it: vmedia eject --config … --hosts \(target.name)"
                 }
@@ -204,7 +231,7 @@ public enum MediaPreflight {
 
     /// Turns what the server saw into the verdict, and a failure into its fix.
     static func judge(_ report: inout Report, stats: ImageStatisticsSnapshot, insertError: Error?, advertise: String,
-                      bmcHost: String, vendor: String, requiresHTTPS: Bool = false) {
+                      bmcHost: String, vendor: String, requiresHTTPS: Bool = false, readsAtInsert: Bool = false) {
         let ranged = stats.statuses[206] ?? 0
         if stats.requests > 0 {
             report.reachable = true
@@ -236,9 +263,12 @@ public enum MediaPreflight {
         }
         guard stats.requests > 0 else {
             report.succeeded = false
+            report.verdict = .notProven
             report.reachable = nil
             report.message = "\(vendor) accepted the probe but read nothing from the media server within the wait: reachability "
-                + "is not proven (some firmware opens the image only when the host reads the CD)"
+                + "is not proven (some firmware opens the image only when the host reads the CD"
+                + (readsAtInsert ? "; this BMC normally reads during the insert, so it may not reach the server" : "")
+                + "); not a failure unless --require-read"
             report.fix = "check that the BMC reaches \(advertise) (routing, firewall; --advertise IP), or give it longer (--media-wait)"
             return
         }
@@ -253,6 +283,7 @@ public enum MediaPreflight {
             return
         }
         report.succeeded = true
+        report.verdict = .proven
         let ttfb = report.timeToFirstByte.map { String(format: "%.2f s", $0) } ?? "?"
         let parts = ["reachable (\(stats.requests) request\(stats.requests == 1 ? "" : "s"), \(stats.bytesServed) bytes from "
                         + "\(stats.peers.sorted().joined(separator: ", ")))",

@@ -67,6 +67,9 @@ public protocol VendorProfile: Sendable {
     func checkImageURL(_ url: String) throws
     /// Whether this BMC generation mounts only `https://` images: the installer then serves it HTTPS by itself.
     var requiresHTTPSMedia: Bool { get }
+    /// Whether the BMC fetches the image while InsertMedia runs (so a media pre-flight that saw no read suspects the
+    /// network, not the firmware's habit of reading later).
+    var readsMediaAtInsert: Bool { get }
     /// Runs before the insert (e.g. switching the BMC's remote media on).
     func prepareInsert(driver: BMCDriver) async throws
     /// An insert error that a stale attachment causes: eject everything and retry the insert once.
@@ -110,6 +113,7 @@ extension VendorProfile {
     public func isTransientResetError(_ error: RedfishError) -> Bool { false }
     public func checkImageURL(_ url: String) throws {}
     public var requiresHTTPSMedia: Bool { false }
+    public var readsMediaAtInsert: Bool { false }
     public func prepareInsert(driver: BMCDriver) async throws {}
     public func isStaleAttachError(_ error: RedfishError) -> Bool { false }
     public func advice(for error: RedfishError) -> String? { nil }

@@ -24,12 +24,15 @@ struct CheckCommand: AsyncParsableCommand {
 
             --media adds the media pre-flight for the hosts whose BMC check passed: a tiny probe ISO is published on \
             the media server (--listen, --advertise, HTTPS as install would choose it) for the BMC's address only, \
-            inserted as virtual media, and the BMC's own reads are watched for --media-wait seconds; then it is \
+            inserted as virtual media, and the BMC's own reads are watched for --media-wait (20s); then it is \
             ejected and the slots are read back empty. Per host: reachable, ranges honoured, TLS accepted, time to \
             first byte, or the failure with its fix (the URL is not reachable from the BMC → --advertise; TLS \
             refused; the BMC needs HTTPS). No reboot, no boot override, no power action. A slot that already \
-            holds an image is reported and left inserted: that host is not probed (exit status 1). With --json the pre-flight adds \
-            one {"kind":"preflight",…} line per host and a {"summary":true,"action":"preflight",…} line.
+            holds an image is reported and left inserted: that host is not probed (exit status 1). A BMC that accepts \
+            the probe and reads nothing is "not proven" (iLO, XCC and others often read only when the host boots): \
+            said, but not a failure unless --require-read. With --json the pre-flight adds one {"kind":"preflight",…} \
+            line per host (with "verdict": proven, not-proven or failed) and a {"summary":true,"action":"preflight",…} \
+            line counting succeeded, notProven and failed.
 
             Examples:
               vmedia check --config hosts.yaml

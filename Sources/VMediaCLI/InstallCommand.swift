@@ -149,11 +149,20 @@ struct InstallCommand: AsyncParsableCommand {
     @OptionGroup(title: "HTTPS media") var media: MediaTLSOptions
 
     @Flag(name: .long, help: ArgumentHelp(
-        "First prove every BMC can read from the media server (the media pre-flight of check --media); any failure stops the run before anything restarts."))
+        "First prove every BMC can read from the media server (the media pre-flight of check --media); a failure stops the run before anything restarts.",
+        discussion: "A BMC that accepts the probe but reads nothing (iLO, XCC and others often read only when the host boots) is reported as not proven and the install goes on, unless --require-read."))
     var preflight = false
+
+    @Flag(name: .customLong("require-read"), help: "With --preflight: a BMC that accepts the probe but reads nothing stops the run too.")
+    var requireRead = false
+
+    @Option(name: .customLong("media-wait"), help: ArgumentHelp("With --preflight: how long to wait for each BMC's first read of the probe: 20s, 2m; a bare number is seconds.", valueName: "duration"))
+    var mediaWait: String = "20s"
 
     func validate() throws {
         if checkInstalled, !dryRun { throw ValidationError("--check-installed goes with --dry-run (a real install always checks)") }
+        if requireRead, !preflight { throw ValidationError("--require-read goes with --preflight") }
+        _ = try TimeoutValue.parse(mediaWait, flag: "--media-wait", bareUnit: .seconds, range: 1...600)
         guard InstallGoal(rawValue: until) != nil else { throw ValidationError("--until \(until): expected rebooted, media-read, installed, configured or joined") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
         if let advertise, !NetworkAddress.isIPLiteral(advertise) {
@@ -242,6 +251,8 @@ struct InstallCommand: AsyncParsableCommand {
             check.mediaTLS = options.mediaTLS
             check.knownBMCsPath = options.knownBMCsPath
             check.ejectOthers = true  // the install ejects every slot anyway
+            check.requireRead = requireRead
+            check.wait = try TimeoutValue.parse(mediaWait, flag: "--media-wait", bareUnit: .seconds, range: 1...600).duration
             session.preflight = check
         }
         let status = try await session.run(targets)

@@ -50,10 +50,17 @@ struct InstallSession {
         }
         let http = CurlHTTPClient(maxConnectionsPerHost: 4, logger: logger)
         if let preflight {
-            // Every BMC must prove it can read from this server before any of them restarts a server.
+            // No BMC may have definitely failed to read from this server before any of them restarts a server; one
+            // that read nothing yet is said and let through, unless --require-read.
             let reports = await MediaPreflightRun.run(targets, server: server, advertise: advertise, options: preflight, http: http,
                                                       parallel: options.parallel, json: output == .json)
-            let failed = reports.filter { !$0.succeeded }.map(\.host)
+            let failed = reports.filter { $0.blocks(requireRead: preflight.requireRead) }.map(\.host)
+            let unproven = reports.filter { $0.verdict == .notProven }.map(\.host)
+            if failed.isEmpty, !unproven.isEmpty {
+                sink.message("vmedia: media pre-flight: \(unproven.joined(separator: ", ")) not proven (the BMC accepted the probe and "
+                    + "read nothing yet, as some firmware does until the host boots); installing, and the install's media-read "
+                    + "phase will show whether it reads (--require-read stops here instead)", level: .warning, always: true)
+            }
             if !failed.isEmpty {
                 http.shutdown()
                 await server.shutdown(grace: .seconds(1))

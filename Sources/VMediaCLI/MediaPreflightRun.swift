@@ -22,12 +22,20 @@ struct MediaPreflightOptions: ParsableArguments {
     @Option(name: .customLong("media-wait"), help: ArgumentHelp("With --media: how long to wait for the BMC's first read after the insert: 20s, 2m; a bare number is seconds.", valueName: "duration"))
     var mediaWait: String = "20s"
 
+    @Flag(name: .customLong("require-read"), help: ArgumentHelp(
+        "With --media: a BMC that accepts the probe but reads nothing fails too (default: reported as not proven).",
+        discussion: "iDRAC fetches during the insert; iLO, XCC and others often read only later or when the host boots, so by default only a definite failure fails."))
+    var requireRead = false
+
     @OptionGroup(title: "Who may read the probe (--media)") var readers: MediaReaderOptions
 
     @OptionGroup(title: "HTTPS media") var tls: MediaTLSOptions
 
     func validate() throws {
-        guard media else { return }
+        guard media else {
+            if requireRead { throw ValidationError("--require-read goes with --media") }
+            return
+        }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen \(listen): expected ADDR:PORT, e.g. 0.0.0.0:8080") }
         if let advertise, !NetworkAddress.isIPLiteral(advertise) {
             throw ValidationError("--advertise \(advertise) is not an IP address: BMCs need an IP literal in the URL, e.g. --advertise 10.0.0.5")
@@ -53,6 +61,7 @@ enum MediaPreflightRun {
         var options = MediaPreflight.Options()
         options.wait = try TimeoutValue.parse(media.mediaWait, flag: "--media-wait", bareUnit: .seconds, range: 1...600).duration
         options.anyPeer = media.readers.anyPeer
+        options.requireRead = media.requireRead
         options.mediaHTTPS = media.tls.forcedScheme
         options.mediaTLS = media.tls.source
         options.knownBMCsPath = selection.tls.knownBMCs
@@ -84,7 +93,13 @@ enum MediaPreflightRun {
         let reports = await run(targets, server: server, advertise: advertise, options: options, http: http, parallel: parallel, json: json)
         http.shutdown()
         await server.shutdown(grace: .seconds(1))
-        return reports.allSatisfy(\.succeeded)
+        let unproven = reports.filter { $0.verdict == .notProven }.map(\.host)
+        if !unproven.isEmpty, !options.requireRead {
+            FileHandle.standardError.write(Data(("vmedia: \(unproven.count) host(s) not proven (\(unproven.joined(separator: ", "))): their BMCs "
+                + "accepted the probe and read nothing yet, which some firmware does until the host boots; not counted as failed "
+                + "(--require-read to fail them)\n").utf8))
+        }
+        return !reports.contains { $0.blocks(requireRead: options.requireRead) }
     }
 
     /// On a started server (install --preflight's own).
@@ -102,12 +117,18 @@ enum MediaPreflightRun {
                     tlsSaid = true
                     print(identity.summary)
                 }
-                print("\(report.succeeded ? "media ok    " : "media FAILED") \(report.host) (BMC \(report.bmc)): \(report.message)"
+                let label = switch report.verdict {
+                case .proven: "media ok    "
+                case .notProven: options.requireRead ? "media FAILED" : "media not proven"
+                case .failed: "media FAILED"
+                }
+                print("\(label) \(report.host) (BMC \(report.bmc)): \(report.message)"
                       + (report.fix.map { " — fix: \($0)" } ?? ""))
             }
             fflush(nil)
         }
-        if json, let data = try? encoder.encode(Summary(reports: reports, fingerprint: server.tlsIdentity?.fingerprint)) {
+        if json, let data = try? encoder.encode(Summary(reports: reports, requireRead: options.requireRead,
+                                                        fingerprint: server.tlsIdentity?.fingerprint)) {
             print(String(decoding: data, as: UTF8.self))
         }
         fflush(nil)
@@ -126,16 +147,22 @@ enum MediaPreflightRun {
         enum Key: String, CodingKey { case kind }
     }
 
+    /// The last line: `succeeded` counts proven hosts, `notProven` those that read nothing, `failed` those that stop the
+    /// run (with `--require-read`, not-proven ones too).
     struct Summary: Encodable {
         let summary = true
         let action = "preflight"
         let succeeded: Int
+        let notProven: Int
         let failed: Int
+        let requireRead: Bool
         let tlsFingerprint: String?
         let hosts: [MediaPreflight.Report]
-        init(reports: [MediaPreflight.Report], fingerprint: String?) {
-            succeeded = reports.filter(\.succeeded).count
-            failed = reports.count - succeeded
+        init(reports: [MediaPreflight.Report], requireRead: Bool, fingerprint: String?) {
+            succeeded = reports.filter { $0.verdict == .proven }.count
+            notProven = reports.filter { $0.verdict == .notProven }.count
+            failed = reports.filter { $0.blocks(requireRead: requireRead) }.count
+            self.requireRead = requireRead
             tlsFingerprint = fingerprint
             hosts = reports
         }

@@ -30,6 +30,10 @@ public struct DellProfile: VendorProfile {
         return numbered ? (slot.id == "1" || slot.odataID?.hasSuffix("/VirtualMedia/1") == true) : true
     }
 
+    /// iDRAC fetches the image during InsertMedia and refuses an unreachable URL with RAC0904 (redfish-vendors.md §4
+    /// "Verification signal"; dell/iDRAC-Redfish-Scripting#265): an accepted insert with no read is suspicious here.
+    public var readsMediaAtInsert: Bool { true }
+
     /// iDRAC answers 5xx to an insert right after an eject while the eject is still in progress
     /// (Ironic retries; storyboard 2008504).
     public var insertRetriesOnServerError: Int { 2 }
