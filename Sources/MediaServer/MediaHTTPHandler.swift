@@ -299,6 +299,10 @@ final class MediaHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             context.write(wrapOutboundOut(part), promise: promise)
             if isLast { break }
+            // Over TLS, NIOSSLHandler keeps written plaintext to itself until a flush, so the channel's writability
+            // never sees it: without a flush per piece this loop read the whole range into memory at once (a 200 MiB
+            // GET held ~400 MiB). Flushed, the ciphertext reaches the socket's pending writes and writability stops us.
+            if overTLS { context.flush() }
         }
         context.flush()
         if let failure = response.readFailure, !response.finished {
