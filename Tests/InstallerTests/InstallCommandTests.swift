@@ -200,15 +200,9 @@ struct InstallCommandTests {
         let lines = demo.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let simulateLine = try #require(lines.first { $0.hasPrefix("vmedia simulate ") }, "\(demo.stdout)")
         let installLine = try #require(lines.first { $0.hasPrefix("vmedia install ") }, "\(demo.stdout)")
-        let simulator = Process()
-        simulator.executableURL = URL(fileURLWithPath: VMediaBinary.path)
-        simulator.arguments = simulateLine.split(separator: " ").dropFirst().map(String.init) + ["--duration", "120"]
-        let out = Pipe()
-        simulator.standardOutput = out
-        simulator.standardError = FileHandle.nullDevice
-        try simulator.run()
+        let (simulator, simulated, _) = try LaunchedVMedia.start(simulateLine.split(separator: " ").dropFirst().map(String.init)
+                                                                 + ["--duration", "120"])
         defer { if simulator.isRunning { simulator.terminate() } }
-        let simulated = OutputCollector(out.fileHandleForReading)
         let deadline = Date().addingTimeInterval(30)
         while !simulated.text.contains("Hosts file:"), simulator.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         try #require(simulated.text.contains("Hosts file:"), "\(simulated.text)")
@@ -239,15 +233,8 @@ struct InstallCommandTests {
 
     @Test("Ctrl-C: the first keeps going and lists what remains, the second ejects, logs out and exits 130")
     func interrupt() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
-        process.arguments = ["demo", "--hosts", "2", "--never-read", "1", "--media-read-timeout", "300", "--subnet", "209"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let collected = OutputCollector(out.fileHandleForReading)
-        let errors = OutputCollector(err.fileHandleForReading)
+        let (process, collected, errors) = try LaunchedVMedia.start(["demo", "--hosts", "2", "--never-read", "1",
+                                                                     "--media-read-timeout", "300", "--subnet", "209"])
         // Wait until the healthy host is done and the other is waiting for a read that never comes.
         let deadline = Date().addingTimeInterval(60)
         while !collected.text.contains("esx-demo-01 done") || !collected.text.contains("esx-demo-02 wait-media-read"), Date() < deadline {
@@ -269,18 +256,4 @@ struct InstallCommandTests {
         #expect(errors.text.contains(", 0 still open"), "\(errors.text)")
         #expect(collected.text.contains("stopped by the user"), "\(collected.text)")
     }
-}
-
-/// Reads a pipe in the background so the child never blocks on a full pipe.
-final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    init(_ handle: FileHandle) {
-        handle.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            guard let self, !chunk.isEmpty else { return }
-            self.lock.withLock { self.data.append(chunk) }
-        }
-    }
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }

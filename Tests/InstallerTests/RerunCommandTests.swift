@@ -267,17 +267,10 @@ struct RerunCommandTests {
                                           esxiPort: 9443, faults: [1: neverReads])
         defer { Task { await lab.stop() } }
         let names = lab.hosts.map(\.target.name)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
         // Two at a time: the third host has not started when the signals come.
-        process.arguments = ["install", "--config", lab.hostsFilePath, "--iso", lab.isoPath, "--listen", "127.0.0.1:0",
-                             "--until", "media-read", "--parallel", "2", "--media-read-timeout", "5m"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = OutputCollector(out.fileHandleForReading)
-        let stderr = OutputCollector(err.fileHandleForReading)
+        let (process, stdout, stderr) = try LaunchedVMedia.start(["install", "--config", lab.hostsFilePath, "--iso", lab.isoPath,
+                                                                  "--listen", "127.0.0.1:0", "--until", "media-read",
+                                                                  "--parallel", "2", "--media-read-timeout", "5m"])
         let deadline = Date().addingTimeInterval(90)
         while !(stdout.text.contains("\(names[0]) done") && stdout.text.contains("\(names[1]) wait-media-read")),
               process.isRunning, Date() < deadline {

@@ -20,16 +20,9 @@ struct TerminationTests {
                                           esxiPort: 9443, faults: [0: neverReads, 1: neverReads])
         defer { Task { await lab.stop() } }
         let junit = directory.file("results.xml")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VMediaBinary.path)
-        process.arguments = ["install", "--config", lab.hostsFilePath, "--iso", lab.isoPath, "--listen", "127.0.0.1:0",
-                             "--until", "media-read", "--json", "--junit", junit]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = OutputCollector(out.fileHandleForReading)
-        let stderr = OutputCollector(err.fileHandleForReading)
+        let (process, stdout, stderr) = try LaunchedVMedia.start(["install", "--config", lab.hostsFilePath, "--iso", lab.isoPath,
+                                                                  "--listen", "127.0.0.1:0", "--until", "media-read",
+                                                                  "--json", "--junit", junit])
         let waiting = "\"phase\":\"wait-media-read\""
         let deadline = Date().addingTimeInterval(90)
         while stdout.text.components(separatedBy: waiting).count < 3 || lab.hosts.contains(where: { $0.simulator.insertedMedia.isEmpty }),
